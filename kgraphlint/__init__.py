@@ -1,0 +1,30 @@
+"""kgraphlint: a linter for Keras functional-API models."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Optional
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from kgraphlint.config import Config
+    from kgraphlint.findings import Finding
+
+
+def lint_paths(
+    paths: Iterable[str], trace: bool = False, config: Optional["Config"] = None
+) -> list["Finding"]:
+    """Lint files and directories; returns the findings (errors are KG900)."""
+    from kgraphlint.lint import lint_paths as _lint_paths
+
+    return _lint_paths(list(paths), trace=trace, config=config).findings
+
+
+def check_model(model: Any) -> list["Finding"]:
+    """Run the graph rules on a Keras model object that already exists."""
+    from kgraphlint.trace.model_facts import check_model as _check_model
+
+    return _check_model(model)
+
+
+__all__ = ["__version__", "lint_paths", "check_model"]

@@ -1,0 +1,3 @@
+from kgraphlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""What a rule reports: findings, their related locations and fixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+SEVERITIES = ("info", "warning", "error")
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+@dataclass
+class Related:
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Edit:
+    """Replace the text between two 1-based (line, column) positions."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "content": self.content,
+        }
+
+
+@dataclass
+class Fix:
+    description: str
+    edits: list[Edit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"description": self.description, "edits": [e.to_dict() for e in self.edits]}
+
+
+@dataclass
+class Finding:
+    code: str
+    name: str
+    severity: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    hint: str = ""
+    engine: str = "static"  # "static" | "trace" | "both"
+    related: list[Related] = field(default_factory=list)
+    fix: Optional[Fix] = None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "message": self.message,
+            "hint": self.hint,
+            "engine": self.engine,
+            "related": [r.to_dict() for r in self.related],
+            "fix": self.fix.to_dict() if self.fix else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Finding":
+        fix = data.get("fix")
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            severity=data["severity"],
+            path=data["path"],
+            line=data["line"],
+            column=data["column"],
+            end_line=data["end_line"],
+            end_column=data["end_column"],
+            message=data["message"],
+            hint=data.get("hint", ""),
+            engine=data.get("engine", "static"),
+            related=[Related(**r) for r in data.get("related", [])],
+            fix=Fix(fix["description"], [Edit(**e) for e in fix["edits"]]) if fix else None,
+        )
+
+
+@dataclass
+class FileError:
+    """A file that could not be checked at all (unreadable, not a file...)."""
+
+    path: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "message": self.message}

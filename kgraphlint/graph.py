@@ -1,0 +1,340 @@
+"""The shared fact model: what both engines know about the models a file builds.
+
+The static engine (libcst, never runs code) and the runtime tracer (real Keras)
+both describe what they saw with these classes, and every graph rule is written
+once against them.  Facts are plain objects with identity (``eq=False``): two
+``Dense(10)`` layers are two facts even when they look alike.
+
+Precision contract: an engine that cannot pin a value down says so (``opaque``
+tensors, ``None`` lists, ``None`` flags).  Rules treat "unknown" as "fine".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Optional
+
+
+class Site:
+    """A place in a source file.  Positions may be resolved lazily.
+
+    The static engine creates sites for thousands of expressions but reports a
+    handful; computing line/column for a libcst node is costly, so a site may
+    carry a ``resolver`` that returns ``(line, column, end_line, end_column)``
+    (1-based) on first use.
+    """
+
+    __slots__ = ("path", "_pos", "_resolver")
+
+    def __init__(
+        self,
+        path: str,
+        line: int = 0,
+        column: int = 1,
+        end_line: Optional[int] = None,
+        end_column: Optional[int] = None,
+        *,
+        resolver: Optional[Callable[[], tuple[int, int, int, int]]] = None,
+    ) -> None:
+        self.path = path
+        self._resolver = resolver
+        self._pos: Optional[tuple[int, int, int, int]] = None
+        if resolver is None:
+            self._pos = (
+                line,
+                column,
+                end_line if end_line is not None else line,
+                end_column if end_column is not None else column,
+            )
+
+    def _position(self) -> tuple[int, int, int, int]:
+        if self._pos is None:
+            assert self._resolver is not None
+            self._pos = self._resolver()
+            self._resolver = None
+        return self._pos
+
+    @property
+    def line(self) -> int:
+        return self._position()[0]
+
+    @property
+    def column(self) -> int:
+        return self._position()[1]
+
+    @property
+    def end_line(self) -> int:
+        return self._position()[2]
+
+    @property
+    def end_column(self) -> int:
+        return self._position()[3]
+
+    def key(self) -> tuple[str, int, int]:
+        return (self.path, self.line, self.column)
+
+    def __repr__(self) -> str:
+        return f"Site({self.path}:{self.line}:{self.column})"
+
+
+@dataclass(eq=False)
+class Layer:
+    """One layer *instance* (a model used as a layer is a Layer too)."""
+
+    class_name: str
+    created_at: Optional[Site] = None
+    name: Optional[str] = None  # explicit ``name=`` when it is a constant
+    label: Optional[str] = None  # source name, e.g. ``dense`` or ``Dense(10)``
+    # True for Dense/Conv/..., False for Dropout/Add/..., None when unknown
+    # (custom layers): sharing rules only fire on True.
+    weighted: Optional[bool] = None
+    # Created inside keras itself (e.g. the layers of keras.applications.X):
+    # never reported on, but user wiring around them is.
+    library_made: bool = False
+    # Set when this "layer" is a whole model called on tensors.
+    model: Optional["Model"] = None
+    # Static engine only: the layer was called, added, wrapped, stored, passed
+    # or returned somewhere.  None when the engine cannot tell (trace).
+    used: Optional[bool] = None
+    nodes: list["Node"] = field(default_factory=list)
+
+    def display(self) -> str:
+        return self.label or self.name or self.class_name
+
+
+@dataclass(eq=False)
+class Tensor:
+    """A symbolic tensor: an Input, the output of a layer call, or a merge point.
+
+    Exactly one of these describes where it comes from:
+    - ``is_input``: an ``Input`` tensor (graph root);
+    - ``producer``: the layer call (Node) that computed it;
+    - ``alternatives``: one of several tensors, chosen by control flow the
+      engine could not decide (``if``/``else``);
+    - ``opaque``: the engine does not know (never a reason to report).
+    """
+
+    site: Optional[Site] = None
+    label: Optional[str] = None
+    is_input: bool = False
+    producer: Optional["Node"] = None
+    alternatives: tuple["Tensor", ...] = ()
+    opaque: bool = False
+    # When obtained as ``some_model.input`` / ``.output``: that model.
+    owner_model: Optional["Model"] = None
+    library_made: bool = False
+    # Rank when known (4 for a CNN feature map); KG503 uses it.
+    rank: Optional[int] = None
+    # Produced by a keras.applications backbone without top/pooling.
+    feature_map_of: Optional["Model"] = None
+    # Static engine only: the tensor was consumed, returned, stored or passed.
+    used: Optional[bool] = None
+
+    def display(self) -> str:
+        return self.label or "tensor"
+
+
+@dataclass(eq=False)
+class Node:
+    """One call of a layer on tensors: ``outputs = layer(inputs)``."""
+
+    layer: Layer
+    inputs: list[Tensor]
+    outputs: list[Tensor] = field(default_factory=list)
+    called_at: Optional[Site] = None
+    # True when an argument could not be pinned down: the node may depend on
+    # more than ``inputs`` shows.
+    has_opaque_inputs: bool = False
+
+
+@dataclass(eq=False)
+class Model:
+    """A model object.  ``inputs``/``outputs`` are None when unknown."""
+
+    kind: str  # "functional" | "sequential" | "application" | "subclass" | "unknown"
+    site: Optional[Site] = None
+    label: Optional[str] = None
+    inputs: Optional[list[Tensor]] = None
+    outputs: Optional[list[Tensor]] = None
+    # Source text of the inputs/outputs arguments, per position when known.
+    input_labels: list[str] = field(default_factory=list)
+    output_labels: list[str] = field(default_factory=list)
+    # Sites of the expressions given as inputs/outputs (for reporting).
+    input_sites: list[Optional[Site]] = field(default_factory=list)
+    output_sites: list[Optional[Site]] = field(default_factory=list)
+    library_made: bool = False
+    # keras.applications.X: its class name and the top/pooling arguments.
+    application: Optional[str] = None
+    include_top: Optional[bool] = None
+    pooling: Optional[str] = None
+    # Layers of a sequential model / layers known to belong to this model
+    # without going through the graph (e.g. an application's backbone unit).
+    extra_layers: list[Layer] = field(default_factory=list)
+
+    def display(self) -> str:
+        return self.label or "model"
+
+
+@dataclass(eq=False)
+class Compile:
+    """``model.compile(...)`` and which layers were trainable at that moment.
+
+    ``trainable`` maps each layer of the model to True/False, or None when the
+    engine could not tell; ``None`` as a whole means nothing is known.
+    """
+
+    model: Model
+    site: Optional[Site]
+    trainable: Optional[dict[Layer, Optional[bool]]] = None
+
+
+@dataclass(eq=False)
+class KindEvent:
+    """A value used as the wrong kind of thing (layer vs tensor, tf on symbolic).
+
+    ``code`` is the rule it belongs to (KG201, KG202, KG204); ``what`` names the
+    value in source terms, ``role`` says where it was used ("model output",
+    "argument of a layer call"...), ``origin`` is where the value was made.
+    """
+
+    code: str
+    site: Site
+    what: str
+    role: str
+    value_kind: str  # "layer" | "tensor" | "input-layer" | "symbolic tensor"
+    origin: Optional[Site] = None
+    origin_label: Optional[str] = None
+    detail: str = ""
+
+
+@dataclass(eq=False)
+class RaisedError:
+    """An exception the tracer saw while running a builder (trace only)."""
+
+    exc_type: str
+    message: str
+    site: Optional[Site]
+    code: Optional[str] = None  # rule it maps to, or None for KG901
+
+
+@dataclass
+class Facts:
+    """Everything one engine learned about one file."""
+
+    path: str
+    engine: str  # "static" | "trace"
+    layers: list[Layer] = field(default_factory=list)
+    tensors: list[Tensor] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+    compiles: list[Compile] = field(default_factory=list)
+    events: list[KindEvent] = field(default_factory=list)
+    errors: list[RaisedError] = field(default_factory=list)
+    # Top-level functions that build a model, with their required-arg count:
+    # the tracer calls the ones that need no argument.
+    builders: list[tuple[str, int]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# Graph queries shared by the rules.
+
+
+def input_roots(tensor: Tensor, stop: frozenset[int] = frozenset()) -> "Ancestry":
+    """Which Input tensors ``tensor`` depends on.
+
+    ``stop`` holds ``id()`` of tensors at which the walk stops (the model's
+    listed inputs: what lies above them is not the model's business).
+    """
+    return _ancestry(tensor, stop, {})
+
+
+@dataclass
+class Ancestry:
+    # Inputs every possible value depends on (safe for "is not connected").
+    definite: set[int]
+    # Inputs some possible value depends on (safe for "is unused").
+    possible: set[int]
+    # An opaque tensor was met: the dependencies may be larger than shown.
+    complete: bool
+    tensors: dict[int, Tensor]
+
+
+def _ancestry(tensor: Tensor, stop: frozenset[int], memo: dict[int, Ancestry]) -> Ancestry:
+    # Iterative post-order so deep graphs (ResNet-152) never hit the
+    # recursion limit.
+    stack: list[tuple[Tensor, bool]] = [(tensor, False)]
+    while stack:
+        t, expanded = stack.pop()
+        tid = id(t)
+        if tid in memo:
+            continue
+        children: list[Tensor] = []
+        if tid in stop or t.is_input:
+            memo[tid] = Ancestry({tid}, {tid}, True, {tid: t})
+            continue
+        if t.opaque:
+            memo[tid] = Ancestry(set(), set(), False, {})
+            continue
+        if t.alternatives:
+            children = list(t.alternatives)
+        elif t.producer is not None:
+            children = list(t.producer.inputs)
+        if not expanded:
+            stack.append((t, True))
+            for c in children:
+                if id(c) not in memo:
+                    stack.append((c, False))
+            continue
+        parts = [memo[id(c)] for c in children]
+        complete = all(p.complete for p in parts)
+        tensors: dict[int, Tensor] = {}
+        possible: set[int] = set()
+        for p in parts:
+            possible |= p.possible
+            tensors.update(p.tensors)
+        if t.alternatives:
+            definite = set.intersection(*(p.definite for p in parts)) if parts else set()
+        else:
+            definite = set().union(*(p.definite for p in parts)) if parts else set()
+            if t.producer is not None and t.producer.has_opaque_inputs:
+                complete = False
+        if t.producer is None and not t.alternatives:
+            # A tensor with no known origin that is not marked opaque: be safe.
+            complete = False
+        memo[tid] = Ancestry(definite, possible, complete, tensors)
+    return memo[id(tensor)]
+
+
+def nodes_between(model: Model) -> Iterator[Node]:
+    """Every node on a path from the model's outputs back to its inputs."""
+    if model.outputs is None:
+        return
+    stop = {id(t) for t in model.inputs or ()}
+    seen_t: set[int] = set()
+    seen_n: set[int] = set()
+    stack = list(model.outputs)
+    while stack:
+        t = stack.pop()
+        if id(t) in seen_t:
+            continue
+        seen_t.add(id(t))
+        if id(t) in stop:
+            continue
+        if t.alternatives:
+            stack.extend(t.alternatives)
+        elif t.producer is not None:
+            node = t.producer
+            if id(node) not in seen_n:
+                seen_n.add(id(node))
+                yield node
+                stack.extend(node.inputs)
+
+
+def model_layers(model: Model) -> list[Layer]:
+    """Layers of a model: those its graph calls plus ``extra_layers``."""
+    layers: dict[int, Layer] = {}
+    for node in nodes_between(model):
+        layers.setdefault(id(node.layer), node.layer)
+    for layer in model.extra_layers:
+        layers.setdefault(id(layer), layer)
+    return list(layers.values())
