@@ -1,0 +1,51 @@
+"""GitHub Actions workflow commands (``--format github``): annotations on the PR diff.
+
+Each finding becomes ``::error file=..,line=..,col=..,endLine=..,endColumn=..,title=..::message``
+(warnings ``::warning``, info ``::notice``), escaped the way @actions/core does.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, TextIO
+
+from kgraphlint.findings import Finding
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    """Escape a command's message (@actions/core ``escapeData``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value (@actions/core ``escapeProperty``)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, properties: Mapping[str, Any], message: str) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    return f"::{name} {props}::{escape_data(message)}" if props else f"::{name}::{escape_data(message)}"
+
+
+def finding_command(finding: Finding) -> str:
+    properties: dict[str, Any] = {"file": finding.path}
+    if finding.line > 0:
+        properties.update(line=finding.line, col=finding.column)
+        if finding.end_line >= finding.line:
+            properties.update(endLine=finding.end_line, endColumn=finding.end_column)
+    properties["title"] = f"{finding.code} {finding.name}"
+    message = finding.message
+    if finding.hint:
+        message = f"{message}\nhelp: {finding.hint}"
+    for related in finding.related:
+        message += f"\n{related.path}:{related.line}:{related.column}: {related.message}"
+    return command(COMMANDS.get(finding.severity, "warning"), properties, message)
+
+
+def render(result: Any, out: TextIO, rules: Mapping[str, Any]) -> None:
+    """Write ``result`` (a LintResult: findings, errors) as workflow commands."""
+    for finding in sorted(result.findings, key=lambda f: f.sort_key()):
+        out.write(finding_command(finding) + "\n")
+    for error in getattr(result, "errors", ()):
+        out.write(command("error", {"file": error.path, "title": "kgraphlint"}, error.message) + "\n")

@@ -1,0 +1,194 @@
+"""SARIF 2.1.0 output (``--format sarif``), for GitHub code scanning and other viewers.
+
+One run whose driver lists the rules (documentation included), one result per
+finding with its location, related locations and autofix, and the files that
+could not be checked as tool execution notifications.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping, Optional, TextIO
+from urllib.parse import quote
+
+from kgraphlint import __version__
+from kgraphlint.findings import Edit, FileError, Finding
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+INFORMATION_URI = "https://pypi.org/project/kgraphlint/"
+SRCROOT = "%SRCROOT%"
+
+# SARIF has no "info": its level for informational results is "note".
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def render(result: Any, out: TextIO, rules: Mapping[str, Any]) -> None:
+    """Write ``result`` (a LintResult: findings, errors, files_checked) as SARIF."""
+    json.dump(sarif_log(result, rules), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def sarif_log(result: Any, rules: Mapping[str, Any], root: Optional[Path] = None) -> dict[str, Any]:
+    """The SARIF log as a dict; paths are made relative to ``root`` (default: cwd)."""
+    root = (root or Path.cwd()).resolve()
+    findings: list[Finding] = sorted(result.findings, key=lambda f: f.sort_key())
+    errors: list[FileError] = list(getattr(result, "errors", ()))
+
+    descriptors: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for code, rule in sorted(rules.items()):
+        index[code] = len(descriptors)
+        descriptors.append(_rule_descriptor(rule))
+    for finding in findings:
+        # A finding of a rule the caller did not pass still needs a descriptor
+        # for its ruleIndex.
+        if finding.code not in index:
+            index[finding.code] = len(descriptors)
+            descriptors.append(
+                {
+                    "id": finding.code,
+                    "name": finding.name,
+                    "shortDescription": {"text": finding.name},
+                    "fullDescription": {"text": finding.name},
+                    "help": {"text": finding.name, "markdown": f"**{finding.code} {finding.name}**"},
+                    "defaultConfiguration": {"level": LEVELS.get(finding.severity, "warning")},
+                }
+            )
+
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "kgraphlint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": descriptors,
+            }
+        },
+        "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri() + "/"}},
+        "columnKind": "unicodeCodePoints",  # libcst columns count characters
+        "results": [_result(f, index[f.code], root) for f in findings],
+        "invocations": [
+            {
+                # Unreadable files do not stop the run: it still completed.
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [_notification(e, root) for e in errors],
+            }
+        ],
+    }
+    files_checked = getattr(result, "files_checked", None)
+    if files_checked is not None:
+        run["properties"] = {"filesChecked": files_checked}
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _rule_descriptor(rule: Any) -> dict[str, Any]:
+    sections = rule.doc_sections()
+    documentation = rule.documentation()
+    what = sections.get("What it does") or rule.summary
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": what},
+        "help": {
+            "text": _plain(documentation) or rule.summary,
+            "markdown": f"**{rule.code} {rule.name}**\n\n{documentation or rule.summary}",
+        },
+        "defaultConfiguration": {"level": LEVELS.get(rule.severity, "warning")},
+        "properties": {"tags": ["keras", "functional-api"], "engines": rule.engines},
+    }
+
+
+def _plain(markdown: str) -> str:
+    # The docstrings are light markdown: headings become plain lines.
+    return "\n".join(line.lstrip("#").strip() if line.startswith("#") else line for line in markdown.splitlines())
+
+
+def _result(finding: Finding, rule_index: int, root: Path) -> dict[str, Any]:
+    text = finding.message
+    if finding.hint:
+        text = f"{text} Hint: {finding.hint}"
+    out: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": LEVELS.get(finding.severity, "warning"),
+        "message": {"text": text},
+        "locations": [
+            {
+                "physicalLocation": _physical(
+                    finding.path, finding.line, finding.column, finding.end_line, finding.end_column, root
+                )
+            }
+        ],
+        "properties": {"engine": finding.engine},
+    }
+    if finding.related:
+        out["relatedLocations"] = [
+            {
+                "id": i,
+                "physicalLocation": _physical(r.path, r.line, r.column, None, None, root),
+                "message": {"text": r.message},
+            }
+            for i, r in enumerate(finding.related)
+        ]
+    if finding.fix is not None and finding.fix.edits:
+        out["fixes"] = [
+            {
+                "description": {"text": finding.fix.description},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": _artifact(finding.path, root),
+                        "replacements": [_replacement(e) for e in finding.fix.edits],
+                    }
+                ],
+            }
+        ]
+    return out
+
+
+def _replacement(edit: Edit) -> dict[str, Any]:
+    return {
+        "deletedRegion": {
+            "startLine": edit.line,
+            "startColumn": edit.column,
+            "endLine": edit.end_line,
+            "endColumn": edit.end_column,
+        },
+        "insertedContent": {"text": edit.content},
+    }
+
+
+def _physical(
+    path: str, line: int, column: int, end_line: Optional[int], end_column: Optional[int], root: Path
+) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": _artifact(path, root)}
+    if line > 0:  # a file-level finding (e.g. undecodable bytes) has no region
+        region = {"startLine": line, "startColumn": max(column, 1)}
+        if end_line is not None and end_line >= line:
+            region["endLine"] = end_line
+            if end_column is not None and (end_line > line or end_column >= region["startColumn"]):
+                region["endColumn"] = max(end_column, 1)
+        location["region"] = region
+    return location
+
+
+def _artifact(path: str, root: Path) -> dict[str, Any]:
+    """A relative, forward-slash URI under %SRCROOT% (absolute file URI if outside it)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _notification(error: FileError, root: Path) -> dict[str, Any]:
+    return {
+        "level": "error",
+        "message": {"text": f"{error.path}: {error.message}"},
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact(error.path, root)}}],
+    }
