@@ -1,0 +1,246 @@
+"""KG101 disconnected-output: an output that depends on an Input the model does not list."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from kgraphlint.findings import Finding
+from kgraphlint.graph import Facts, Model, Site, Tensor, input_roots
+from kgraphlint.rules.base import Rule
+
+
+def flatten_alternatives(tensors: Iterable[Tensor]) -> list[Tensor]:
+    """The tensors themselves plus every tensor they may stand for (``if``/``else``)."""
+    out: list[Tensor] = []
+    seen: set[int] = set()
+    stack = list(tensors)
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        out.append(t)
+        stack.extend(t.alternatives)
+    return out
+
+
+def model_ref(model: Model) -> str:
+    return f"model `{model.label}`" if model.label else "the model"
+
+
+def output_name(model: Model, index: int, tensor: Tensor) -> str:
+    if index < len(model.output_labels) and model.output_labels[index]:
+        return model.output_labels[index]
+    return tensor.label or f"#{index}"
+
+
+def _site_order(t: Tensor) -> tuple[int, int, str]:
+    site = t.site
+    return (site.line if site else 0, site.column if site else 0, t.label or "")
+
+
+class DisconnectedOutput(Rule):
+    """
+    ## What it does
+    Checks that every output of a functional `Model(inputs, outputs)` can be
+    computed from the listed `inputs`, and reports an output that depends on an
+    Input tensor that is not listed (very often another model's `.input`, e.g.
+    the Input of a `keras.applications` backbone).
+
+    ## Why is this bad?
+    Keras cannot build the model: it raises
+    "Output with path `` is not connected to `inputs`" (or a graph-disconnected
+    error) at run time, without naming the line or the Input at fault.  When it
+    happens inside a long training script, the script dies after minutes of
+    data loading.
+
+    ## Example
+    ```python
+    base = keras.applications.InceptionV3(include_top=False, pooling="avg")
+    image = keras.Input(shape=(299, 299, 3))
+    predictions = layers.Dense(5, activation="softmax")(base.output)
+    model = keras.Model(image, predictions)  # depends on base.input, not image
+    ```
+
+    ## Use instead
+    ```python
+    base = keras.applications.InceptionV3(include_top=False, pooling="avg")
+    image = keras.Input(shape=(299, 299, 3))
+    features = base(image)
+    predictions = layers.Dense(5, activation="softmax")(features)
+    model = keras.Model(image, predictions)
+    ```
+    """
+
+    code = "KG101"
+    name = "disconnected-output"
+    severity = "error"
+    engines = "ST"
+    summary = "A model output depends on an Input that is not listed in the model's inputs."
+
+    VALID = (
+        # The seed fine-tune: the backbone's own Input is the model input.
+        """\
+import keras
+from keras import layers
+
+base = keras.applications.InceptionV3(include_top=False, weights=None, input_shape=(299, 299, 3))
+new_output = layers.GlobalAveragePooling2D()(base.output)
+new_output = layers.Dense(5, activation="softmax")(new_output)
+model = keras.Model(base.inputs, new_output)
+""",
+        # The backbone called on a new Input, like any layer.
+        """\
+import keras
+from keras import layers
+
+def build():
+    base = keras.applications.MobileNetV2(include_top=False, weights=None, pooling="avg", input_shape=(96, 96, 3))
+    image = keras.Input(shape=(96, 96, 3))
+    features = base(image, training=False)
+    predictions = layers.Dense(10, activation="softmax")(features)
+    return keras.Model(image, predictions)
+""",
+        # Two inputs, both listed; a branch chosen by if/else.
+        """\
+import keras
+from keras import layers
+
+def build(wide=True):
+    image = keras.Input(shape=(32,), name="image")
+    meta = keras.Input(shape=(4,), name="meta")
+    if wide:
+        x = layers.Dense(64, activation="relu")(image)
+    else:
+        x = layers.Dense(8, activation="relu")(image)
+    merged = layers.Concatenate()([x, meta])
+    predictions = layers.Dense(1)(merged)
+    return keras.Model(inputs=[image, meta], outputs=predictions)
+""",
+        # Inputs given as a dict.
+        """\
+import keras
+from keras import layers
+
+a = keras.Input(shape=(8,), name="a")
+b = keras.Input(shape=(8,), name="b")
+out = layers.Add()([layers.Dense(4)(a), layers.Dense(4)(b)])
+model = keras.Model(inputs={"a": a, "b": b}, outputs=out)
+""",
+    )
+
+    INVALID = (
+        # A second Input used in the graph but not listed.
+        """\
+import keras
+from keras import layers
+
+image = keras.Input(shape=(32,))
+meta = keras.Input(shape=(4,))
+x = layers.Dense(16, activation="relu")(image)
+merged = layers.Concatenate()([x, meta])
+predictions = layers.Dense(1)(merged)
+model = keras.Model(inputs=image, outputs=predictions)  # expect
+""",
+        # The head is built on base.output but the model lists a new Input.
+        """\
+import keras
+from keras import layers
+
+def build():
+    base = keras.applications.MobileNetV2(include_top=False, weights=None, pooling="avg", input_shape=(96, 96, 3))
+    image = keras.Input(shape=(96, 96, 3))
+    predictions = layers.Dense(10, activation="softmax")(base.output)
+    model = keras.Model(image, predictions)  # expect
+    return model
+""",
+        # Two outputs: only the second one is disconnected.
+        """\
+import keras
+from keras import layers
+
+a = keras.Input(shape=(8,))
+b = keras.Input(shape=(8,))
+out_a = layers.Dense(1)(a)
+out_b = layers.Dense(1)(b)
+model = keras.Model(a, [out_a, out_b])  # expect
+""",
+    )
+
+    def check(self, facts: Facts) -> Iterable[Finding]:
+        for model in facts.models:
+            if (
+                model.kind != "functional"
+                or model.inputs is None
+                or model.outputs is None
+                or model.site is None
+                or model.library_made
+            ):
+                continue
+            listed = flatten_alternatives(model.inputs)
+            if any(t.opaque for t in listed):
+                continue
+            stop = frozenset(id(t) for t in listed)
+            for index, output in enumerate(model.outputs):
+                ancestry = input_roots(output, stop)
+                # Definite dependencies are certain even when the walk met an
+                # opaque tensor elsewhere, so `complete` is not required here.
+                strays = sorted(
+                    (
+                        ancestry.tensors[tid]
+                        for tid in ancestry.definite
+                        if tid not in stop and ancestry.tensors[tid].is_input
+                    ),
+                    key=_site_order,
+                )
+                if strays:
+                    yield self._report(facts, model, index, output, strays)
+
+    def _report(
+        self, facts: Facts, model: Model, index: int, output: Tensor, strays: list[Tensor]
+    ) -> Finding:
+        assert model.site is not None
+        names = [f"`{t.label}`" if t.label else "an unnamed Input" for t in strays]
+        if len(names) == 1:
+            depends = f"Input {names[0]}, which is not listed"
+        else:
+            depends = f"Inputs {', '.join(names[:-1])} and {names[-1]}, which are not listed"
+        message = (
+            f"Output `{output_name(model, index, output)}` of {model_ref(model)} is not "
+            f"connected to its inputs: it depends on {depends}."
+        )
+        related: list[tuple[Optional[Site], str]] = []
+        for t in strays:
+            label = t.label or "Input"
+            if t.owner_model is not None:
+                related.append((t.site, f"`{label}` is defined here"))
+            else:
+                related.append((t.site, f"Input `{label}` is defined here"))
+        return self.finding(
+            model.site,
+            message,
+            self._hint(model, strays[0]),
+            engine=facts.engine,
+            related=related,
+        )
+
+    @staticmethod
+    def _hint(model: Model, stray: Tensor) -> str:
+        listed = next((lbl for lbl in model.input_labels if lbl), None)
+        if listed is None and model.inputs:
+            listed = model.inputs[0].label
+        stray_name = stray.label or "the Input"
+        owner = stray.owner_model
+        if owner is not None:
+            owner_name = owner.label or "the backbone"
+            call = f"`features = {owner_name}({listed})`" if listed else f"`{owner_name}(...)`"
+            return (
+                f"call `{owner_name}` on the model's input like a layer ({call}) and build "
+                f"the output from that, or list `{stray_name}` as the model input."
+            )
+        if listed:
+            return (
+                f"add `{stray_name}` to the model inputs "
+                f"(`inputs=[{listed}, {stray_name}]`), or build the output from `{listed}`."
+            )
+        return f"add `{stray_name}` to the model inputs."

@@ -1,0 +1,180 @@
+"""KG201 layer-as-tensor: a layer object used where a tensor belongs."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from kgraphlint.findings import Finding
+from kgraphlint.graph import Facts, KindEvent
+from kgraphlint.rules.base import Rule
+
+_VERBS = ("called", "given", "passed", "wrapped", "added", "applied", "listed", "used")
+
+
+def quoted(text: str) -> str:
+    """Source text in backticks (engines may or may not have quoted it)."""
+    text = text.strip()
+    return text if text.startswith("`") else f"`{text}`"
+
+
+def plain(text: str) -> str:
+    return text.strip().strip("`")
+
+
+def used_as(role: str) -> str:
+    """``role`` as the end of "..., but it is <role>"."""
+    role = role.strip()
+    if role.split(" ", 1)[0].lower() in _VERBS:
+        return role
+    return f"used as {role}"
+
+
+def origin_related(event: KindEvent) -> list:
+    label = plain(event.origin_label or event.what)
+    return [(event.origin, f"`{label}` is created here")]
+
+
+def events_of(facts: Facts, code: str) -> Iterable[KindEvent]:
+    """The engine's events for one rule, once per site."""
+    seen: set[tuple[str, int, int]] = set()
+    for event in facts.events:
+        if event.code != code or event.site is None:
+            continue
+        key = event.site.key()
+        if key in seen:
+            continue
+        seen.add(key)
+        yield event
+
+
+class LayerAsTensor(Rule):
+    """
+    ## What it does
+    Reports a layer object used where a tensor belongs: as a model input or
+    output (`base.layers[-1]`, `model.get_layer("fc")` without `.output`), as
+    the argument of a layer call, as an element of a merge list, or as the
+    argument of a `keras.ops` function.  Includes an `InputLayer(...)` object
+    used as if it were the tensor that `keras.Input(...)` returns.
+
+    ## Why is this bad?
+    A layer is a function, not a value: Keras raises at run time (e.g.
+    "All `inputs` values must be KerasTensors" or "Only input tensors may be
+    passed as positional arguments"), pointing into Keras rather than at the
+    line where the layer was passed.
+
+    ## Example
+    ```python
+    inputs = keras.Input(shape=(8,))
+    hidden = layers.Dense(16)
+    outputs = layers.Dense(1)(hidden)  # `hidden` is a layer
+    ```
+
+    ## Use instead
+    ```python
+    inputs = keras.Input(shape=(8,))
+    hidden = layers.Dense(16)(inputs)
+    outputs = layers.Dense(1)(hidden)
+    ```
+    """
+
+    code = "KG201"
+    name = "layer-as-tensor"
+    severity = "error"
+    engines = "ST"
+    summary = "A layer object used where a tensor belongs (model input/output, layer-call argument, merge list)."
+
+    VALID = (
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(8,))
+hidden = layers.Dense(16)(inputs)
+outputs = layers.Dense(1)(hidden)
+model = keras.Model(inputs, outputs)
+""",
+        # `.output` of a layer is a tensor; layers given to Sequential are layers.
+        """\
+import keras
+from keras import layers
+
+base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(96, 96, 3))
+features = base.get_layer("out_relu").output
+pooled = layers.GlobalAveragePooling2D()(features)
+model = keras.Model(base.input, layers.Dense(2)(pooled))
+head = keras.Sequential([layers.Dense(8), layers.Dense(1)])
+""",
+        # A layer passed to a wrapper layer is fine.
+        """\
+import keras
+from keras import layers
+
+seq = keras.Input(shape=(10, 4))
+x = layers.TimeDistributed(layers.Dense(8))(seq)
+x = layers.Bidirectional(layers.LSTM(8))(x)
+model = keras.Model(seq, x)
+""",
+    )
+
+    INVALID = (
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(8,))
+hidden = layers.Dense(16)
+outputs = layers.Dense(1)(hidden)  # expect
+""",
+        # The layer itself as the model output (the call was forgotten).
+        """\
+import keras
+from keras import layers
+
+def build():
+    inputs = keras.Input(shape=(8,))
+    x = layers.Dense(16, activation="relu")(inputs)
+    head = layers.Dense(1)
+    return keras.Model(inputs, head)  # expect
+""",
+        # An InputLayer object used as if it were keras.Input(...).
+        """\
+import keras
+from keras import layers
+
+inp = layers.InputLayer(shape=(8,))
+out = layers.Dense(1)(inp)  # expect
+""",
+    )
+
+    def check(self, facts: Facts) -> Iterable[Finding]:
+        for event in events_of(facts, self.code):
+            what = quoted(event.what)
+            if event.value_kind == "input-layer":
+                kind = "an `InputLayer` object"
+                hint = (
+                    "create the Input with `keras.Input(shape=...)`, which returns a "
+                    "tensor, instead of `InputLayer(...)`."
+                )
+            else:
+                kind = "a layer" if event.value_kind in ("layer", "") else f"a {event.value_kind}"
+                role = event.role.lower()
+                if "output" in role or "input" in role:
+                    hint = (
+                        f"use the tensor the layer produced (`{plain(event.what)}.output`), "
+                        f"or call the layer on a tensor (`{plain(event.what)}(x)`) and use the result."
+                    )
+                else:
+                    hint = (
+                        f"call the layer on a tensor first (`y = {plain(event.what)}(x)`) "
+                        f"and pass the result `y`."
+                    )
+            message = f"{what} is {kind}, not a tensor, but it is {used_as(event.role)}."
+            if event.detail:
+                message = message[:-1] + f" ({event.detail})."
+            yield self.finding(
+                event.site,
+                message,
+                hint,
+                engine=facts.engine,
+                related=origin_related(event),
+            )

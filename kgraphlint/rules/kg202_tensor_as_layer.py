@@ -1,0 +1,139 @@
+"""KG202 tensor-as-layer: a tensor used where a layer belongs."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from kgraphlint.findings import Finding
+from kgraphlint.graph import Facts
+from kgraphlint.rules.base import Rule
+from kgraphlint.rules.kg201_layer_as_tensor import (
+    events_of,
+    origin_related,
+    plain,
+    quoted,
+    used_as,
+)
+
+
+class TensorAsLayer(Rule):
+    """
+    ## What it does
+    Reports a tensor used where a layer belongs: the result of a layer call
+    that is called again (`x(...)`), given to `Sequential.add()` or
+    `Sequential([...])`, or wrapped by `TimeDistributed` / `Bidirectional`.
+
+    ## Why is this bad?
+    A tensor is a value, not a function: Keras raises at run time (e.g.
+    "'KerasTensor' object is not callable" or "Only instances of
+    `keras.Layer` can be added to a Sequential model"), usually far from the
+    line where the layer call was written twice or the layer was confused
+    with its output.
+
+    ## Example
+    ```python
+    x = layers.Dense(16)(inputs)
+    y = x(inputs)  # `x` is a tensor
+    ```
+
+    ## Use instead
+    ```python
+    dense = layers.Dense(16)
+    x = dense(inputs)
+    y = layers.Dense(16)(x)
+    ```
+    """
+
+    code = "KG202"
+    name = "tensor-as-layer"
+    severity = "error"
+    engines = "ST"
+    summary = "A tensor used where a layer belongs (called, added to Sequential, wrapped)."
+
+    VALID = (
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(8,))
+dense = layers.Dense(16)
+x = dense(inputs)
+y = layers.Dense(1)(x)
+model = keras.Model(inputs, y)
+seq = keras.Sequential()
+seq.add(layers.Dense(4))
+""",
+        # A model called on a tensor is a layer call, not a tensor call.
+        """\
+import keras
+from keras import layers
+
+def build():
+    inner_in = keras.Input(shape=(8,))
+    encoder = keras.Model(inner_in, layers.Dense(4)(inner_in))
+    image = keras.Input(shape=(8,))
+    code = encoder(image)
+    return keras.Model(image, layers.Dense(1)(code))
+""",
+    )
+
+    INVALID = (
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(8,))
+x = layers.Dense(16)(inputs)
+y = x(inputs)  # expect
+""",
+        # A layer call result added to a Sequential model.
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(8,))
+model = keras.Sequential()
+model.add(layers.Dense(8)(inputs))  # expect
+""",
+        # A tensor wrapped by TimeDistributed.
+        """\
+import keras
+from keras import layers
+
+def build():
+    seq = keras.Input(shape=(10, 4))
+    x = layers.TimeDistributed(layers.Dense(8)(seq))  # expect
+    return x
+""",
+    )
+
+    def check(self, facts: Facts) -> Iterable[Finding]:
+        for event in events_of(facts, self.code):
+            what = quoted(event.what)
+            role = event.role.lower()
+            if "sequential" in role or "add" in role:
+                hint = (
+                    "give `Sequential` the layer itself (`model.add(layers.Dense(8))`), not "
+                    "the result of calling it on a tensor."
+                )
+            elif "timedistributed" in role or "bidirectional" in role or "wrap" in role:
+                hint = (
+                    "wrap the layer, then call the wrapper on the tensor: "
+                    "`layers.TimeDistributed(layers.Dense(8))(x)`."
+                )
+            else:
+                hint = (
+                    f"create the layer first and call it on the tensor, e.g. "
+                    f"`layers.Dense(10)({plain(event.what)})`, not `{plain(event.what)}(...)`."
+                )
+            kind = "a tensor" if event.value_kind in ("tensor", "") else f"a {event.value_kind}"
+            message = f"{what} is {kind} (the result of a layer call), not a layer, but it is {used_as(event.role)}."
+            if event.detail:
+                message = message[:-1] + f" ({event.detail})."
+            yield self.finding(
+                event.site,
+                message,
+                hint,
+                engine=facts.engine,
+                related=origin_related(event),
+            )

@@ -1,0 +1,131 @@
+"""KG203 uncalled-layer: a layer created and then never used."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from kgraphlint.findings import Finding
+from kgraphlint.graph import Facts
+from kgraphlint.rules.base import Rule
+
+
+class UncalledLayer(Rule):
+    """
+    ## What it does
+    Reports a layer that is created and then never called, added, wrapped,
+    stored, passed or returned anywhere: the `(x)` that applies it was
+    forgotten.
+
+    ## Why is this bad?
+    Keras does not complain: the layer simply is not part of the model.  A
+    forgotten `Dropout(0.5)` or `BatchNormalization()` silently changes what
+    is trained, and nothing in the model summary points back at the line.
+
+    ## Example
+    ```python
+    x = layers.Dense(64, activation="relu")(inputs)
+    dropout = layers.Dropout(0.5)  # never called
+    outputs = layers.Dense(1)(x)
+    ```
+
+    ## Use instead
+    ```python
+    x = layers.Dense(64, activation="relu")(inputs)
+    x = layers.Dropout(0.5)(x)
+    outputs = layers.Dense(1)(x)
+    ```
+    """
+
+    code = "KG203"
+    name = "uncalled-layer"
+    severity = "warning"
+    engines = "ST"
+    summary = "A layer created and then never called, added, wrapped, stored or passed anywhere."
+
+    VALID = (
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(32,))
+dropout = layers.Dropout(0.5)
+x = dropout(layers.Dense(64)(inputs))
+model = keras.Model(inputs, layers.Dense(1)(x))
+""",
+        # Layers stored in a list, passed to Sequential, wrapped or returned.
+        """\
+import keras
+from keras import layers
+
+def make_head():
+    return layers.Dense(1, activation="sigmoid")
+
+blocks = [layers.Dense(32, activation="relu") for _ in range(3)]
+seq = keras.Sequential()
+seq.add(layers.Dense(8))
+lstm = layers.LSTM(16)
+wrapped = layers.Bidirectional(lstm)
+tower = keras.Sequential([layers.Dense(4), layers.Dense(2)])
+""",
+        # A layer chosen by if/else and then called.
+        """\
+import keras
+from keras import layers
+
+def build(small):
+    inputs = keras.Input(shape=(32,))
+    if small:
+        head = layers.Dense(8)
+    else:
+        head = layers.Dense(64)
+    return keras.Model(inputs, head(inputs))
+""",
+    )
+
+    INVALID = (
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(32,))
+x = layers.Dense(64, activation="relu")(inputs)
+dropout = layers.Dropout(0.5)  # expect
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+""",
+        """\
+import keras
+from keras import layers
+
+def build():
+    inputs = keras.Input(shape=(32,))
+    x = layers.Dense(64)(inputs)
+    layers.BatchNormalization()  # expect
+    x = layers.Activation("relu")(x)
+    return keras.Model(inputs, layers.Dense(1)(x))
+""",
+    )
+
+    def check(self, facts: Facts) -> Iterable[Finding]:
+        seen: set[tuple[str, int, int]] = set()
+        for layer in facts.layers:
+            # Only the static engine knows `used`; None (unknown) never fires.
+            if layer.used is not False or layer.library_made or layer.model is not None:
+                continue
+            site = layer.created_at
+            if site is None or site.key() in seen:
+                continue
+            seen.add(site.key())
+            if layer.label and layer.label.isidentifier():
+                name, call = f"`{layer.label}`", f"`x = {layer.label}(x)`"
+            else:
+                shown = layer.label or f"{layer.class_name}(...)"
+                name = f"The `{layer.class_name}` layer" if not layer.label else f"`{shown}`"
+                call = f"`x = {shown}(x)`"
+            yield self.finding(
+                site,
+                f"{name} is created here but never called: did you forget `(x)`?",
+                f"call it on the tensor it should transform ({call}), "
+                f"or delete it if it is not needed.",
+                engine=facts.engine,
+            )

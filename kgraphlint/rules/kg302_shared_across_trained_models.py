@@ -1,0 +1,238 @@
+"""KG302 shared-across-trained-models: a weighted layer trained by two compiled models."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from kgraphlint.findings import Finding
+from kgraphlint.graph import Compile, Facts, Layer, Model, model_layers
+from kgraphlint.rules.base import Rule
+from kgraphlint.rules.kg101_disconnected_output import model_ref
+
+
+def expanded_layers(model: Model) -> dict[int, tuple[Layer, tuple[Layer, ...]]]:
+    """Every leaf layer of ``model``, sub-models expanded recursively.
+
+    Maps ``id(layer)`` to ``(layer, wrappers)`` where ``wrappers`` are the
+    model-as-layer objects it was reached through (outermost first): a sub-model
+    frozen with ``sub.trainable = False`` freezes every layer inside it.
+    """
+    result: dict[int, tuple[Layer, tuple[Layer, ...]]] = {}
+    seen_models: set[int] = {id(model)}
+    stack: list[tuple[Model, tuple[Layer, ...]]] = [(model, ())]
+    while stack:
+        current, wrappers = stack.pop()
+        for layer in model_layers(current):
+            if layer.model is not None:
+                if id(layer.model) not in seen_models:
+                    seen_models.add(id(layer.model))
+                    stack.append((layer.model, wrappers + (layer,)))
+                continue
+            result.setdefault(id(layer), (layer, wrappers))
+    return result
+
+
+def trainable_at(compile_: Compile, layer: Layer, wrappers: tuple[Layer, ...]) -> Optional[bool]:
+    """Whether ``layer`` was trainable in the snapshot taken at ``compile_``."""
+    snapshot = compile_.trainable
+    if snapshot is None:
+        return None
+    if any(snapshot.get(w) is False for w in wrappers):
+        return False
+    return snapshot.get(layer)
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _shorten(names: list[str]) -> str:
+    shown = ", ".join(f"`{n}`" for n in names[:3])
+    if len(names) > 3:
+        shown += f" and {len(names) - 3} more"
+    return shown
+
+
+class SharedAcrossTrainedModels(Rule):
+    """
+    ## What it does
+    Reports a weighted layer that belongs to two models that are both compiled
+    (and so trained separately) with the layer trainable in both, e.g. a
+    shared encoder trained once as part of a classifier and once as part of an
+    autoencoder.  The classic GAN pattern, where the discriminator is frozen
+    (`discriminator.trainable = False`) before the combined model is compiled,
+    is not reported.
+
+    ## Why is this bad?
+    The models share the layer's weights: each `fit` silently changes the
+    other model, so the model trained first is degraded by the second
+    training.  If that is intended, freezing the layer in one of the models
+    before its `compile()` makes the intent explicit.
+
+    ## Example
+    ```python
+    encoder = layers.Dense(16, activation="relu")
+    classifier = keras.Model(inputs, layers.Dense(3)(encoder(inputs)))
+    classifier.compile("adam", "categorical_crossentropy")
+    regressor = keras.Model(inputs, layers.Dense(1)(encoder(inputs)))
+    regressor.compile("adam", "mse")  # trains `encoder` too
+    ```
+
+    ## Use instead
+    ```python
+    encoder = layers.Dense(16, activation="relu")
+    classifier = keras.Model(inputs, layers.Dense(3)(encoder(inputs)))
+    classifier.compile("adam", "categorical_crossentropy")
+    encoder.trainable = False  # the regressor only trains its head
+    regressor = keras.Model(inputs, layers.Dense(1)(encoder(inputs)))
+    regressor.compile("adam", "mse")
+    ```
+    """
+
+    code = "KG302"
+    name = "shared-across-trained-models"
+    severity = "warning"
+    engines = "ST"
+    summary = "A weighted layer trainable in two separately compiled models: training one changes the other."
+
+    VALID = (
+        # The classic GAN: the discriminator is frozen inside the combined model.
+        """\
+import keras
+from keras import layers
+
+def build_gan():
+    image = keras.Input(shape=(16,))
+    disc_hidden = layers.Dense(32, activation="relu")(image)
+    discriminator = keras.Model(image, layers.Dense(1, activation="sigmoid")(disc_hidden))
+    discriminator.compile(optimizer="adam", loss="binary_crossentropy")
+
+    noise = keras.Input(shape=(8,))
+    fake = layers.Dense(16)(layers.Dense(32, activation="relu")(noise))
+    generator = keras.Model(noise, fake)
+
+    discriminator.trainable = False
+    gan_in = keras.Input(shape=(8,))
+    gan = keras.Model(gan_in, discriminator(generator(gan_in)))
+    gan.compile(optimizer="adam", loss="binary_crossentropy")
+    return generator, discriminator, gan
+""",
+        # An encoder reused in an inference model that is never compiled.
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(32,))
+code = layers.Dense(8, activation="relu", name="code")(inputs)
+decoded = layers.Dense(32)(code)
+autoencoder = keras.Model(inputs, decoded)
+autoencoder.compile(optimizer="adam", loss="mse")
+encoder = keras.Model(inputs, code)
+""",
+        # Fine-tuning: the backbone is frozen in the second model.
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(32,))
+shared = layers.Dense(16, activation="relu")
+pretrain = keras.Model(inputs, layers.Dense(32)(shared(inputs)))
+pretrain.compile(optimizer="adam", loss="mse")
+shared.trainable = False
+head = keras.Model(inputs, layers.Dense(3, activation="softmax")(shared(inputs)))
+head.compile(optimizer="adam", loss="categorical_crossentropy")
+""",
+    )
+
+    INVALID = (
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(32,))
+encoder = layers.Dense(16, activation="relu")
+features = encoder(inputs)
+classifier = keras.Model(inputs, layers.Dense(3, activation="softmax")(features))
+classifier.compile(optimizer="adam", loss="categorical_crossentropy")
+regressor = keras.Model(inputs, layers.Dense(1)(features))  # expect
+regressor.compile(optimizer="adam", loss="mse")
+""",
+        # A sub-model shared by two trained models.
+        """\
+import keras
+from keras import layers
+
+def build():
+    tower_in = keras.Input(shape=(8,))
+    tower = keras.Model(tower_in, layers.Dense(4, activation="relu")(tower_in))
+    a = keras.Input(shape=(8,))
+    model_a = keras.Model(a, layers.Dense(1)(tower(a)))
+    model_a.compile(optimizer="adam", loss="mse")
+    b = keras.Input(shape=(8,))
+    model_b = keras.Model(b, layers.Dense(2)(tower(b)))  # expect
+    model_b.compile(optimizer="adam", loss="mse")
+    return model_a, model_b
+""",
+    )
+
+    def check(self, facts: Facts) -> Iterable[Finding]:
+        # The last compile of each model decides what its training updates.
+        last_compile: dict[int, Compile] = {}
+        for compile_ in facts.compiles:
+            last_compile[id(compile_.model)] = compile_
+        trained = [
+            m for m in facts.models if id(m) in last_compile and last_compile[id(m)].trainable is not None
+        ]
+        if len(trained) < 2:
+            return
+        expanded = {id(m): expanded_layers(m) for m in trained}
+        for later_index, later in enumerate(trained):
+            if later.site is None:
+                continue
+            later_compile = last_compile[id(later)]
+            for earlier in trained[:later_index]:
+                earlier_compile = last_compile[id(earlier)]
+                shared: list[Layer] = []
+                later_layers = expanded[id(later)]
+                for lid, (layer, wrappers) in expanded[id(earlier)].items():
+                    if layer.weighted is not True or lid not in later_layers:
+                        continue
+                    if trainable_at(earlier_compile, layer, wrappers) is not True:
+                        continue
+                    if trainable_at(later_compile, layer, later_layers[lid][1]) is not True:
+                        continue
+                    shared.append(layer)
+                if shared:
+                    yield self._report(facts, earlier, earlier_compile, later, shared)
+
+    def _report(
+        self,
+        facts: Facts,
+        earlier: Model,
+        earlier_compile: Compile,
+        later: Model,
+        shared: list[Layer],
+    ) -> Finding:
+        assert later.site is not None
+        shared.sort(key=lambda l: (l.created_at.line if l.created_at else 0, l.display()))
+        names = [layer.display() for layer in shared]
+        noun = "Layer" if len(names) == 1 else "Layers"
+        verb = "is" if len(names) == 1 else "are"
+        message = (
+            f"{noun} {_shorten(names)} {verb} trainable in both {model_ref(later)} and "
+            f"{model_ref(earlier)}, which are compiled separately: training one silently "
+            f"changes the other."
+        )
+        first = shared[0]
+        hint = (
+            f"if only one model should train the shared weights, set "
+            f"`{first.label or 'layer'}.trainable = False` before compiling the other; if two "
+            f"independent models are meant, create separate layers for each."
+        )
+        user_made = next((layer for layer in shared if not layer.library_made), None)
+        related = [
+            (earlier_compile.site, f"{_capitalized(model_ref(earlier))} is compiled here"),
+        ]
+        if user_made is not None:
+            related.append((user_made.created_at, f"`{user_made.display()}` is created here"))
+        return self.finding(later.site, message, hint, engine=facts.engine, related=related)

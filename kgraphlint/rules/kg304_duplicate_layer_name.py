@@ -1,0 +1,190 @@
+"""KG304 duplicate-layer-name: two layers of one model with the same explicit name."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from kgraphlint.findings import Finding
+from kgraphlint.graph import Facts, Layer, Model, Tensor
+from kgraphlint.rules.base import Rule
+from kgraphlint.rules.kg101_disconnected_output import model_ref
+
+
+def _reach(start: Tensor, stop: frozenset[int]) -> dict[int, Tensor]:
+    """Every tensor ``start`` may be computed from (all alternatives crossed)."""
+    seen: dict[int, Tensor] = {}
+    stack = [start]
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen[id(t)] = t
+        if id(t) in stop:
+            continue
+        if t.alternatives:
+            stack.extend(t.alternatives)
+        elif t.producer is not None:
+            stack.extend(t.producer.inputs)
+    return seen
+
+
+def definite_layers(model: Model) -> list[Layer]:
+    """Layers certainly in ``model``: like ``model_layers``, but below an
+    ``if``/``else`` choice only the part common to every alternative counts
+    (two `Dense(name="out")` in the two branches are never both in the model).
+    """
+    layers: dict[int, Layer] = {}
+    stop = frozenset(id(t) for t in model.inputs or ())
+    seen: set[int] = set()
+    stack: list[Tensor] = list(model.outputs or ())
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        if id(t) in stop:
+            continue
+        if t.alternatives:
+            reaches = [_reach(alt, stop) for alt in t.alternatives]
+            common = set(reaches[0]).intersection(*reaches[1:])
+            stack.extend(reaches[0][tid] for tid in common)
+        elif t.producer is not None:
+            layers.setdefault(id(t.producer.layer), t.producer.layer)
+            stack.extend(t.producer.inputs)
+    for layer in model.extra_layers:
+        layers.setdefault(id(layer), layer)
+    return list(layers.values())
+
+
+class DuplicateLayerName(Rule):
+    """
+    ## What it does
+    Reports two different layers of one model that were given the same
+    explicit `name=`.
+
+    ## Why is this bad?
+    Layer names must be unique within a model: Keras raises
+    "The name "dense" is used 2 times in the model. All operation names should
+    be unique." when the model is built, and the error names neither line.
+    It usually comes from a copy-pasted block or a name built without the loop
+    index.
+
+    ## Example
+    ```python
+    x = layers.Dense(64, name="hidden")(inputs)
+    x = layers.Dense(32, name="hidden")(x)
+    ```
+
+    ## Use instead
+    ```python
+    x = layers.Dense(64, name="hidden_1")(inputs)
+    x = layers.Dense(32, name="hidden_2")(x)
+    ```
+    """
+
+    code = "KG304"
+    name = "duplicate-layer-name"
+    severity = "error"
+    engines = "ST"
+    summary = "Two layers of one model with the same explicit name= (Keras raises at Model())."
+
+    VALID = (
+        # Names built from the loop index are not constants: never reported.
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(16,))
+x = inputs
+for i in range(3):
+    x = layers.Dense(16, name=f"block_{i}")(x)
+model = keras.Model(inputs, x)
+""",
+        # A layer shared twice is one layer; equal names in two models are fine.
+        """\
+import keras
+from keras import layers
+
+def build():
+    a = keras.Input(shape=(8,))
+    b = keras.Input(shape=(8,))
+    shared = layers.Dense(4, name="shared")
+    siamese = keras.Model([a, b], layers.Concatenate()([shared(a), shared(b)]))
+    c = keras.Input(shape=(8,))
+    other = keras.Model(c, layers.Dense(1, name="head")(c))
+    d = keras.Input(shape=(8,))
+    another = keras.Model(d, layers.Dense(1, name="head")(d))
+    return siamese, other, another
+""",
+        # A name chosen by if/else: one layer is created either way.
+        """\
+import keras
+from keras import layers
+
+def build(binary):
+    inputs = keras.Input(shape=(8,))
+    if binary:
+        out = layers.Dense(1, activation="sigmoid", name="out")(inputs)
+    else:
+        out = layers.Dense(10, activation="softmax", name="out")(inputs)
+    return keras.Model(inputs, out)
+""",
+    )
+
+    INVALID = (
+        """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(16,))
+x = layers.Dense(64, name="hidden")(inputs)
+x = layers.Dense(32, name="hidden")(x)  # expect
+model = keras.Model(inputs, x)
+""",
+        # Copy-pasted heads of a two-output model.
+        """\
+import keras
+from keras import layers
+
+def build():
+    inputs = keras.Input(shape=(16,))
+    x = layers.Dense(32, activation="relu")(inputs)
+    age = layers.Dense(1, name="output")(x)
+    gender = layers.Dense(1, activation="sigmoid",  # expect
+                          name="output")(x)
+    return keras.Model(inputs, [age, gender])
+""",
+    )
+
+    def check(self, facts: Facts) -> Iterable[Finding]:
+        order = {id(layer): i for i, layer in enumerate(facts.layers)}
+        reported: set[tuple[str, int, int]] = set()
+        for model in facts.models:
+            by_name: dict[str, list[Layer]] = {}
+            for layer in definite_layers(model):
+                if layer.name is not None:
+                    by_name.setdefault(layer.name, []).append(layer)
+            for name, group in by_name.items():
+                if len(group) < 2:
+                    continue
+                group.sort(key=lambda l: order.get(id(l), len(order)))
+                first = group[0]
+                for second in group[1:]:
+                    target, other = second, first
+                    if target.library_made:
+                        target, other = first, second
+                    if target.library_made or target.created_at is None:
+                        continue
+                    key = target.created_at.key()
+                    if key in reported:
+                        continue
+                    reported.add(key)
+                    yield self.finding(
+                        target.created_at,
+                        f"Layer name \"{name}\" is used twice in {model_ref(model)}: "
+                        f"Keras raises when the model is built.",
+                        f"give each layer a unique `name=` (e.g. \"{name}_2\"), or drop "
+                        f"`name=` and let Keras number them.",
+                        engine=facts.engine,
+                        related=[(other.created_at, f"the first layer named \"{name}\" is created here")],
+                    )
