@@ -1,0 +1,111 @@
+"""Applying autofixes to a file: edits bottom-up, re-parse, atomic write."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+from typing import Iterable, Optional
+
+from kgraphlint.findings import Edit, Finding, Fix
+from kgraphlint.static.parse import ParseFailure, decode_source, encode_source, parse_text
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class FixError(Exception):
+    """A fix could not be applied; the file was left unchanged."""
+
+
+def fixed_text(text: str, fixes: Iterable[Fix]) -> str:
+    """``text`` with the fixes applied.  A fix whose edits overlap an earlier
+    accepted fix, or point outside the text, is skipped as a whole."""
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def offset(line: int, column: int) -> Optional[int]:
+        if line < 1 or line > len(starts) or column < 1:
+            return None
+        begin = starts[line - 1]
+        end = starts[line] if line < len(starts) else len(text)
+        pos = begin + column - 1
+        return pos if pos <= end else None
+
+    accepted: list[tuple[int, int, str]] = []
+    for fix in fixes:
+        spans = []
+        for edit in fix.edits:
+            start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
+            if start is None or end is None or end < start:
+                spans = None
+                break
+            spans.append((start, end, edit.content))
+        if not spans or any(_overlaps(s, a) for s in spans for a in accepted):
+            continue
+        if any(_overlaps(a, b) for i, a in enumerate(spans) for b in spans[i + 1:]):
+            continue
+        accepted.extend(spans)
+    # Bottom-up, so earlier offsets stay valid while later text changes.
+    for start, end, content in sorted(accepted, key=lambda s: (s[0], s[1]), reverse=True):
+        text = text[:start] + content + text[end:]
+    return text
+
+
+def _overlaps(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    if a[0] == a[1] and b[0] == b[1]:
+        return a[0] == b[0]  # two insertions at one place: order would be ambiguous
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def apply_fixes(path: str, findings: Iterable[Finding], *, write: bool = True) -> Optional[str]:
+    """Apply the fixes of ``findings`` located in ``path``.
+
+    Returns the new text, or None when nothing changes (so a second run is a
+    no-op).  With ``write=False`` the file is not touched (``--diff``).  Raises
+    FixError when the file cannot be read or the result would not parse.
+    """
+    fixes = [f.fix for f in sorted(findings, key=Finding.sort_key) if f.fix and f.path == path]
+    if not fixes:
+        return None
+    target = os.path.realpath(path)  # write through symlinks, do not replace them
+    try:
+        with open(target, "rb") as fh:
+            data = fh.read()
+        text = decode_source(data)
+    except (OSError, ParseFailure) as exc:
+        raise FixError(f"{path}: cannot read file: {exc}") from None
+    new_text = fixed_text(text, fixes)
+    if new_text == text:
+        return None
+    try:
+        parse_text(new_text, path)
+    except ParseFailure as exc:
+        raise FixError(f"{path}: the fix would produce invalid Python ({exc}); file left unchanged") from None
+    if write:
+        _write_atomically(target, encode_source(new_text, data))
+    return new_text
+
+
+def _write_atomically(target: str, data: bytes) -> None:
+    directory = os.path.dirname(target) or "."
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".kgraphlint-tmp")
+    except OSError as exc:
+        raise FixError(f"{target}: cannot write file: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise FixError(f"{target}: cannot write file: {exc.strerror or exc}") from None
+
+
+__all__ = ["Edit", "Fix", "FixError", "apply_fixes", "fixed_text"]

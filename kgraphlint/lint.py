@@ -1,0 +1,432 @@
+"""The pipeline: files on disk -> findings.
+
+discover -> read bytes -> byte scan -> cache -> parse -> static engine -> rules
+-> dedupe -> suppressions -> selection/per-file-ignores -> (trace and merge) -> sorted result.
+
+Workers (``--jobs``) only run the pure per-file part (:func:`analyse_source`);
+reading, caching and merging stay in the parent so results are identical to a
+serial run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
+
+from kgraphlint.config import Config, ConfigError, load_config, parse_selectors, path_matches
+from kgraphlint.discover import MissingPathError, SourceFile, discover
+from kgraphlint.findings import FileError, Finding, Related
+from kgraphlint.fixes import FixError, apply_fixes
+from kgraphlint.rules import code_matches, selected_rules
+from kgraphlint.suppress import apply_suppressions
+
+if TYPE_CHECKING:
+    from kgraphlint.graph import Facts
+    from kgraphlint.rules.base import Rule
+
+# Markers of a file that may build a Keras model; others are skipped unread
+# by the parser ("tf_keras" contains b"keras").
+_MARKERS = (b"keras", b"tensorflow")
+# A process pool costs ~0.1 s to start and to ship work; below this many files
+# to analyse a single process is faster.
+PARALLEL_THRESHOLD = 8
+# Larger files are almost certainly generated; parsing them could take minutes.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+TRACE_UNAVAILABLE = "--trace needs TensorFlow: pip install 'kgraphlint[tensorflow]'"
+
+__all__ = [
+    "ConfigError",
+    "FixError",
+    "LintResult",
+    "MissingPathError",
+    "TraceUnavailable",
+    "apply_fixes",
+    "lint_paths",
+    "lint_source",
+]
+
+
+class TraceUnavailable(Exception):
+    """``--trace`` was asked for but TensorFlow / the trace engine is missing."""
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding]
+    errors: list[FileError]
+    files_checked: int
+    # Errors that are kgraphlint's own fault (an engine or rule crashed):
+    # the CLI exits 2 for them.
+    internal_errors: int = 0
+
+
+@dataclass
+class _Outcome:
+    """What analysing one file produced (picklable: it crosses process boundaries)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    builders: list[tuple[str, int]] = field(default_factory=list)
+    parsed: bool = False
+
+    def to_cache(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_dict() for f in self.findings],
+            "builders": [list(b) for b in self.builders],
+            "parsed": self.parsed,
+        }
+
+    @classmethod
+    def from_cache(cls, value: dict[str, Any]) -> "_Outcome":
+        return cls(
+            findings=[Finding.from_dict(f) for f in value["findings"]],
+            builders=[(str(n), int(k)) for n, k in value["builders"]],
+            parsed=bool(value["parsed"]),
+        )
+
+
+# --------------------------------------------------------------------------
+# One file
+
+
+def _engine():  # -> Optional[Callable[[SourceContext], Facts]]
+    try:
+        from kgraphlint.static.engine import analyze
+    except ModuleNotFoundError as exc:
+        if exc.name != "kgraphlint.static.engine":
+            raise
+        return None  # no static engine installed yet: only source rules run
+    return analyze
+
+
+def _internal(path: str, what: str, exc: BaseException) -> FileError:
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return FileError(path, f"internal error {what}: {detail}")
+
+
+def analyse_source(
+    path: str,
+    data: bytes,
+    select: Optional[tuple[str, ...]] = None,
+    ignore: tuple[str, ...] = (),
+) -> _Outcome:
+    """Parse, analyse and check one file's bytes; suppressions applied.
+
+    Never raises for bad input: a parse failure is a KG900 finding, a crash of
+    the engine or of a rule is an ``errors`` entry.
+    """
+    from kgraphlint.static.parse import ParseFailure, parse_source
+
+    rules = selected_rules(list(select) if select else None, list(ignore))
+    outcome = _Outcome()
+    try:
+        text, module = parse_source(data, path)
+    except ParseFailure as exc:
+        for rule in rules:
+            if rule.code == "KG900":
+                outcome.findings.append(rule.from_failure(path, exc.message, exc.line, exc.column))  # type: ignore[attr-defined]
+        return outcome
+    outcome.parsed = True
+
+    from kgraphlint.static.source import make_context
+
+    ctx = make_context(path, text, module)
+    facts: Optional["Facts"] = None
+    try:
+        analyze = _engine()
+        if analyze is not None:
+            facts = analyze(ctx)
+    except (Exception, RecursionError) as exc:
+        outcome.errors.append(_internal(path, "while analysing", exc))
+    ctx.facts = facts
+
+    found: list[Finding] = []
+    for rule in rules:
+        try:
+            if rule.source_rule:
+                found.extend(rule.check_source(ctx))
+            elif facts is not None:
+                found.extend(rule.check(facts))
+        except (Exception, RecursionError) as exc:
+            outcome.errors.append(_internal(path, f"in rule {rule.code}", exc))
+    outcome.findings = apply_suppressions(_dedupe(found), text)
+    if facts is not None:
+        outcome.builders = list(facts.builders)
+    return outcome
+
+
+def _analyse_job(job: tuple[str, bytes], select: Optional[tuple[str, ...]], ignore: tuple[str, ...]) -> _Outcome:
+    return analyse_source(job[0], job[1], select, ignore)
+
+
+def lint_source(path: str, data: bytes, config: Optional[Config] = None) -> tuple[list[Finding], list[FileError]]:
+    """Check one file's bytes (no discovery, no cache, no trace)."""
+    config = config or Config()
+    if not _mentions_keras(data):
+        return [], []
+    outcome = analyse_source(path, data, config.select, config.ignore)
+    findings = _select(outcome.findings, config.select, config.ignore, config, {path: os.path.abspath(path)})
+    return sorted(findings, key=Finding.sort_key), outcome.errors
+
+
+def _mentions_keras(data: bytes) -> bool:
+    return any(marker in data for marker in _MARKERS)
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, int, int]] = set()
+    result = []
+    for f in findings:
+        key = (f.code, f.path, f.line, f.column)
+        if key not in seen:
+            seen.add(key)
+            result.append(f)
+    return result
+
+
+def _select(
+    findings: Iterable[Finding],
+    select: Optional[Sequence[str]],
+    ignore: Sequence[str],
+    config: Config,
+    abspaths: dict[str, str],
+) -> list[Finding]:
+    """Drop findings outside --select/--ignore and the per-file-ignores."""
+    kept = []
+    for f in findings:
+        if select and not code_matches(f.code, tuple(select)):
+            continue
+        if ignore and code_matches(f.code, tuple(ignore)):
+            continue
+        if config.per_file_ignores:
+            relative = config.relative(Path(abspaths.get(f.path) or os.path.abspath(f.path)))
+            if any(
+                code_matches(f.code, codes) and path_matches(relative, (glob,))
+                for glob, codes in config.per_file_ignores
+            ):
+                continue
+        kept.append(f)
+    return kept
+
+
+# --------------------------------------------------------------------------
+# Many files
+
+
+def lint_paths(
+    paths: Sequence[str],
+    trace: bool = False,
+    config: Optional[Config] = None,
+    *,
+    select: Optional[Sequence[str]] = None,
+    ignore: Optional[Sequence[str]] = None,
+    jobs: Optional[int] = None,
+    use_cache: bool = True,
+) -> LintResult:
+    """Lint files and directories.
+
+    ``select`` replaces the configured selection, ``ignore`` adds to the
+    configured one.  Raises MissingPathError / ConfigError (usage errors) and
+    TraceUnavailable; everything that goes wrong with one file is reported in
+    the result instead.
+    """
+    paths = list(paths) or ["."]
+    if config is None:
+        config = load_config(paths[0])
+    eff_select = parse_selectors(list(select), "--select") if select else config.select
+    eff_ignore = config.ignore + (parse_selectors(list(ignore), "--ignore") if ignore else ())
+    if trace:
+        _check_trace_available()
+
+    found = discover(paths, config)
+    errors = list(found.errors)
+    files_checked = 0
+    outcomes: dict[str, _Outcome] = {}
+    pending: list[tuple[SourceFile, bytes, Optional[str]]] = []
+
+    cache = None
+    if use_cache:
+        from kgraphlint.cache import FindingCache, code_fingerprint
+
+        salt = repr((code_fingerprint(), eff_select, eff_ignore))
+        cache = FindingCache(config.root, salt)
+
+    for source in found.files:
+        data = _read(source, errors)
+        if data is None:
+            continue
+        files_checked += 1
+        if not _mentions_keras(data):
+            continue
+        key = cache.key(source.path, data) if cache else None
+        cached = cache.get(key) if cache and key else None
+        if cached is not None:
+            try:
+                outcomes[source.path] = _Outcome.from_cache(cached)
+                continue
+            except (KeyError, TypeError, ValueError):
+                pass  # an entry from a broken write or older format: recompute
+        pending.append((source, data, key))
+
+    results = _analyse_all([(s.path, d) for s, d, _ in pending], eff_select, eff_ignore, jobs)
+    for (source, _, key), outcome in zip(pending, results):
+        outcomes[source.path] = outcome
+        if cache and key and not outcome.errors:
+            cache.put(key, outcome.to_cache())
+
+    findings: list[Finding] = []
+    for source in found.files:
+        outcome = outcomes.get(source.path)
+        if outcome is not None:
+            findings.extend(outcome.findings)
+            errors.extend(outcome.errors)
+
+    abspaths = {s.path: s.abspath for s in found.files}
+    if trace:
+        requests = [(s, outcomes[s.path].builders) for s in found.files if s.path in outcomes and outcomes[s.path].parsed]
+        trace_findings, trace_errors = _trace(requests, config, eff_select, eff_ignore)
+        errors.extend(trace_errors)
+        findings = merge_trace(findings, _suppress_elsewhere(trace_findings, abspaths))
+
+    findings = _select(_dedupe(findings), eff_select, eff_ignore, config, abspaths)
+    findings.sort(key=Finding.sort_key)
+    errors.sort(key=lambda e: (e.path, e.message))
+    internal = sum(1 for e in errors if e.message.startswith("internal error"))
+    return LintResult(findings, errors, files_checked, internal)
+
+
+def _read(source: SourceFile, errors: list[FileError]) -> Optional[bytes]:
+    try:
+        with open(source.abspath, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        errors.append(FileError(source.path, "is a directory, not a Python file"))
+        return None
+    except OSError as exc:
+        errors.append(FileError(source.path, f"cannot read file: {exc.strerror or exc}"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        errors.append(FileError(source.path, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not checked"))
+        return None
+    return data
+
+
+def _analyse_all(
+    jobs_list: list[tuple[str, bytes]],
+    select: Optional[tuple[str, ...]],
+    ignore: tuple[str, ...],
+    jobs: Optional[int],
+) -> list[_Outcome]:
+    worker = partial(_analyse_job, select=select, ignore=ignore)
+    workers = min(jobs or os.cpu_count() or 1, len(jobs_list))
+    if workers > 1 and len(jobs_list) > PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        chunk = max(1, len(jobs_list) // (workers * 4))
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                return list(pool.map(worker, jobs_list, chunksize=chunk))
+        except (BrokenProcessPool, OSError):
+            pass  # no processes available here (sandbox, limits): run serially
+    return [worker(job) for job in jobs_list]
+
+
+# --------------------------------------------------------------------------
+# Trace
+
+
+def _check_trace_available() -> None:
+    import importlib.util
+
+    # find_spec does not import TensorFlow: the worker does that, once.
+    if importlib.util.find_spec("tensorflow") is None:
+        raise TraceUnavailable(TRACE_UNAVAILABLE)
+
+
+def _trace(
+    requests: list[tuple[SourceFile, list[tuple[str, int]]]],
+    config: Config,
+    select: Optional[tuple[str, ...]],
+    ignore: tuple[str, ...],
+) -> tuple[list[Finding], list[FileError]]:
+    try:
+        from kgraphlint.trace.runner import TraceRequest, trace_files
+        from kgraphlint.rules.raised import findings_from_raised
+    except ImportError as exc:
+        raise TraceUnavailable(f"the trace engine is not available ({exc})") from None
+    if not requests:
+        return [], []
+    facts_by_path = trace_files(
+        [TraceRequest(path=s.path, abspath=s.abspath, builders=list(b)) for s, b in requests], config
+    )
+    graph_rules = [r for r in selected_rules(list(select) if select else None, list(ignore)) if not r.source_rule]
+    findings: list[Finding] = []
+    errors: list[FileError] = []
+    for path, facts in facts_by_path.items():
+        for rule in graph_rules:
+            try:
+                findings.extend(rule.check(facts))
+            except (Exception, RecursionError) as exc:
+                errors.append(_internal(path, f"in rule {rule.code} (trace)", exc))
+        try:
+            findings.extend(findings_from_raised(facts))
+        except (Exception, RecursionError) as exc:
+            errors.append(_internal(path, "while reporting trace errors", exc))
+    return _dedupe(findings), errors
+
+
+def _suppress_elsewhere(findings: list[Finding], abspaths: dict[str, str]) -> list[Finding]:
+    """Apply suppression comments to trace findings (they may be in any file)."""
+    from kgraphlint.static.parse import ParseFailure, decode_source
+
+    by_path: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_path.setdefault(f.path, []).append(f)
+    kept: list[Finding] = []
+    for path, group in by_path.items():
+        try:
+            with open(abspaths.get(path, path), "rb") as fh:
+                text = decode_source(fh.read(MAX_FILE_BYTES))
+        except (OSError, ParseFailure):
+            kept.extend(group)
+            continue
+        kept.extend(apply_suppressions(group, text))
+    return kept
+
+
+def merge_trace(static: list[Finding], trace: list[Finding]) -> list[Finding]:
+    """Merge trace findings into static ones.
+
+    Same (code, path, line) -> one finding, engine "both", static wording, plus
+    the related locations only the trace knew.  A trace KG901 on a line where
+    static already reports an error explains the same crash: folded in.
+    """
+    by_key = {(f.code, f.path, f.line): f for f in static}
+    errors_at: dict[tuple[str, int], Finding] = {}
+    for f in static:
+        if f.severity == "error":
+            errors_at.setdefault((f.path, f.line), f)
+    merged = list(static)
+    for t in trace:
+        s = by_key.get((t.code, t.path, t.line))
+        if s is None and t.code == "KG901":
+            s = errors_at.get((t.path, t.line))
+            if s is not None:
+                s.engine = "both"
+                continue
+        if s is None:
+            merged.append(t)
+            by_key[(t.code, t.path, t.line)] = t
+            continue
+        if s.engine != t.engine:
+            s.engine = "both"
+        known = {(r.path, r.line, r.column) for r in s.related}
+        for r in t.related:
+            if (r.path, r.line, r.column) not in known:
+                s.related.append(Related(r.path, r.line, r.column, r.message))
+                known.add((r.path, r.line, r.column))
+    return merged

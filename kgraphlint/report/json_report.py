@@ -1,0 +1,27 @@
+"""JSON report: the contract of DESIGN.md (tools and tests parse it)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from kgraphlint.lint import LintResult
+    from kgraphlint.rules.base import Rule
+
+JSON_VERSION = 1
+
+
+def to_json_dict(result: "LintResult") -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "files_checked": result.files_checked,
+        "findings": [f.to_dict() for f in result.findings],
+        "errors": [e.to_dict() for e in result.errors],
+    }
+
+
+def render(result: "LintResult", out: TextIO, rules: "dict[str, Rule]", **_: Any) -> None:
+    # ASCII-only output is valid JSON whatever the terminal or pipe encoding.
+    json.dump(to_json_dict(result), out, indent=2)
+    out.write("\n")

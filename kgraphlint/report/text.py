@@ -1,0 +1,32 @@
+"""Concise text report: one line per finding, for CI logs, editors and pre-commit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from kgraphlint.report.summary import summary_line
+
+if TYPE_CHECKING:
+    from kgraphlint.findings import Finding
+    from kgraphlint.lint import LintResult
+    from kgraphlint.rules.base import Rule
+
+
+def format_finding(f: "Finding") -> str:
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}"]
+    if f.hint:
+        lines.append(f"    help: {f.hint}")
+    for r in f.related:
+        lines.append(f"    note: {r.path}:{r.line}:{r.column}: {r.message}")
+    if f.fix is not None:
+        lines.append(f"    fix: {f.fix.description} (apply with --fix)")
+    return "\n".join(lines)
+
+
+def render(result: "LintResult", out: TextIO, rules: "dict[str, Rule]", *, quiet: bool = False) -> None:
+    for f in result.findings:
+        out.write(format_finding(f) + "\n")
+    for e in result.errors:
+        out.write(f"{e.path}: error: {e.message}\n")
+    if not quiet:
+        out.write(summary_line(result) + "\n")

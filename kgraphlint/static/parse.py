@@ -1,0 +1,116 @@
+"""Bytes on disk -> (text, libcst module), or a ParseFailure that says where and why.
+
+Decoding follows Python itself (PEP 263 coding cookie, UTF-8 BOM, UTF-8 default) so
+line and column numbers match what the interpreter and editors show.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+
+class ParseFailure(Exception):
+    """The file is not valid (decodable) Python.  Positions are 1-based when known."""
+
+    def __init__(self, message: str, line: Optional[int] = None, column: Optional[int] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def detect_encoding(data: bytes) -> str:
+    """The source encoding Python would use ("utf-8-sig" when there is a BOM)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        if "invalid or missing encoding" in str(exc.msg):
+            # Undecodable bytes in the first two lines: decoding as UTF-8 below
+            # says which byte and where.
+            return "utf-8"
+        # An unknown codec in the cookie, or a BOM with a non-UTF-8 cookie.
+        raise ParseFailure(f"cannot decode file: {exc.msg}", exc.lineno or 1, 1) from None
+    return encoding
+
+
+def decode_source(data: bytes) -> str:
+    """Decode source bytes as Python would, or raise ParseFailure with the position."""
+    encoding = detect_encoding(data)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(data, exc.start)
+        raise ParseFailure(
+            f"cannot decode file as {encoding}: invalid byte 0x{data[exc.start]:02x}",
+            line,
+            column,
+        ) from None
+    except LookupError:  # a codec tokenize knows but decode does not: be safe
+        raise ParseFailure(f"cannot decode file: unknown encoding {encoding!r}", 1, 1) from None
+
+
+def encode_source(text: str, original: bytes) -> bytes:
+    """Encode fixed text back the way the original file was encoded (keeps a BOM)."""
+    # tokenize reports "utf-8-sig" exactly when the file starts with a BOM, so
+    # encoding with it writes the BOM back.
+    return text.encode(detect_encoding(original))
+
+
+def parse_source(data: bytes, path: str = "<unknown>") -> tuple[str, "cst.Module"]:
+    """Decode and parse one file.  Raises ParseFailure for anything that is not Python."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _byte_position(data, nul)
+        raise ParseFailure("file contains NUL bytes (binary file?)", line, column)
+    text = decode_source(data)
+    return text, parse_text(text, path)
+
+
+def parse_text(text: str, path: str = "<unknown>") -> "cst.Module":
+    import libcst as cst  # lazy: --version and byte-scan-only runs never pay for it
+
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise _describe_syntax_error(text, path, exc) from None
+    except RecursionError:
+        raise ParseFailure("file is too deeply nested to parse") from None
+
+
+def _describe_syntax_error(text: str, path: str, exc: Exception) -> ParseFailure:
+    # libcst's native parser often reports 1:1 and a long token list; CPython's
+    # compiler gives the message users know ("'(' was never closed") at the right
+    # place.  Only paid on the failure path.
+    try:
+        compile(text, path, "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
+    except SyntaxError as syn:
+        column = syn.offset if syn.offset and syn.offset > 0 else 1
+        return ParseFailure(f"syntax error: {syn.msg}", syn.lineno or 1, column)
+    except (ValueError, MemoryError, RecursionError):
+        pass
+    message = getattr(exc, "message", str(exc))
+    m = re.search(r"error at (\d+):(\d+)", message)
+    if m:
+        return ParseFailure(f"syntax error: {message}", int(m.group(1)), int(m.group(2)) + 1)
+    line = getattr(exc, "raw_line", None)
+    column = getattr(exc, "raw_column", None)
+    return ParseFailure(
+        f"syntax error: {message}", line, column + 1 if isinstance(column, int) else None
+    )
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, best effort) of a byte offset."""
+    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
+    line = len(re.findall(rb"\r\n|\r|\n", data[:line_start])) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
