@@ -200,9 +200,10 @@ def test_escape_functions_match_actions_toolkit():
 # ----------------------------------------------------------------------
 # the real CLI
 
+_PKG = Path(__file__).resolve().parents[1] / "kgraphlint"
 needs_cli = pytest.mark.skipif(
-    not (Path(__file__).resolve().parents[1] / "kgraphlint" / "cli.py").exists(),
-    reason="kgraphlint/cli.py (CLI teammate) not there yet",
+    not ((_PKG / "cli.py").exists() and (_PKG / "static" / "engine.py").exists()),
+    reason="the CLI and the static engine (teammates) are not both there yet",
 )
 
 

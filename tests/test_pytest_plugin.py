@@ -18,8 +18,9 @@ needs_check_model = pytest.mark.skipif(
     reason="kgraphlint.trace.model_facts (tracer teammate) not there yet",
 )
 needs_lint = pytest.mark.skipif(
-    importlib.util.find_spec("kgraphlint.lint") is None,
-    reason="kgraphlint.lint (CLI teammate) not there yet",
+    importlib.util.find_spec("kgraphlint.lint") is None
+    or importlib.util.find_spec("kgraphlint.static.engine") is None,
+    reason="kgraphlint.lint or the static engine (teammates) not there yet",
 )
 
 UNUSED_SECOND_INPUT = """
