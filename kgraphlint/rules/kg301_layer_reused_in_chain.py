@@ -17,30 +17,28 @@ def _parents(t: Tensor) -> tuple[Tensor, ...] | list[Tensor]:
     return ()
 
 
-def earliest_upstream_call(layer: Layer) -> list[Optional[int]]:
-    """For each node of ``layer``: the index of the earliest node of the same
-    layer whose output its inputs are computed from (None if there is none).
+class _InputRoots:
+    """Memoised Input roots of tensors (ids of the Inputs each may depend on).
 
-    One memoised, iterative walk per layer: linear in the size of the graph
-    above the layer's calls, and safe on very deep graphs.
+    A call can only feed a later call of the same layer if the later call's
+    roots include the earlier call's: parallel calls on independent Inputs
+    (siamese towers) are ruled out without walking the graph.
     """
-    index_of: dict[int, int] = {id(n): i for i, n in enumerate(layer.nodes)}
-    # memo[id(tensor)]: smallest index of a node of `layer` among the tensor's
-    # producers, itself included; None when the layer is not upstream.
-    memo: dict[int, Optional[int]] = {}
-    # Tensors being expanded: an engine that summarises a loop as a fixed point
-    # may produce a cycle (the loop variable depends on the call's own output).
-    pending: set[int] = set()
 
-    def resolve(start: Tensor) -> Optional[int]:
+    def __init__(self) -> None:
+        self.memo: dict[int, frozenset[int]] = {}
+
+    def of(self, start: Tensor) -> frozenset[int]:
+        memo = self.memo
+        pending: set[int] = set()  # cycles: loops summarised as fixed points
         stack: list[tuple[Tensor, bool]] = [(start, False)]
         while stack:
             t, expanded = stack.pop()
             tid = id(t)
             if tid in memo:
                 continue
-            if t.is_input or t.opaque:
-                memo[tid] = None
+            if t.is_input:
+                memo[tid] = frozenset((tid,))
                 continue
             parents = _parents(t)
             if not expanded:
@@ -51,27 +49,60 @@ def earliest_upstream_call(layer: Layer) -> list[Optional[int]]:
                 stack.extend((p, False) for p in parents if id(p) not in memo)
                 continue
             pending.discard(tid)
-            best: Optional[int] = None
-            if t.producer is not None and not t.alternatives:
-                own = index_of.get(id(t.producer))
-                if own is not None:
-                    best = own
-            for p in parents:
-                v = memo.get(id(p))
-                if v is not None and (best is None or v < best):
-                    best = v
-            memo[tid] = best
-        return memo.get(id(start))
+            parts = [memo.get(id(p), frozenset()) for p in parents]
+            if len(parts) == 1:
+                memo[tid] = parts[0]  # share the set along chains: linear memory
+            else:
+                memo[tid] = frozenset().union(*parts)
+        return memo.get(id(start), frozenset())
 
-    result: list[Optional[int]] = []
-    for node in layer.nodes:
-        best: Optional[int] = None
-        for t in node.inputs:
-            v = resolve(t)
-            if v is not None and (best is None or v < best):
-                best = v
-        result.append(best)
-    return result
+    def of_node(self, node: Node) -> frozenset[int]:
+        parts = [self.of(t) for t in node.inputs]
+        return parts[0] if len(parts) == 1 else frozenset().union(*parts)
+
+
+def upstream_call(
+    layer: Layer, j: int, position: dict[int, int], roots: _InputRoots
+) -> Optional[int]:
+    """Index of a call of ``layer`` (at most ``j``) whose output the inputs of
+    call ``j`` are computed from, or None.  ``j`` itself is found when the
+    engine summarised a loop as a cycle.
+    """
+    later = layer.nodes[j]
+    later_roots = roots.of_node(later)
+    targets: dict[int, int] = {}
+    for i in range(j + 1):
+        node = layer.nodes[i]
+        if i == j or roots.of_node(node) <= later_roots:
+            targets[id(node)] = i
+    if not targets:
+        return None
+    # Calls are recorded in program order, so a producer recorded before the
+    # earliest candidate cannot have a candidate upstream: prune there.
+    known = [position.get(nid) for nid in targets]
+    bound = min(known) if all(p is not None for p in known) else -1  # type: ignore[type-var]
+    seen: set[int] = set()
+    stack: list[Tensor] = list(later.inputs)
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        if t.is_input or t.opaque:
+            continue
+        if t.alternatives:
+            stack.extend(t.alternatives)
+            continue
+        producer = t.producer
+        if producer is None:
+            continue
+        if id(producer) in targets:
+            return targets[id(producer)]
+        pos = position.get(id(producer))
+        if pos is not None and pos < bound:
+            continue
+        stack.extend(producer.inputs)
+    return None
 
 
 class LayerReusedInChain(Rule):
@@ -176,6 +207,8 @@ def build():
     )
 
     def check(self, facts: Facts) -> Iterable[Finding]:
+        position = {id(node): i for i, node in enumerate(facts.nodes)}
+        roots = _InputRoots()
         for layer in facts.layers:
             if (
                 layer.weighted is not True
@@ -184,17 +217,14 @@ def build():
                 or not layer.nodes
             ):
                 continue
-            upstream = earliest_upstream_call(layer)
-            for index, first_index in enumerate(upstream):
-                # first_index == index: the call is upstream of itself (a loop
-                # summarised as a cycle).
-                if first_index is None or first_index > index:
-                    continue
+            for index in range(len(layer.nodes)):
                 later = layer.nodes[index]
                 if later.called_at is None:
                     continue
-                first = layer.nodes[first_index]
-                yield self._report(facts, layer, first, later)
+                first_index = upstream_call(layer, index, position, roots)
+                if first_index is None:
+                    continue
+                yield self._report(facts, layer, layer.nodes[first_index], later)
                 break  # one finding per layer, at its first chained call
 
     def _report(self, facts: Facts, layer: Layer, first: Node, later: Node) -> Finding:
