@@ -184,7 +184,7 @@ model = keras.Model([a, b], layers.Subtract()([tower(a), tower(b)]))
 import keras
 from keras import layers
 
-inputs = keras.Input(shape=(32, 32, 3))
+inputs = keras.Input(shape=(32, 32, 32))
 conv = layers.Conv2D(32, 3, padding="same")
 x = conv(inputs)
 x = layers.BatchNormalization()(x)
