@@ -60,12 +60,20 @@ from keras import layers
 def make_head():
     return layers.Dense(1, activation="sigmoid")
 
-blocks = [layers.Dense(32, activation="relu") for _ in range(3)]
+def build():
+    inputs = keras.Input(shape=(16,))
+    blocks = [layers.Dense(32, activation="relu") for _ in range(3)]
+    x = inputs
+    for block in blocks:
+        x = block(x)
+    steps = keras.Input(shape=(5, 4))
+    lstm = layers.LSTM(16)
+    seq_features = layers.Bidirectional(lstm)(steps)
+    return keras.Model([inputs, steps], [make_head()(x), seq_features])
+
+tower = keras.Sequential([layers.Dense(4), layers.Dense(2)])
 seq = keras.Sequential()
 seq.add(layers.Dense(8))
-lstm = layers.LSTM(16)
-wrapped = layers.Bidirectional(lstm)
-tower = keras.Sequential([layers.Dense(4), layers.Dense(2)])
 """,
         # A layer chosen by if/else and then called.
         """\
