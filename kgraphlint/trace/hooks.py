@@ -1,0 +1,564 @@
+"""The trace worker's hooks into Keras, installed and removed in one place.
+
+:func:`installed_hooks` patches Keras (and a few stdlib entry points) for the
+life of a worker; every patch is a pass-through unless a :class:`Recorder` is
+active (:func:`recording`).  While one is active:
+
+- ``Operation.__new__`` records where each layer/operation is created, whether
+  user code passed ``name=``, and whether it was made by Keras itself (inside a
+  ``keras.applications`` constructor, ``Sequential``'s own build...);
+- ``Node.__init__`` records where each symbolic layer call happened;
+- ``Functional.__init__`` records model constructions with the very
+  ``inputs``/``outputs`` the user passed (Keras may clone them);
+- ``compile()`` records which layers were effectively trainable then;
+- ``keras.applications`` constructors build with ``weights=None``;
+- training, prediction, saving, weight loading, dataset loaders and
+  ``get_file`` are neutralised; network access raises; ``os._exit`` raises.
+
+Only the worker process imports this module (it imports keras).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any, Callable, Iterator, Optional
+
+from kgraphlint.graph import Site
+from kgraphlint.trace.frames import SiteMaker
+
+_HERE = os.path.abspath(__file__)
+
+
+class TraceExit(BaseException):
+    """Raised instead of ``os._exit`` so the worker survives user code."""
+
+
+@dataclass
+class OpRecord:
+    op: Any
+    site: Optional[Site]
+    library: bool
+    explicit_name: bool
+    # Created by a user expression (not by Keras on the user's behalf) and
+    # not from inside a method of another object (sub-layers of custom layers).
+    direct: bool
+    in_method: bool
+    order: int
+
+
+@dataclass
+class NodeRecord:
+    node: Any
+    site: Optional[Site]
+    library: bool
+
+
+@dataclass
+class ModelRecord:
+    model: Any
+    kind: str  # "functional" | "application" | "sequential" | "subclass"
+    site: Optional[Site]
+    inputs: Optional[list] = None  # flat, as the user passed them
+    outputs: Optional[list] = None
+    application: Optional[str] = None
+    include_top: Optional[bool] = None
+    pooling: Optional[str] = None
+    library: bool = False
+    ok: bool = True  # construction finished without raising
+
+
+@dataclass
+class CompileRecord:
+    model: Any
+    site: Optional[Site]
+    trainable: list[tuple[Any, bool]]
+
+
+@dataclass
+class Recorder:
+    """What happened while one file was traced (keeps Keras objects alive)."""
+
+    sites: SiteMaker
+    app_depth: int = 0
+    ops: dict[int, OpRecord] = field(default_factory=dict)
+    nodes: dict[int, NodeRecord] = field(default_factory=dict)
+    models: dict[int, ModelRecord] = field(default_factory=dict)
+    compiles: list[CompileRecord] = field(default_factory=list)
+    fit_sites: list[Optional[Site]] = field(default_factory=list)
+    # Values returned by builders: whatever they hold counts as used.
+    returned: list[Any] = field(default_factory=list)
+
+    # -- helpers -------------------------------------------------------------
+    def user_site(self, frame: Optional[FrameType]) -> Optional[Site]:
+        return self.sites.site_of_stack(frame)
+
+    def _keras_frames_until_user(self, frame: Optional[FrameType]) -> Iterator[FrameType]:
+        """Frames of Keras/library code between a hook and the user frame."""
+        while frame is not None and not self.sites.is_user(frame.f_code.co_filename):
+            if frame.f_code.co_filename != _HERE:
+                yield frame
+            frame = frame.f_back
+
+    def _first_user_frame(self, frame: Optional[FrameType]) -> Optional[FrameType]:
+        while frame is not None and not self.sites.is_user(frame.f_code.co_filename):
+            frame = frame.f_back
+        return frame
+
+    # -- events ----------------------------------------------------------------
+    def on_op_created(self, op: Any, kwargs: dict, frame: Optional[FrameType]) -> None:
+        if id(op) in self.ops:
+            return
+        order = len(self.ops)
+        if self.app_depth > 0:
+            self.ops[id(op)] = OpRecord(op, None, True, kwargs.get("name") is not None, False, False, order)
+            return
+        direct = True
+        for f in self._keras_frames_until_user(frame):
+            name = f.f_code.co_name
+            fname = f.f_code.co_filename.replace(os.sep, "/")
+            if name == "__new__" or fname.endswith("/layers/core/input_layer.py"):
+                continue
+            direct = False
+            break
+        user = self._first_user_frame(frame)
+        in_method = bool(user is not None and "self" in user.f_code.co_varnames[: user.f_code.co_argcount])
+        self.ops[id(op)] = OpRecord(
+            op,
+            self.user_site(frame),
+            not direct,
+            kwargs.get("name") is not None,
+            direct,
+            in_method,
+            order,
+        )
+
+    def on_node(self, node: Any, frame: Optional[FrameType]) -> None:
+        if self.app_depth > 0:
+            self.nodes[id(node)] = NodeRecord(node, None, True)
+            return
+        library = False
+        for f in self._keras_frames_until_user(frame):
+            fname = f.f_code.co_filename.replace(os.sep, "/")
+            # Nodes made by models, applications, cloning or saving code are
+            # Keras's own graph plumbing, not calls the user wrote.
+            if any(part in fname for part in _INTERNAL_NODE_MAKERS):
+                library = True
+                break
+        self.nodes[id(node)] = NodeRecord(node, None if library else self.user_site(frame), library)
+
+    def on_functional(self, model: Any, inputs: Any, outputs: Any, frame: Optional[FrameType]) -> Optional[ModelRecord]:
+        from keras.src import tree
+
+        if self.app_depth > 0:
+            return None
+        for f in self._keras_frames_until_user(frame):
+            fname = f.f_code.co_filename.replace(os.sep, "/")
+            if f.f_code.co_name in ("__init__", "__new__") and "/keras/src/models/" in fname and not fname.endswith("sequential.py"):
+                continue
+            return None  # built by Keras itself (Sequential, cloning...)
+        try:
+            flat_in = list(tree.flatten(inputs))
+            flat_out = list(tree.flatten(outputs))
+        except Exception:
+            flat_in = flat_out = None
+        rec = ModelRecord(model, "functional", self.user_site(frame), flat_in, flat_out, ok=False)
+        self.models[id(model)] = rec
+        return rec
+
+
+_INTERNAL_NODE_MAKERS = (
+    "/keras/src/models/",
+    "/keras/src/applications/",
+    "/keras/src/saving/",
+    "/keras/src/export/",
+)
+
+_active: Optional[Recorder] = None
+
+
+@contextlib.contextmanager
+def recording(recorder: Recorder) -> Iterator[Recorder]:
+    """Make ``recorder`` the one the hooks feed (hooks must be installed)."""
+    global _active
+    previous, _active = _active, recorder
+    try:
+        yield recorder
+    finally:
+        _active = previous
+
+
+# ---------------------------------------------------------------------------
+# The patches.
+
+
+class _Patcher:
+    def __init__(self) -> None:
+        self._undo: list[Callable[[], None]] = []
+
+    def set(self, owner: Any, name: str, value: Any) -> None:
+        missing = object()
+        old = owner.__dict__.get(name, missing) if isinstance(owner, type) else getattr(owner, name, missing)
+        setattr(owner, name, value)
+        if old is missing:
+            self._undo.append(lambda: delattr(owner, name))
+        else:
+            self._undo.append(lambda: setattr(owner, name, old))
+
+    def undo(self) -> None:
+        while self._undo:
+            try:
+                self._undo.pop()()
+            except Exception:
+                pass
+
+
+def _replace_everywhere(patcher: _Patcher, originals: dict[int, Any], make: Callable[[Any], Any]) -> None:
+    """Replace each original function in every loaded keras module namespace."""
+    wrappers = {key: make(fn) for key, fn in originals.items()}
+    for modname, module in list(sys.modules.items()):
+        if module is None or not (modname == "keras" or modname.startswith("keras.")):
+            continue
+        try:
+            items = list(vars(module).items())
+        except TypeError:
+            continue
+        for attr, value in items:
+            wrapper = wrappers.get(id(value))
+            if wrapper is not None and originals[id(value)] is value:
+                patcher.set(module, attr, wrapper)
+
+
+def _application_constructors() -> dict[int, Any]:
+    import keras.applications  # noqa: F401  (loads every application module)
+    import keras.src.applications as apps_pkg
+    import pkgutil
+
+    found: dict[int, Any] = {}
+    for info in pkgutil.iter_modules(apps_pkg.__path__):
+        module = sys.modules.get(f"keras.src.applications.{info.name}")
+        if module is None:
+            continue
+        for name, value in vars(module).items():
+            if (
+                inspect.isfunction(value)
+                and value.__module__ == module.__name__
+                and not name.startswith("_")
+                and "weights" in inspect.signature(value).parameters
+            ):
+                found[id(value)] = value
+    return found
+
+
+def _wrap_application(fn: Callable) -> Callable:
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def application(*args: Any, **kwargs: Any) -> Any:
+        rec = _active
+        if rec is None:
+            return fn(*args, **kwargs)
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError:
+            return fn(*args, **kwargs)  # let Keras produce its own error
+        # Same graph, no download: pretrained weights are never loaded.
+        if bound.arguments.get("weights", None) is not None:
+            bound.arguments["weights"] = None
+        outermost = rec.app_depth == 0
+        site = rec.user_site(sys._getframe(1)) if outermost else None
+        rec.app_depth += 1
+        try:
+            model = fn(*bound.args, **bound.kwargs)
+        finally:
+            rec.app_depth -= 1
+        if outermost:
+            params = signature.parameters
+            include_top = bound.arguments.get(
+                "include_top", params["include_top"].default if "include_top" in params else None
+            )
+            pooling = bound.arguments.get("pooling", params["pooling"].default if "pooling" in params else None)
+            rec.models[id(model)] = ModelRecord(
+                model,
+                "application",
+                site,
+                application=fn.__name__,
+                include_top=include_top if isinstance(include_top, bool) else None,
+                pooling=pooling if isinstance(pooling, str) or pooling is None else None,
+                library=True,
+            )
+        return model
+
+    return application
+
+
+def _dummy_dataset(module_name: str) -> Any:
+    import numpy as np
+
+    n = 8
+    short = module_name.rsplit(".", 1)[-1]
+    if short in ("mnist", "fashion_mnist"):
+        x, y = np.zeros((n, 28, 28), "uint8"), np.zeros((n,), "uint8")
+    elif short in ("cifar10", "cifar100"):
+        x, y = np.zeros((n, 32, 32, 3), "uint8"), np.zeros((n, 1), "int64")
+    elif short == "boston_housing":
+        x, y = np.zeros((n, 13), "float64"), np.zeros((n,), "float64")
+    elif short == "california_housing":
+        x, y = np.zeros((n, 8), "float64"), np.zeros((n,), "float64")
+    else:  # imdb, reuters: sequences of word indices
+        x = np.empty((n,), dtype=object)
+        for i in range(n):
+            x[i] = [1, 2, 3]
+        y = np.zeros((n,), "int64")
+    return (x, y), (x.copy(), y.copy())
+
+
+def _dataset_loaders() -> dict[int, Any]:
+    import keras.datasets  # noqa: F401
+    import keras.src.datasets as ds_pkg
+    import pkgutil
+
+    found: dict[int, Any] = {}
+    for info in pkgutil.iter_modules(ds_pkg.__path__):
+        module = sys.modules.get(f"keras.src.datasets.{info.name}")
+        fn = getattr(module, "load_data", None) if module else None
+        if inspect.isfunction(fn):
+            found[id(fn)] = fn
+    return found
+
+
+def _wrap_loader(fn: Callable) -> Callable:
+    @functools.wraps(fn)
+    def load_data(*args: Any, **kwargs: Any) -> Any:
+        if _active is None:
+            return fn(*args, **kwargs)
+        return _dummy_dataset(fn.__module__)
+
+    return load_data
+
+
+_dummy_dir: Optional[str] = None
+
+
+def _wrap_get_file(fn: Callable) -> Callable:
+    @functools.wraps(fn)
+    def get_file(fname: Any = None, origin: Any = None, *args: Any, **kwargs: Any) -> Any:
+        global _dummy_dir
+        if _active is None:
+            return fn(fname, origin, *args, **kwargs)
+        # Offline: hand back an empty local file instead of downloading.
+        if _dummy_dir is None:
+            _dummy_dir = tempfile.mkdtemp(prefix="kgraphlint-trace-")
+        name = os.path.basename(str(fname or origin or "download")) or "download"
+        path = os.path.join(_dummy_dir, name)
+        if kwargs.get("extract") or kwargs.get("untar"):
+            os.makedirs(path, exist_ok=True)
+        elif not os.path.exists(path):
+            open(path, "wb").close()
+        return path
+
+    return get_file
+
+
+def _history() -> Any:
+    from keras.callbacks import History
+
+    history = History()
+    history.history = {}
+    history.params = {}
+    history.epoch = []
+    return history
+
+
+def _batch_size(x: Any) -> int:
+    try:
+        first = x[0] if isinstance(x, (list, tuple)) else x
+        return int(len(first)) or 1
+    except Exception:
+        return 1
+
+
+def _zeros_like_outputs(model: Any, x: Any) -> Any:
+    import numpy as np
+
+    try:
+        batch = _batch_size(x)
+        outs = [np.zeros((batch,) + tuple(d or 1 for d in t.shape[1:]), "float32") for t in model.outputs]
+        return outs[0] if len(outs) == 1 else outs
+    except Exception:
+        return None
+
+
+def _neutral(name: str, original: Callable) -> Callable:
+    @functools.wraps(original)
+    def neutralised(self: Any, *args: Any, **kwargs: Any) -> Any:
+        rec = _active
+        if rec is None:
+            return original(self, *args, **kwargs)
+        if name in ("fit", "fit_generator"):
+            rec.fit_sites.append(rec.user_site(sys._getframe(1)))
+            return _history()
+        if name in ("predict", "predict_generator", "predict_on_batch"):
+            return _zeros_like_outputs(self, args[0] if args else kwargs.get("x"))
+        if name in ("evaluate", "evaluate_generator", "train_on_batch", "test_on_batch"):
+            return 0.0
+        return None  # save / save_weights / load_weights / export
+
+    return neutralised
+
+
+def _effective_trainability(model: Any) -> list[tuple[Any, bool]]:
+    """Every layer under ``model`` with trainable-and-all-ancestors-trainable."""
+    out: list[tuple[Any, bool]] = []
+    seen: set[int] = set()
+    stack = [(model, bool(getattr(model, "trainable", True)))]
+    while stack:
+        layer, effective = stack.pop()
+        children = getattr(layer, "_layers", None) or []
+        if not children and hasattr(layer, "layers"):
+            try:
+                children = list(layer.layers)
+            except Exception:
+                children = []
+        for child in children:
+            if id(child) in seen:
+                continue
+            seen.add(id(child))
+            child_effective = effective and bool(getattr(child, "trainable", True))
+            out.append((child, child_effective))
+            stack.append((child, child_effective))
+    return out
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _active is not None and event in _NETWORK_EVENTS:
+        raise OSError(f"network access is disabled while kgraphlint traces ({event})")
+
+
+_NETWORK_EVENTS = frozenset(
+    {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "urllib.Request"}
+)
+_audit_installed = False
+
+
+@contextlib.contextmanager
+def installed_hooks() -> Iterator[None]:
+    """Install every patch; remove them all on exit (audit hooks stay, inert)."""
+    global _audit_installed
+    import keras
+    import keras.utils  # noqa: F401
+    from keras.src.models.functional import Functional
+    from keras.src.ops.node import Node
+    from keras.src.ops.operation import Operation
+    from keras.src.utils import file_utils
+
+    patcher = _Patcher()
+    try:
+        # -- where layers are created ---------------------------------------
+        original_new = Operation.__dict__["__new__"]
+        new_fn = original_new.__func__ if isinstance(original_new, staticmethod) else original_new
+
+        def op_new(cls: type, *args: Any, **kwargs: Any) -> Any:
+            instance = new_fn(cls, *args, **kwargs)
+            rec = _active
+            if rec is not None:
+                rec.on_op_created(instance, kwargs, sys._getframe(1))
+            return instance
+
+        patcher.set(Operation, "__new__", staticmethod(op_new))
+
+        # -- where layers are called ----------------------------------------
+        original_node_init = Node.__init__
+
+        def node_init(self: Any, *args: Any, **kwargs: Any) -> None:
+            original_node_init(self, *args, **kwargs)
+            rec = _active
+            if rec is not None:
+                rec.on_node(self, sys._getframe(1))
+
+        patcher.set(Node, "__init__", node_init)
+
+        # -- model constructions ----------------------------------------------
+        original_functional_init = Functional.__init__
+
+        def functional_init(self: Any, inputs: Any, outputs: Any, *args: Any, **kwargs: Any) -> None:
+            rec = _active
+            record = rec.on_functional(self, inputs, outputs, sys._getframe(1)) if rec is not None else None
+            original_functional_init(self, inputs, outputs, *args, **kwargs)
+            if record is not None:
+                record.ok = True
+
+        patcher.set(Functional, "__init__", functional_init)
+
+        # -- compile: which layers were trainable ------------------------------
+        owner = next(c for c in keras.Model.__mro__ if "compile" in c.__dict__)
+        original_compile = owner.__dict__["compile"]
+
+        @functools.wraps(original_compile)
+        def compile_(self: Any, *args: Any, **kwargs: Any) -> Any:
+            rec = _active
+            result = original_compile(self, *args, **kwargs)
+            if rec is not None:
+                rec.compiles.append(
+                    CompileRecord(self, rec.user_site(sys._getframe(1)), _effective_trainability(self))
+                )
+            return result
+
+        patcher.set(owner, "compile", compile_)
+
+        # -- never train, predict, save or load ---------------------------------
+        for name in (
+            "fit",
+            "evaluate",
+            "predict",
+            "train_on_batch",
+            "test_on_batch",
+            "predict_on_batch",
+            "save",
+            "save_weights",
+            "load_weights",
+            "export",
+        ):
+            for cls in keras.Model.__mro__:
+                if name in cls.__dict__:
+                    patcher.set(cls, name, _neutral(name, cls.__dict__[name]))
+                    break
+        # Removed in Keras 3 (KG402 reports them statically); while tracing
+        # they behave like their modern names so the graph still gets built.
+        for old, new in (("fit_generator", "fit"), ("evaluate_generator", "evaluate"), ("predict_generator", "predict")):
+            if not hasattr(keras.Model, old):
+
+                def missing(self: Any, *a: Any, _new: str = new, **k: Any) -> Any:
+                    if _active is None:
+                        raise AttributeError(_new)
+                    return getattr(self, _new)(*a, **k)
+
+                patcher.set(keras.Model, old, missing)
+
+        # -- applications, datasets, downloads -----------------------------------
+        _replace_everywhere(patcher, _application_constructors(), _wrap_application)
+        _replace_everywhere(patcher, _dataset_loaders(), _wrap_loader)
+        get_file = file_utils.get_file
+        _replace_everywhere(patcher, {id(get_file): get_file}, _wrap_get_file)
+
+        # -- process exits and the network -----------------------------------------
+        real_exit = os._exit
+
+        def no_exit(status: int = 0) -> None:
+            if _active is None:
+                real_exit(status)
+            raise TraceExit(f"os._exit({status}) called")
+
+        patcher.set(os, "_exit", no_exit)
+        if not _audit_installed:
+            sys.addaudithook(_audit)
+            _audit_installed = True
+        yield
+    finally:
+        patcher.undo()

@@ -1,0 +1,397 @@
+"""Real Keras models -> the shared fact model (kgraphlint.graph).
+
+Two users:
+
+- the trace worker, which also has a :class:`~kgraphlint.trace.hooks.Recorder`
+  (where each layer was created and called, which models the user built and
+  compiled) and the file's :class:`~kgraphlint.trace.labels.LabelIndex`;
+- :func:`check_model` (``kgraphlint.check_model``, the pytest plugin), which
+  only has a model object.  There, creation and call sites are unknown: every
+  site is ``Site("<model NAME>", 0, 0)`` (line 0 = unknown; related locations
+  with line 0 are dropped by ``Rule.finding``) and things are named by their
+  Keras names (``dense_3``).
+
+The graph is read from Keras itself: ``model.inputs``/``outputs``,
+``KerasTensor._keras_history`` and ``operation._inbound_nodes``.  Only what
+user code built is included, plus the library nodes its models reach (the 311
+layers of an InceptionV3 backbone, marked ``library_made``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Iterable, Optional
+
+from kgraphlint.findings import Finding
+from kgraphlint.graph import Compile, Facts, Layer, Model, Node, Site, Tensor
+
+if TYPE_CHECKING:
+    from kgraphlint.trace.hooks import Recorder
+    from kgraphlint.trace.labels import LabelIndex
+
+
+def _auto_named(op: Any) -> bool:
+    """Whether ``op.name`` looks like a Keras auto-name (``dense``, ``dense_3``)."""
+    from keras.src.utils.naming import to_snake_case
+
+    base = to_snake_case(type(op).__name__)
+    return re.fullmatch(re.escape(base) + r"(_\d+)?", op.name or "") is not None
+
+
+class _FactsBuilder:
+    def __init__(
+        self,
+        path: str,
+        recorder: Optional["Recorder"],
+        labels: Optional["LabelIndex"],
+        unknown_site: Site,
+    ) -> None:
+        import keras
+        from keras.src.backend import KerasTensor
+        from keras.src.layers.core.input_layer import InputLayer
+        from keras.src.models.functional import Functional
+        from keras.src.models.sequential import Sequential
+
+        self.K_Layer = keras.Layer
+        self.K_Model = keras.Model
+        self.K_Tensor = KerasTensor
+        self.K_InputLayer = InputLayer
+        self.K_Functional = Functional
+        self.K_Sequential = Sequential
+        self.facts = Facts(path=path, engine="trace")
+        self.rec = recorder
+        self.labels = labels
+        self.unknown = unknown_site
+        self.layers: dict[int, Layer] = {}
+        self.tensors: dict[int, Tensor] = {}
+        self.models: dict[int, Model] = {}
+        self.keras_models: dict[int, Any] = {}
+        self.keras_nodes: dict[int, Any] = {}
+        self._queue: list[Any] = []
+        self._seen_tensors: set[int] = set()
+
+    # -- discovery -------------------------------------------------------------
+    def include_model(self, model: Any) -> None:
+        if id(model) in self.keras_models:
+            return
+        self.keras_models[id(model)] = model
+        rec = self.rec.models.get(id(model)) if self.rec else None
+        if rec is not None and rec.inputs is not None:
+            self._queue.extend(rec.inputs)
+            self._queue.extend(rec.outputs or ())
+        elif isinstance(model, self.K_Functional) and not isinstance(model, self.K_Sequential):
+            self._queue.extend(model.inputs or ())
+            self._queue.extend(model.outputs or ())
+
+    def include_node(self, knode: Any) -> None:
+        if id(knode) in self.keras_nodes or isinstance(knode.operation, self.K_InputLayer):
+            return
+        self.keras_nodes[id(knode)] = knode
+        self._queue.extend(knode.input_tensors)
+        self._queue.extend(knode.outputs)
+        if isinstance(knode.operation, self.K_Model):
+            self.include_model(knode.operation)
+
+    def discover(self) -> None:
+        while self._queue:
+            kt = self._queue.pop()
+            if not isinstance(kt, self.K_Tensor) or id(kt) in self._seen_tensors:
+                continue
+            self._seen_tensors.add(id(kt))
+            history = getattr(kt, "_keras_history", None)
+            op = getattr(history, "operation", None)
+            if op is None:
+                continue
+            try:
+                knode = op._inbound_nodes[history.node_index]
+            except (IndexError, AttributeError):
+                continue
+            self.include_node(knode)
+
+    # -- facts -------------------------------------------------------------------
+    def _op_record(self, op: Any) -> Any:
+        return self.rec.ops.get(id(op)) if self.rec else None
+
+    def layer(self, op: Any) -> Layer:
+        fact = self.layers.get(id(op))
+        if fact is not None:
+            return fact
+        rec = self._op_record(op)
+        if rec is not None:
+            site, library, explicit = rec.site, rec.library, rec.explicit_name
+        elif self.rec is not None:
+            # Created outside this file's trace (e.g. a cached helper module):
+            # nothing to report on it.
+            site, library, explicit = None, True, not _auto_named(op)
+        else:
+            site, library, explicit = self.unknown, False, not _auto_named(op)
+        if isinstance(op, self.K_Layer):
+            try:
+                weighted: Optional[bool] = bool(op.weights)
+            except Exception:
+                weighted = None
+        else:
+            weighted = False  # a keras.ops operation: no weights
+        label = None
+        if self.labels is not None and site is not None and not library:
+            label = self.labels.label(site)
+        fact = Layer(
+            class_name=type(op).__name__,
+            created_at=site,
+            name=op.name if explicit else None,
+            label=label or op.name,
+            weighted=weighted,
+            library_made=library,
+        )
+        self.layers[id(op)] = fact
+        self.facts.layers.append(fact)
+        if isinstance(op, self.K_Model):
+            fact.model = self.model(op)
+        return fact
+
+    def tensor(self, kt: Any) -> Tensor:
+        fact = self.tensors.get(id(kt))
+        if fact is not None:
+            return fact
+        shape = getattr(kt, "shape", None)
+        fact = Tensor(rank=len(shape) if shape is not None else None)
+        history = getattr(kt, "_keras_history", None)
+        op = getattr(history, "operation", None)
+        if isinstance(op, self.K_InputLayer):
+            fact.is_input = True
+            rec = self._op_record(op)
+            fact.site = rec.site if rec else (None if self.rec else self.unknown)
+            fact.library_made = rec.library if rec else self.rec is not None
+            if self.labels is not None and fact.site is not None and not fact.library_made:
+                fact.label = self.labels.assigned_name(fact.site)
+            fact.label = fact.label or op.name
+        elif op is None:
+            fact.opaque = True
+            fact.label = getattr(kt, "name", None)
+        self.tensors[id(kt)] = fact
+        self.facts.tensors.append(fact)
+        return fact
+
+    def node(self, knode: Any) -> Node:
+        rec = self.rec.nodes.get(id(knode)) if self.rec else None
+        if rec is not None:
+            site, library = rec.site, rec.library
+        elif self.rec is not None:
+            site, library = None, True
+        else:
+            site, library = self.unknown, False
+        fact = Node(
+            layer=self.layer(knode.operation),
+            inputs=[self.tensor(t) for t in knode.input_tensors],
+            outputs=[],
+            called_at=site,
+        )
+        label = None
+        if self.labels is not None and site is not None and not library:
+            label = self.labels.label(site)
+        outputs = list(knode.outputs)
+        for i, kt in enumerate(outputs):
+            t = self.tensor(kt)
+            t.producer = fact
+            t.site = site
+            t.library_made = library
+            if label and len(outputs) > 1:
+                t.label = f"{label}[{i}]"
+            else:
+                t.label = label or knode.operation.name
+            fact.outputs.append(t)
+        fact.layer.nodes.append(fact)
+        self.facts.nodes.append(fact)
+        return fact
+
+    def model(self, km: Any) -> Model:
+        fact = self.models.get(id(km))
+        if fact is not None:
+            return fact
+        rec = self.rec.models.get(id(km)) if self.rec else None
+        if rec is not None:
+            kind, site, library = rec.kind, rec.site, rec.library
+        else:
+            if isinstance(km, self.K_Sequential):
+                kind = "sequential"
+            elif isinstance(km, self.K_Functional):
+                kind = "functional"
+            else:
+                kind = "subclass"
+            op_rec = self._op_record(km)
+            if op_rec is not None:
+                site, library = op_rec.site, op_rec.library
+            else:
+                site, library = (None, True) if self.rec else (self.unknown, False)
+        fact = Model(kind=kind, site=site, library_made=library)
+        self.models[id(km)] = fact  # before recursing: a model may contain itself
+        label = self.labels.assigned_name(site) if self.labels is not None and site is not None else None
+        fact.label = label or (rec.application if rec is not None and rec.application else None) or km.name
+        if kind in ("functional", "application"):
+            ins = rec.inputs if rec is not None and rec.inputs is not None else list(km.inputs or ())
+            outs = rec.outputs if rec is not None and rec.outputs is not None else list(km.outputs or ())
+            fact.inputs = [self.tensor(t) for t in ins]
+            fact.outputs = [self.tensor(t) for t in outs]
+            for kt, t in zip(ins, fact.inputs):
+                op = getattr(getattr(kt, "_keras_history", None), "operation", None)
+                if t.is_input and op is not None:
+                    fact.extra_layers.append(self.layer(op))
+            if self.labels is not None and kind == "functional" and site is not None:
+                in_labels, in_sites, out_labels, out_sites = self.labels.model_arguments(site)
+                if len(in_labels) == len(fact.inputs):
+                    fact.input_labels, fact.input_sites = in_labels, in_sites
+                if len(out_labels) == len(fact.outputs):
+                    fact.output_labels, fact.output_sites = out_labels, out_sites
+        else:
+            try:
+                fact.extra_layers = [self.layer(l) for l in km.layers]
+            except Exception:
+                pass
+        if rec is not None and rec.kind == "application":
+            fact.application = rec.application
+            fact.include_top = rec.include_top
+            fact.pooling = rec.pooling
+            single = len(fact.outputs or ()) == 1
+            for t in fact.outputs or ():
+                t.owner_model = fact
+                if t.library_made:
+                    t.label = f"{fact.label}.output" if single else t.label
+                if rec.include_top is False and rec.pooling is None and t.rank == 4:
+                    t.feature_map_of = fact
+            for t in fact.inputs or ():
+                t.owner_model = fact
+                if t.library_made and len(fact.inputs or ()) == 1:
+                    t.label = f"{fact.label}.input"
+        self.facts.models.append(fact)
+        return fact
+
+
+def _walk_values(value: Any, depth: int = 0) -> Iterable[Any]:
+    """Objects held by a builder's return value (lists, tuples, dicts)."""
+    yield value
+    if depth > 3:
+        return
+    if isinstance(value, (list, tuple, set)):
+        for v in value:
+            yield from _walk_values(v, depth + 1)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _walk_values(v, depth + 1)
+
+
+def facts_from_models(
+    models: Iterable[Any] = (),
+    *,
+    path: Optional[str] = None,
+    recorder: Optional["Recorder"] = None,
+    labels: Optional["LabelIndex"] = None,
+    partial: bool = False,
+) -> Facts:
+    """Facts for Keras models (and, with a recorder, everything a trace built).
+
+    ``partial``: a builder (or the import) raised, so the trace stopped early;
+    tensors and layers that look unused may only be unused because the code
+    that would have used them never ran, and are marked used.
+    """
+    models = list(models)
+    if path is None:
+        path = f"<model {models[0].name}>" if models else "<model>"
+    builder = _FactsBuilder(path, recorder, labels, Site(path, 0, 0))
+    for m in models:
+        builder.include_model(m)
+    if recorder is not None:
+        for rec in recorder.models.values():
+            if rec.ok:
+                builder.include_model(rec.model)
+        for c in recorder.compiles:
+            builder.include_model(c.model)
+        for nrec in recorder.nodes.values():
+            if not nrec.library:
+                builder.include_node(nrec.node)
+    builder.discover()
+    # Nodes in creation order when known (deterministic output).
+    order = {nid: i for i, nid in enumerate(recorder.nodes)} if recorder is not None else {}
+    for nid in sorted(builder.keras_nodes, key=lambda n: order.get(n, len(order))):
+        builder.node(builder.keras_nodes[nid])
+    for km in builder.keras_models.values():
+        builder.model(km)
+    if recorder is not None:
+        for c in recorder.compiles:
+            builder.facts.compiles.append(
+                Compile(
+                    model=builder.model(c.model),
+                    site=c.site,
+                    trainable={builder.layer(layer): flag for layer, flag in c.trainable},
+                )
+            )
+        _mark_usage(builder, recorder, partial)
+    return builder.facts
+
+
+def _mark_usage(builder: _FactsBuilder, recorder: "Recorder", partial: bool) -> None:
+    facts = builder.facts
+    returned = {id(v) for r in recorder.returned for v in _walk_values(r)}
+    # Tensors consumed by Keras nodes that are not in the facts (Keras's own
+    # plumbing) or returned by a builder are used, whatever the graph says.
+    consumed: set[int] = set()
+    for nrec in recorder.nodes.values():
+        if id(nrec.node) not in builder.keras_nodes:
+            consumed.update(id(t) for t in nrec.node.input_tensors)
+    for kid, t in builder.tensors.items():
+        if partial or kid in consumed or kid in returned:
+            t.used = True
+    # Layers: used when called, part of a model, wrapped by / nested in another
+    # layer, or returned.  Only layers created directly in the traced file's
+    # functions that are none of these are "never used" (KG203).
+    in_models: set[int] = set()
+    for km in builder.keras_models.values():
+        try:
+            in_models.update(id(l) for l in km._flatten_layers(include_self=False))
+        except Exception:
+            pass
+    nested: set[int] = set()
+    for rec in recorder.ops.values():
+        op = rec.op
+        if isinstance(op, builder.K_Layer):
+            try:
+                nested.update(id(l) for l in op._flatten_layers(include_self=False))
+            except Exception:
+                pass
+    for kid, fact in builder.layers.items():
+        fact.used = True
+    for rec in recorder.ops.values():
+        op = rec.op
+        if (
+            partial
+            or id(op) in builder.layers
+            or rec.library
+            or not rec.direct
+            or rec.in_method
+            or rec.site is None
+            or rec.site.path != facts.path
+            or not isinstance(op, builder.K_Layer)
+            or isinstance(op, (builder.K_InputLayer, builder.K_Model))
+            or op._inbound_nodes
+            or id(op) in in_models
+            or id(op) in nested
+            or id(op) in returned
+        ):
+            continue
+        fact = builder.layer(op)
+        fact.used = False
+
+
+def check_model(model: Any) -> list[Finding]:
+    """Run the graph rules on a Keras model object the caller already has.
+
+    Sites are unknown here (see the module docstring): findings point at
+    ``<model NAME>`` line 0 and name layers and tensors by their Keras names.
+    """
+    from kgraphlint.rules import selected_rules
+
+    facts = facts_from_models([model])
+    findings: list[Finding] = []
+    for rule in selected_rules(None, None):
+        if not rule.source_rule:
+            findings.extend(rule.check(facts))
+    return sorted(findings, key=Finding.sort_key)

@@ -1,0 +1,218 @@
+"""Facts <-> JSON-able dicts, so the worker can send them to the parent.
+
+Facts objects have identity (two equal-looking Dense layers are two layers),
+so cross references travel as list indices.  No keras import.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from kgraphlint.graph import Compile, Facts, KindEvent, Layer, Model, Node, RaisedError, Site, Tensor
+
+
+def _site(s: Optional[Site]) -> Optional[list]:
+    return None if s is None else [s.path, s.line, s.column, s.end_line, s.end_column]
+
+
+def _unsite(d: Optional[list]) -> Optional[Site]:
+    return None if d is None else Site(d[0], d[1], d[2], d[3], d[4])
+
+
+def _sites(sites: list[Optional[Site]]) -> list:
+    return [_site(s) for s in sites]
+
+
+def facts_to_dict(facts: Facts) -> dict[str, Any]:
+    li = {id(x): i for i, x in enumerate(facts.layers)}
+    ti = {id(x): i for i, x in enumerate(facts.tensors)}
+    ni = {id(x): i for i, x in enumerate(facts.nodes)}
+    mi = {id(x): i for i, x in enumerate(facts.models)}
+
+    def ref(index: dict[int, int], obj: Any) -> Optional[int]:
+        return None if obj is None else index[id(obj)]
+
+    return {
+        "path": facts.path,
+        "engine": facts.engine,
+        "builders": [list(b) for b in facts.builders],
+        "layers": [
+            {
+                "class_name": l.class_name,
+                "created_at": _site(l.created_at),
+                "name": l.name,
+                "label": l.label,
+                "weighted": l.weighted,
+                "library_made": l.library_made,
+                "model": ref(mi, l.model),
+                "used": l.used,
+                "nodes": [ni[id(n)] for n in l.nodes],
+            }
+            for l in facts.layers
+        ],
+        "tensors": [
+            {
+                "site": _site(t.site),
+                "label": t.label,
+                "is_input": t.is_input,
+                "producer": ref(ni, t.producer),
+                "alternatives": [ti[id(a)] for a in t.alternatives],
+                "opaque": t.opaque,
+                "owner_model": ref(mi, t.owner_model),
+                "library_made": t.library_made,
+                "rank": t.rank,
+                "feature_map_of": ref(mi, t.feature_map_of),
+                "used": t.used,
+            }
+            for t in facts.tensors
+        ],
+        "nodes": [
+            {
+                "layer": li[id(n.layer)],
+                "inputs": [ti[id(t)] for t in n.inputs],
+                "outputs": [ti[id(t)] for t in n.outputs],
+                "called_at": _site(n.called_at),
+                "has_opaque_inputs": n.has_opaque_inputs,
+            }
+            for n in facts.nodes
+        ],
+        "models": [
+            {
+                "kind": m.kind,
+                "site": _site(m.site),
+                "label": m.label,
+                "inputs": None if m.inputs is None else [ti[id(t)] for t in m.inputs],
+                "outputs": None if m.outputs is None else [ti[id(t)] for t in m.outputs],
+                "input_labels": list(m.input_labels),
+                "output_labels": list(m.output_labels),
+                "input_sites": _sites(m.input_sites),
+                "output_sites": _sites(m.output_sites),
+                "library_made": m.library_made,
+                "application": m.application,
+                "include_top": m.include_top,
+                "pooling": m.pooling,
+                "extra_layers": [li[id(l)] for l in m.extra_layers],
+            }
+            for m in facts.models
+        ],
+        "compiles": [
+            {
+                "model": mi[id(c.model)],
+                "site": _site(c.site),
+                "trainable": None
+                if c.trainable is None
+                else [[li[id(l)], flag] for l, flag in c.trainable.items()],
+            }
+            for c in facts.compiles
+        ],
+        "events": [
+            {
+                "code": e.code,
+                "site": _site(e.site),
+                "what": e.what,
+                "role": e.role,
+                "value_kind": e.value_kind,
+                "origin": _site(e.origin),
+                "origin_label": e.origin_label,
+                "detail": e.detail,
+            }
+            for e in facts.events
+        ],
+        "errors": [
+            {"exc_type": e.exc_type, "message": e.message, "site": _site(e.site), "code": e.code}
+            for e in facts.errors
+        ],
+    }
+
+
+def facts_from_dict(d: dict[str, Any]) -> Facts:
+    facts = Facts(path=d["path"], engine=d["engine"])
+    facts.builders = [(b[0], b[1]) for b in d.get("builders", [])]
+    layers = [
+        Layer(
+            class_name=x["class_name"],
+            created_at=_unsite(x["created_at"]),
+            name=x["name"],
+            label=x["label"],
+            weighted=x["weighted"],
+            library_made=x["library_made"],
+            used=x["used"],
+        )
+        for x in d["layers"]
+    ]
+    tensors = [
+        Tensor(
+            site=_unsite(x["site"]),
+            label=x["label"],
+            is_input=x["is_input"],
+            opaque=x["opaque"],
+            library_made=x["library_made"],
+            rank=x["rank"],
+            used=x["used"],
+        )
+        for x in d["tensors"]
+    ]
+    nodes = [
+        Node(
+            layer=layers[x["layer"]],
+            inputs=[tensors[i] for i in x["inputs"]],
+            outputs=[tensors[i] for i in x["outputs"]],
+            called_at=_unsite(x["called_at"]),
+            has_opaque_inputs=x["has_opaque_inputs"],
+        )
+        for x in d["nodes"]
+    ]
+    models = [
+        Model(
+            kind=x["kind"],
+            site=_unsite(x["site"]),
+            label=x["label"],
+            inputs=None if x["inputs"] is None else [tensors[i] for i in x["inputs"]],
+            outputs=None if x["outputs"] is None else [tensors[i] for i in x["outputs"]],
+            input_labels=list(x["input_labels"]),
+            output_labels=list(x["output_labels"]),
+            input_sites=[_unsite(s) for s in x["input_sites"]],
+            output_sites=[_unsite(s) for s in x["output_sites"]],
+            library_made=x["library_made"],
+            application=x["application"],
+            include_top=x["include_top"],
+            pooling=x["pooling"],
+            extra_layers=[layers[i] for i in x["extra_layers"]],
+        )
+        for x in d["models"]
+    ]
+    for layer, x in zip(layers, d["layers"]):
+        layer.model = None if x["model"] is None else models[x["model"]]
+        layer.nodes = [nodes[i] for i in x["nodes"]]
+    for t, x in zip(tensors, d["tensors"]):
+        t.producer = None if x["producer"] is None else nodes[x["producer"]]
+        t.alternatives = tuple(tensors[i] for i in x["alternatives"])
+        t.owner_model = None if x["owner_model"] is None else models[x["owner_model"]]
+        t.feature_map_of = None if x["feature_map_of"] is None else models[x["feature_map_of"]]
+    facts.layers, facts.tensors, facts.nodes, facts.models = layers, tensors, nodes, models
+    facts.compiles = [
+        Compile(
+            model=models[x["model"]],
+            site=_unsite(x["site"]),
+            trainable=None if x["trainable"] is None else {layers[i]: flag for i, flag in x["trainable"]},
+        )
+        for x in d["compiles"]
+    ]
+    facts.events = [
+        KindEvent(
+            code=x["code"],
+            site=_unsite(x["site"]),  # type: ignore[arg-type]
+            what=x["what"],
+            role=x["role"],
+            value_kind=x["value_kind"],
+            origin=_unsite(x["origin"]),
+            origin_label=x["origin_label"],
+            detail=x["detail"],
+        )
+        for x in d["events"]
+    ]
+    facts.errors = [
+        RaisedError(exc_type=x["exc_type"], message=x["message"], site=_unsite(x["site"]), code=x["code"])
+        for x in d["errors"]
+    ]
+    return facts

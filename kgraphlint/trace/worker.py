@@ -1,0 +1,255 @@
+"""The trace worker: ``python -m kgraphlint.trace.worker CRASH_FILE``.
+
+Imports Keras once, then traces one file per request.  Talks to the parent
+over its *original* stdin/stdout (duplicated to private descriptors); fds
+0/1/2 are then pointed at /dev/null so user prints and TensorFlow log noise
+never reach the parent's report.  Fatal signals (segfault, abort) dump the
+Python stacks into CRASH_FILE (faulthandler) so the parent can report where
+user code crashed.
+
+Protocol: JSON lines.  Worker -> parent: ``{"ready": true}`` once, then per
+request any number of ``{"progress": {...}}`` and one ``{"facts": {...},
+"restart": bool}``.  Parent -> worker: ``{"path", "abspath", "builders",
+"calls", "timeout"}`` or ``{"quit": true}``.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import importlib.util
+import inspect
+import json
+import os
+import signal
+import sys
+from typing import Any, BinaryIO, Optional
+
+
+class TraceTimeout(BaseException):
+    """Raised in the main thread by SIGALRM when a file's time is up."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise TraceTimeout()
+
+
+class Worker:
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.counter = 0
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.out.write(json.dumps(message).encode("utf-8") + b"\n")
+        self.out.flush()
+
+    # ------------------------------------------------------------------
+    def trace(self, request: dict[str, Any]) -> dict[str, Any]:
+        from kgraphlint.graph import RaisedError, Site
+        from kgraphlint.trace.frames import SiteMaker, is_user_file
+        from kgraphlint.trace.hooks import Recorder, TraceExit, recording
+        from kgraphlint.trace.labels import LabelIndex
+        from kgraphlint.trace.model_facts import facts_from_models
+        from kgraphlint.trace.serialize import facts_to_dict
+
+        path: str = request["path"]
+        abspath: str = os.path.abspath(request["abspath"])
+        timeout = float(request.get("timeout") or 120)
+        sites = SiteMaker(path, abspath)
+        try:
+            with open(abspath, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            text = ""
+        labels = LabelIndex(text, path)
+        recorder = Recorder(sites)
+        errors: list[RaisedError] = []
+        restart = False
+
+        def record(exc: BaseException, fn: Any) -> None:
+            site = sites.site_of_traceback(exc.__traceback__)
+            if site is None and fn is not None and sites.in_traced_file(fn.__code__.co_filename):
+                site = Site(path, fn.__code__.co_firstlineno, 1)
+            errors.append(_raised(exc, site, recorder, path))
+
+        self.counter += 1
+        stem = "".join(c if c.isalnum() else "_" for c in os.path.splitext(os.path.basename(abspath))[0])
+        modname = f"_kgraphlint_traced_{self.counter}_{stem}"
+        before = set(sys.modules)
+        directory = os.path.dirname(abspath)
+        sys.path.insert(0, directory)
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        partial = False
+        try:
+            with recording(recorder):
+                module = None
+                try:
+                    spec = importlib.util.spec_from_file_location(modname, abspath)
+                    if spec is None or spec.loader is None:
+                        raise ImportError(f"cannot import {path}")
+                    module = importlib.util.module_from_spec(spec)
+                    sys.modules[modname] = module
+                    spec.loader.exec_module(module)
+                except (TraceTimeout, TraceExit, SystemExit, KeyboardInterrupt, Exception) as exc:
+                    if isinstance(exc, TraceTimeout):
+                        raise
+                    record(exc, None)
+                    partial, module = True, None
+                if module is not None:
+                    for fn_name, args, kwargs in _targets(module, request):
+                        fn = getattr(module, fn_name, None)
+                        if not inspect.isfunction(fn):
+                            errors.append(
+                                RaisedError(
+                                    "LookupError",
+                                    f"trace.calls names `{fn_name}`, which is not a top-level function of {path}",
+                                    Site(path, 1, 1),
+                                )
+                            )
+                            continue
+                        self.send({"progress": {"builder": fn_name, "line": fn.__code__.co_firstlineno}})
+                        try:
+                            recorder.returned.append(fn(*args, **kwargs))
+                        except (TraceTimeout, TraceExit, SystemExit, KeyboardInterrupt, Exception) as exc:
+                            if isinstance(exc, TraceTimeout):
+                                raise
+                            record(exc, fn)
+                            partial = True
+        except TraceTimeout as exc:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            site = sites.site_of_traceback(exc.__traceback__)
+            errors.append(
+                RaisedError("TimeoutError", f"tracing timed out after {timeout:g} s", site or Site(path, 1, 1))
+            )
+            partial, restart = True, True
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            try:
+                sys.path.remove(directory)
+            except ValueError:
+                pass
+
+        try:
+            facts = facts_from_models(path=path, recorder=recorder, labels=labels, partial=partial)
+        except Exception as exc:  # a bug in kgraphlint, not in the user's code
+            from kgraphlint.graph import Facts
+
+            facts = Facts(path=path, engine="trace")
+            errors.append(
+                RaisedError(
+                    type(exc).__name__,
+                    f"kgraphlint could not read the traced graph (internal error): {exc}",
+                    Site(path, 1, 1),
+                )
+            )
+        facts.errors.extend(errors)
+        facts.builders = [(b[0], b[1]) for b in request.get("builders", [])]
+        payload = facts_to_dict(facts)
+
+        # Forget this file's modules (two projects may both have a utils.py)
+        # and Keras's global state (auto-name counters, graph memory).
+        for name in set(sys.modules) - before:
+            module_file = getattr(sys.modules.get(name), "__file__", None)
+            if name == modname or (module_file and is_user_file(module_file)):
+                sys.modules.pop(name, None)
+        try:
+            import keras
+
+            keras.backend.clear_session()
+        except Exception:
+            pass
+        return {"facts": payload, "restart": restart}
+
+
+def _targets(module: Any, request: dict[str, Any]) -> list[tuple[str, list, dict]]:
+    """Functions to call: configured calls, then builders needing no argument."""
+    targets: list[tuple[str, list, dict]] = []
+    configured = set()
+    for name, args, kwargs in request.get("calls", []):
+        targets.append((name, list(args), dict(kwargs)))
+        configured.add(name)
+    for name, required in request.get("builders", []):
+        if required or name in configured:
+            continue
+        fn = getattr(module, name, None)
+        if not inspect.isfunction(fn) or getattr(fn, "__module__", None) != module.__name__:
+            continue
+        try:
+            params = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            continue
+        if any(
+            p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            for p in params
+        ):
+            continue
+        targets.append((name, [], {}))
+    return targets
+
+
+def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
+    from kgraphlint.graph import RaisedError, Site
+    from kgraphlint.trace.errors import duplicated_name, rule_for_exception, short_message
+    from kgraphlint.trace.hooks import TraceExit
+
+    exc_type = type(exc).__name__
+    if isinstance(exc, SystemExit):
+        return RaisedError(exc_type, f"the traced code called sys.exit({exc.code!r})", site or Site(path, 1, 1))
+    if isinstance(exc, TraceExit):
+        return RaisedError("SystemExit", f"the traced code called {exc}", site or Site(path, 1, 1))
+    if isinstance(exc, KeyboardInterrupt):
+        return RaisedError(exc_type, "the traced code raised KeyboardInterrupt", site or Site(path, 1, 1))
+    message = str(exc)
+    code = rule_for_exception(exc_type, message)
+    if code == "KG304":
+        # Reported at the second layer's creation, like the static engine.
+        name = duplicated_name(message)
+        same = sorted(
+            (r for r in recorder.ops.values() if r.explicit_name and not r.library and getattr(r.op, "name", None) == name),
+            key=lambda r: r.order,
+        )
+        if len(same) >= 2 and same[1].site is not None:
+            site = same[1].site
+    return RaisedError(exc_type, short_message(message), site or Site(path, 1, 1), code)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # Private copies of the protocol pipes, then silence fds 0/1/2.
+    proto_in = os.fdopen(os.dup(0), "rb")
+    proto_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    crash_file = open(argv[0], "w") if argv else None
+    if crash_file is not None:
+        faulthandler.enable(file=crash_file, all_threads=True)
+    worker = Worker(proto_out)
+    try:
+        import keras  # noqa: F401  (once, for every file)
+
+        from kgraphlint.trace.hooks import installed_hooks
+        from kgraphlint.trace.frames import library_dirs
+
+        library_dirs()
+    except BaseException as exc:
+        worker.send({"fatal": f"cannot import keras: {type(exc).__name__}: {exc}"})
+        return 1
+    with installed_hooks():
+        worker.send({"ready": True})
+        for line in proto_in:
+            request = json.loads(line)
+            if request.get("quit"):
+                break
+            result = worker.trace(request)
+            worker.send(result)
+            if result.get("restart"):
+                break
+    proto_out.flush()
+    # Skip interpreter teardown (TensorFlow's can be slow or noisy).
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
