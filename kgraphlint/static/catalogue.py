@@ -1,0 +1,187 @@
+"""What the static engine knows about Keras names, without importing Keras.
+
+The tables were read off keras 3.15 (``dir(keras.layers)``,
+``dir(keras.applications)``) and are plain data so that static mode never
+imports TensorFlow or Keras.  Unknown names are simply not recognised, which
+makes the engine quieter, never noisier.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+# Layers whose instances own weights: applying one instance twice ties weights.
+WEIGHTED_LAYERS = frozenset(
+    """
+    Dense EinsumDense Embedding ReversibleEmbedding
+    Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose
+    Convolution1D Convolution2D Convolution3D Convolution1DTranspose
+    Convolution2DTranspose Convolution3DTranspose
+    SeparableConv1D SeparableConv2D SeparableConvolution1D SeparableConvolution2D
+    DepthwiseConv1D DepthwiseConv2D ConvLSTM1D ConvLSTM2D ConvLSTM3D
+    LSTM GRU SimpleRNN RNN LSTMCell GRUCell SimpleRNNCell
+    BatchNormalization LayerNormalization GroupNormalization RMSNormalization
+    PReLU MultiHeadAttention GroupQueryAttention AdditiveAttention
+    LocallyConnected1D LocallyConnected2D CuDNNLSTM CuDNNGRU
+    """.split()
+)
+
+# Layers that own no trainable weights.
+UNWEIGHTED_LAYERS = frozenset(
+    """
+    Activation ActivityRegularization Add AdaptiveAveragePooling1D
+    AdaptiveAveragePooling2D AdaptiveAveragePooling3D AdaptiveMaxPooling1D
+    AdaptiveMaxPooling2D AdaptiveMaxPooling3D AlphaDropout Attention Average
+    AveragePooling1D AveragePooling2D AveragePooling3D AvgPool1D AvgPool2D AvgPool3D
+    CategoryEncoding CenterCrop Concatenate Cropping1D Cropping2D Cropping3D
+    Discretization Dot Dropout ELU Flatten GaussianDropout GaussianNoise
+    GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D
+    GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D GlobalMaxPool1D GlobalMaxPool2D
+    GlobalMaxPool3D GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D
+    HashedCrossing Hashing Identity IntegerLookup Lambda LeakyReLU Masking
+    MaxPool1D MaxPool2D MaxPool3D MaxPooling1D MaxPooling2D MaxPooling3D Maximum
+    Minimum Multiply Normalization Permute RandomBrightness RandomContrast
+    RandomCrop RandomFlip RandomRotation RandomTranslation RandomZoom ReLU
+    RepeatVector Rescaling Reshape Resizing Softmax SpatialDropout1D
+    SpatialDropout2D SpatialDropout3D StringLookup Subtract TextVectorization
+    UnitNormalization UpSampling1D UpSampling2D UpSampling3D ZeroPadding1D
+    ZeroPadding2D ZeroPadding3D AugMix AutoContrast CutMix Equalization MixUp
+    RandAugment RandomColorDegeneration RandomColorJitter RandomElasticTransform
+    RandomErasing RandomGaussianBlur RandomGrayscale RandomHue RandomInvert
+    RandomPerspective RandomPosterization RandomSaturation RandomSharpness
+    RandomShear Solarization MelSpectrogram STFTSpectrogram MaxNumBoundingBoxes
+    ThresholdedReLU
+    """.split()
+)
+
+# Layers whose class decides nothing about weights (wrappers, generic bases).
+OTHER_LAYERS = frozenset(
+    """
+    Bidirectional TimeDistributed Wrapper SpectralNormalization Layer InputLayer
+    Pipeline StackedRNNCells FlaxLayer JaxLayer TFSMLayer TorchModuleWrapper
+    ContrastLimitedAdaptiveHistogramEqualization
+    """.split()
+)
+
+LAYER_CLASSES = WEIGHTED_LAYERS | UNWEIGHTED_LAYERS | OTHER_LAYERS
+
+WRAPPER_LAYERS = frozenset({"Bidirectional", "TimeDistributed", "SpectralNormalization"})
+
+# Functional forms of the merge layers: ``keras.layers.concatenate([a, b])``.
+MERGE_FUNCTIONS = frozenset(
+    {"add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"}
+)
+
+APPLICATIONS = frozenset(
+    """
+    ConvNeXtBase ConvNeXtLarge ConvNeXtSmall ConvNeXtTiny ConvNeXtXLarge
+    DenseNet121 DenseNet169 DenseNet201 EfficientNetB0 EfficientNetB1
+    EfficientNetB2 EfficientNetB3 EfficientNetB4 EfficientNetB5 EfficientNetB6
+    EfficientNetB7 EfficientNetV2B0 EfficientNetV2B1 EfficientNetV2B2
+    EfficientNetV2B3 EfficientNetV2L EfficientNetV2M EfficientNetV2S
+    InceptionResNetV2 InceptionV3 MobileNet MobileNetV2 MobileNetV3Large
+    MobileNetV3Small NASNetLarge NASNetMobile ResNet101 ResNet101V2 ResNet152
+    ResNet152V2 ResNet50 ResNet50V2 VGG16 VGG19 Xception
+    """.split()
+)
+
+# Layers through which a 4-D feature map stays a 4-D feature map (KG503).
+RANK_PRESERVING = frozenset(
+    """
+    Dropout SpatialDropout2D GaussianDropout GaussianNoise AlphaDropout
+    BatchNormalization LayerNormalization GroupNormalization Activation ReLU
+    LeakyReLU ELU PReLU Softmax Conv2D Convolution2D SeparableConv2D
+    DepthwiseConv2D MaxPooling2D MaxPool2D AveragePooling2D AvgPool2D
+    ZeroPadding2D Cropping2D UpSampling2D Rescaling Identity
+    """.split()
+)
+
+# Prefixes that are the Keras API under another name.
+_KERAS_PREFIXES = (
+    "tensorflow.python.keras.",
+    "tensorflow.keras.",
+    "tf_keras.src.",
+    "tf_keras.",
+    "keras.src.",
+    "keras.api._v2.keras.",
+    "keras.api.",
+)
+
+# Non-Keras libraries whose functions cannot take a symbolic Keras tensor.
+BACKEND_ROOTS = ("tensorflow.", "numpy.", "torch.", "jax.")
+
+# Backend functions that inspect without converting: they accept a KerasTensor.
+BACKEND_SAFE = frozenset(
+    {
+        "tensorflow.is_tensor",
+        "numpy.shape",
+        "numpy.ndim",
+        "numpy.isscalar",
+        "numpy.iterable",
+        "torch.is_tensor",
+    }
+)
+
+
+def canonical(path: str) -> str:
+    """``tensorflow.keras.layers.Dense`` -> ``keras.layers.Dense``."""
+    if path == "tensorflow.keras" or path == "tf_keras" or path == "keras.src":
+        return "keras"
+    for prefix in _KERAS_PREFIXES:
+        if path.startswith(prefix):
+            return "keras." + path[len(prefix):]
+    return path
+
+
+def is_keras(path: str) -> bool:
+    return path == "keras" or path.startswith("keras.")
+
+
+class KerasName:
+    """What a canonical ``keras.*`` path names, for the interpreter."""
+
+    __slots__ = ("kind", "name")
+
+    def __init__(self, kind: str, name: str) -> None:
+        self.kind = kind  # input | input_layer | layer | merge | model | sequential | application | op | other
+        self.name = name
+
+
+def classify(path: str) -> Optional[KerasName]:
+    """Classify a canonical Keras path, or None when it is not Keras."""
+    if not is_keras(path):
+        return None
+    parts = path.split(".")
+    last = parts[-1]
+    middle = set(parts[1:-1])
+    if last == "Input":
+        return KerasName("input", last)
+    if last == "InputLayer":
+        return KerasName("input_layer", last)
+    if last in ("Model", "Functional") and ("layers" not in middle):
+        return KerasName("model", last)
+    if last == "Sequential":
+        return KerasName("sequential", last)
+    if "applications" in middle and last in APPLICATIONS:
+        return KerasName("application", last)
+    if "ops" in middle or (len(parts) >= 2 and parts[1] == "ops"):
+        return KerasName("op", last)
+    if "layers" in middle or "engine" in middle or len(parts) == 2:
+        if last in LAYER_CLASSES:
+            return KerasName("layer", last)
+        if last in MERGE_FUNCTIONS and "layers" in middle:
+            return KerasName("merge", last)
+    return KerasName("other", last)
+
+
+def layer_weighted(class_name: str) -> Optional[bool]:
+    if class_name in WEIGHTED_LAYERS:
+        return True
+    if class_name in UNWEIGHTED_LAYERS:
+        return False
+    return None
+
+
+def is_backend_function(path: str) -> bool:
+    """A TensorFlow / NumPy / PyTorch / JAX function (not their Keras)."""
+    return path.startswith(BACKEND_ROOTS) and not is_keras(canonical(path)) and path not in BACKEND_SAFE
