@@ -1,0 +1,977 @@
+"""KG401 private-keras-api: Keras 2 private modules and ``keras.src`` in user code.
+
+This module also holds the small import resolver that the other source rules
+(KG402, KG501) share: which dotted Keras path a name or attribute chain means,
+read off the module's import statements without importing anything.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from typing import Iterable, Iterator, Optional, Sequence, Union
+
+import libcst as cst
+
+from kgraphlint.findings import Edit, Finding, Fix
+from kgraphlint.rules.base import Rule
+from kgraphlint.static.source import SourceContext
+
+# ----------------------------------------------------------------------------
+# Import resolution shared by the source rules
+# ----------------------------------------------------------------------------
+
+# Package prefixes under which Keras lives.  ``tensorflow.python.keras`` is the
+# private copy of Keras 2 inside TensorFlow; ``tf_keras`` is the Keras 2
+# package that TensorFlow >= 2.16 users install to keep Keras 2.
+KERAS_FAMILIES = ("tensorflow.python.keras", "tensorflow.keras", "tf_keras", "keras")
+
+
+def split_family(path: str) -> Optional[tuple[str, str]]:
+    """``"tensorflow.keras.layers.Dense"`` -> ``("tensorflow.keras", "layers.Dense")``."""
+    for family in KERAS_FAMILIES:
+        if path == family:
+            return family, ""
+        if path.startswith(family) and path[len(family)] == ".":
+            return family, path[len(family) + 1 :]
+    return None
+
+
+def dotted_parts(expr: cst.BaseExpression) -> Optional[list[str]]:
+    """``a.b.c`` -> ``["a", "b", "c"]``; None for anything that is not a plain chain."""
+    parts: list[str] = []
+    while isinstance(expr, cst.Attribute):
+        parts.append(expr.attr.value)
+        expr = expr.value
+    if not isinstance(expr, cst.Name):
+        return None
+    parts.append(expr.value)
+    parts.reverse()
+    return parts
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[str]:
+    """Names bound by an assignment / for / with target."""
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+
+
+class ImportBindings(cst.CSTVisitor):
+    """One walk of a module: what every name may be bound to.
+
+    ``imports[name]`` is the set of dotted paths that import statements bind
+    ``name`` to anywhere in the file (``import keras`` binds ``keras`` to
+    ``"keras"``; ``from tensorflow import keras as tfk`` binds ``tfk`` to
+    ``"tensorflow.keras"``).  A name that is also bound any other way (a
+    ``def``, a class, an assignment, a parameter, a loop variable...) is in
+    ``other``: it resolves to nothing, because we cannot tell which binding a
+    use sees.  Scopes are deliberately merged: precision over recall.
+    """
+
+    def __init__(self) -> None:
+        self.imports: dict[str, set[str]] = {}
+        self.other: set[str] = set()
+
+    # -- queries --------------------------------------------------------------
+    def resolve_name(self, name: str) -> frozenset[str]:
+        """Dotted import paths ``name`` may stand for; empty when unknown."""
+        if name in self.other:
+            return frozenset()
+        return frozenset(self.imports.get(name, ()))
+
+    def resolve(self, expr: cst.BaseExpression) -> frozenset[str]:
+        """Dotted paths a Name/Attribute chain may stand for; empty when unknown."""
+        parts = dotted_parts(expr)
+        if not parts:
+            return frozenset()
+        roots = self.resolve_name(parts[0])
+        rest = ".".join(parts[1:])
+        return frozenset(f"{r}.{rest}" if rest else r for r in roots)
+
+    def keras_family_in_use(self) -> bool:
+        """Whether any import in the file reaches Keras or TensorFlow."""
+        return any(
+            split_family(p) is not None or p == "tensorflow" or p.startswith("tensorflow.")
+            for paths in self.imports.values()
+            for p in paths
+        )
+
+    # -- bindings -------------------------------------------------------------
+    def _import(self, name: str, path: str) -> None:
+        self.imports.setdefault(name, set()).add(path)
+
+    def visit_Import(self, node: cst.Import) -> Optional[bool]:
+        for alias in node.names:
+            parts = dotted_parts(alias.name)
+            if not parts:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._import(alias.asname.name.value, ".".join(parts))
+            else:
+                self._import(parts[0], parts[0])
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
+        module = dotted_parts(node.module) if node.module is not None else None
+        if node.relative or module is None or isinstance(node.names, cst.ImportStar):
+            # Relative imports name the user's own modules; a star import binds
+            # names we cannot list, but only ones we do not resolve anyway.
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    self.other.add(_alias_binding(alias))
+            return False
+        prefix = ".".join(module)
+        for alias in node.names:
+            name = dotted_parts(alias.name)
+            if name:
+                self._import(_alias_binding(alias), f"{prefix}.{'.'.join(name)}")
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.other.add(node.name.value)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.other.add(node.name.value)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.other.add(node.name.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_For(self, node: cst.For) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        # ``with ... as x`` / ``except E as x`` (import aliases never get here:
+        # the import visitors return False).
+        self.other.update(_target_names(node.name))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.other.update(n.name.value for n in node.names)
+
+
+def _alias_binding(alias: cst.ImportAlias) -> str:
+    """The local name an import alias binds."""
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    parts = dotted_parts(alias.name) or ["?"]
+    return parts[0]
+
+
+def text_offsets(text: str) -> list[int]:
+    """Offset of the start of every line (for slicing by 1-based positions)."""
+    starts = [0]
+    for match in re.finditer(r"\r\n|\r|\n", text):
+        starts.append(match.end())
+    return starts
+
+
+def slice_text(text: str, starts: list[int], start: tuple[int, int], end: tuple[int, int]) -> str:
+    """The text between two 1-based (line, column) positions."""
+    a = starts[start[0] - 1] + start[1] - 1
+    b = starts[end[0] - 1] + end[1] - 1
+    return text[a:b]
+
+
+def replace_node(ctx: SourceContext, node: cst.CSTNode, content: str) -> Edit:
+    line, column, end_line, end_column = ctx.positions.position(node)
+    return Edit(line, column, end_line, end_column, content)
+
+
+# ----------------------------------------------------------------------------
+# What is private, and what the public name is
+# ----------------------------------------------------------------------------
+
+# Keras 2 had one module per layer family (``keras.layers.core``,
+# ``keras.layers.merge``...).  None of them exists in Keras 3 (checked:
+# ``import keras.layers.core`` raises ModuleNotFoundError on keras 3.15).
+KERAS2_LAYER_MODULES = frozenset(
+    """
+    advanced_activations convolutional convolutional_recurrent core cudnn_recurrent
+    embeddings local merge noise normalization pooling recurrent wrappers
+    """.split()
+)
+
+# Keras 2 ``keras.engine`` / ``tensorflow.python.keras.engine`` names and their
+# Keras 3 public homes (relative to the Keras package, preferred first).  Every
+# target is checked against the installed keras by tests/test_source_rules.py.
+_MODEL = ("Model", "models.Model")
+_INPUT = ("Input", "layers.Input")
+_INPUT_LAYER = ("layers.InputLayer",)
+_LAYER = ("layers.Layer", "Layer")
+_INPUT_SPEC = ("layers.InputSpec", "InputSpec")
+_SOURCE_INPUTS = ("utils.get_source_inputs",)
+ENGINE_NAMES: dict[str, tuple[str, ...]] = {
+    # keras 2.2 re-exported these from keras/engine/__init__.py
+    "engine.Model": _MODEL,
+    "engine.Input": _INPUT,
+    "engine.InputLayer": _INPUT_LAYER,
+    "engine.Layer": _LAYER,
+    "engine.InputSpec": _INPUT_SPEC,
+    "engine.get_source_inputs": _SOURCE_INPUTS,
+    "engine.training.Model": _MODEL,
+    "engine.sequential.Sequential": ("Sequential", "models.Sequential"),
+    # keras 2.0/2.1
+    "engine.topology.Input": _INPUT,
+    "engine.topology.InputLayer": _INPUT_LAYER,
+    "engine.topology.Layer": _LAYER,
+    "engine.topology.InputSpec": _INPUT_SPEC,
+    "engine.topology.get_source_inputs": _SOURCE_INPUTS,
+    # keras 2.2+ and tf.keras 2.x
+    "engine.input_layer.Input": _INPUT,
+    "engine.input_layer.InputLayer": _INPUT_LAYER,
+    "engine.base_layer.Layer": _LAYER,
+    "engine.base_layer.InputSpec": _INPUT_SPEC,
+    "engine.input_spec.InputSpec": _INPUT_SPEC,
+    "engine.network.get_source_inputs": _SOURCE_INPUTS,
+    "engine.keras_tensor.KerasTensor": ("KerasTensor",),
+    "engine.saving.load_model": ("models.load_model", "saving.load_model"),
+    "engine.saving.save_model": ("models.save_model", "saving.save_model"),
+}
+
+# Names that Keras 2 code reached privately but that have no drop-in public
+# replacement: reported with a hint, never rewritten.
+NO_DROP_IN: dict[str, str] = {
+    "engine.functional.Functional": "functional models are `keras.Model` instances; use `keras.Model`",
+    "engine.network.Network": "use `keras.Model`",
+    "engine.topology.Container": "use `keras.Model`",
+    "engine.node.Node": "Keras 3 has no public Node class",
+    "layers.merge.merge": "use the merge layers, e.g. `keras.layers.concatenate([a, b])`",
+    "layers.merge.Merge": "use the merge layers, e.g. `keras.layers.Concatenate()`",
+}
+# Generated from keras 3.15.1: public (non-module) names of each namespace.
+_PUBLIC_NAMES: dict[str, frozenset[str]] = {
+    "": frozenset(
+        (
+            "DTypePolicy FloatDTypePolicy Function Initializer Input InputSpec KerasTensor "
+            "Layer Loss Metric Model Operation Optimizer Quantizer Regularizer RematScope "
+            "Sequential StatelessScope SymbolicScope Variable device name_scope remat version "
+        ).split()
+    ),
+    "layers": frozenset(
+        (
+            "Activation ActivityRegularization AdaptiveAveragePooling1D "
+            "AdaptiveAveragePooling2D AdaptiveAveragePooling3D AdaptiveMaxPooling1D "
+            "AdaptiveMaxPooling2D AdaptiveMaxPooling3D Add AdditiveAttention AlphaDropout "
+            "Attention AugMix AutoContrast Average AveragePooling1D AveragePooling2D "
+            "AveragePooling3D AvgPool1D AvgPool2D AvgPool3D BatchNormalization Bidirectional "
+            "CategoryEncoding CenterCrop Concatenate "
+            "ContrastLimitedAdaptiveHistogramEqualization Conv1D Conv1DTranspose Conv2D "
+            "Conv2DTranspose Conv3D Conv3DTranspose ConvLSTM1D ConvLSTM2D ConvLSTM3D "
+            "Convolution1D Convolution1DTranspose Convolution2D Convolution2DTranspose "
+            "Convolution3D Convolution3DTranspose Cropping1D Cropping2D Cropping3D CutMix "
+            "Dense DepthwiseConv1D DepthwiseConv2D Discretization Dot Dropout ELU EinsumDense "
+            "Embedding Equalization Flatten FlaxLayer GRU GRUCell GaussianDropout "
+            "GaussianNoise GlobalAveragePooling1D GlobalAveragePooling2D "
+            "GlobalAveragePooling3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D "
+            "GlobalMaxPool1D GlobalMaxPool2D GlobalMaxPool3D GlobalMaxPooling1D "
+            "GlobalMaxPooling2D GlobalMaxPooling3D GroupNormalization GroupQueryAttention "
+            "HashedCrossing Hashing Identity Input InputLayer InputSpec IntegerLookup "
+            "JaxLayer LSTM LSTMCell Lambda Layer LayerNormalization LeakyReLU Masking "
+            "MaxNumBoundingBoxes MaxPool1D MaxPool2D MaxPool3D MaxPooling1D MaxPooling2D "
+            "MaxPooling3D Maximum MelSpectrogram Minimum MixUp MultiHeadAttention Multiply "
+            "Normalization PReLU Permute Pipeline RMSNormalization RNN RandAugment "
+            "RandomBrightness RandomColorDegeneration RandomColorJitter RandomContrast "
+            "RandomCrop RandomElasticTransform RandomErasing RandomFlip RandomGaussianBlur "
+            "RandomGrayscale RandomHue RandomInvert RandomPerspective RandomPosterization "
+            "RandomRotation RandomSaturation RandomSharpness RandomShear RandomTranslation "
+            "RandomZoom ReLU RepeatVector Rescaling Reshape Resizing ReversibleEmbedding "
+            "STFTSpectrogram SeparableConv1D SeparableConv2D SeparableConvolution1D "
+            "SeparableConvolution2D SimpleRNN SimpleRNNCell Softmax Solarization "
+            "SpatialDropout1D SpatialDropout2D SpatialDropout3D SpectralNormalization "
+            "StackedRNNCells StringLookup Subtract TFSMLayer TextVectorization "
+            "TimeDistributed TorchModuleWrapper UnitNormalization UpSampling1D UpSampling2D "
+            "UpSampling3D Wrapper ZeroPadding1D ZeroPadding2D ZeroPadding3D add average "
+            "concatenate deserialize dot maximum minimum multiply serialize subtract "
+        ).split()
+    ),
+    "models": frozenset(
+        (
+            "Model Sequential clone_model load_model model_from_json save_model "
+        ).split()
+    ),
+    "optimizers": frozenset(
+        (
+            "Adadelta Adafactor Adagrad Adam AdamW Adamax Ftrl Lamb Lion LossScaleOptimizer "
+            "MultiOptimizer Muon Nadam Optimizer OptimizerMap RMSprop SGD ScheduleFreeAdamW "
+            "deserialize get serialize "
+        ).split()
+    ),
+    "losses": frozenset(
+        (
+            "BinaryCrossentropy BinaryFocalCrossentropy CTC CategoricalCrossentropy "
+            "CategoricalFocalCrossentropy CategoricalGeneralizedCrossEntropy CategoricalHinge "
+            "Circle CosineSimilarity Dice Hinge Huber KLDivergence LogCosh Loss "
+            "MeanAbsoluteError MeanAbsolutePercentageError MeanSquaredError "
+            "MeanSquaredLogarithmicError Poisson SparseCategoricalCrossentropy SquaredHinge "
+            "Tversky binary_crossentropy binary_focal_crossentropy categorical_crossentropy "
+            "categorical_focal_crossentropy categorical_generalized_cross_entropy "
+            "categorical_hinge circle cosine_similarity ctc deserialize dice get hinge huber "
+            "kl_divergence log_cosh mean_absolute_error mean_absolute_percentage_error "
+            "mean_squared_error mean_squared_logarithmic_error poisson serialize "
+            "sparse_categorical_crossentropy squared_hinge tversky "
+        ).split()
+    ),
+    "metrics": frozenset(
+        (
+            "AUC Accuracy BinaryAccuracy BinaryCrossentropy BinaryIoU CategoricalAccuracy "
+            "CategoricalCrossentropy CategoricalHinge ConcordanceCorrelation CosineSimilarity "
+            "F1Score FBetaScore FalseNegatives FalsePositives Hinge IoU KLDivergence "
+            "LogCoshError Mean MeanAbsoluteError MeanAbsolutePercentageError MeanIoU "
+            "MeanMetricWrapper MeanSquaredError MeanSquaredLogarithmicError Metric OneHotIoU "
+            "OneHotMeanIoU PearsonCorrelation Poisson Precision PrecisionAtRecall R2Score "
+            "Recall RecallAtPrecision RootMeanSquaredError SensitivityAtSpecificity "
+            "SparseCategoricalAccuracy SparseCategoricalCrossentropy "
+            "SparseTopKCategoricalAccuracy SpecificityAtSensitivity SquaredHinge Sum "
+            "TopKCategoricalAccuracy TrueNegatives TruePositives binary_accuracy "
+            "binary_crossentropy binary_focal_crossentropy categorical_accuracy "
+            "categorical_crossentropy categorical_focal_crossentropy categorical_hinge "
+            "concordance_correlation deserialize get hinge huber kl_divergence log_cosh "
+            "mean_absolute_error mean_absolute_percentage_error mean_squared_error "
+            "mean_squared_logarithmic_error pearson_correlation poisson serialize "
+            "sparse_categorical_accuracy sparse_categorical_crossentropy "
+            "sparse_top_k_categorical_accuracy squared_hinge top_k_categorical_accuracy "
+        ).split()
+    ),
+    "callbacks": frozenset(
+        (
+            "BackupAndRestore CSVLogger Callback CallbackList EarlyStopping History "
+            "LambdaCallback LearningRateScheduler ModelCheckpoint OrbaxCheckpoint "
+            "ProgbarLogger ReduceLROnPlateau RemoteMonitor SwapEMAWeights TensorBoard "
+            "TerminateOnNaN "
+        ).split()
+    ),
+    "activations": frozenset(
+        (
+            "celu deserialize elu exponential gelu get glu hard_shrink hard_sigmoid hard_silu "
+            "hard_swish hard_tanh leaky_relu linear log_sigmoid log_softmax mish relu relu6 "
+            "selu serialize sigmoid silu soft_shrink softmax softplus softsign sparse_plus "
+            "sparse_sigmoid sparsemax squareplus swish tanh tanh_shrink threshold "
+        ).split()
+    ),
+    "initializers": frozenset(
+        (
+            "Constant GlorotNormal GlorotUniform HeNormal HeUniform Identity "
+            "IdentityInitializer Initializer LecunNormal LecunUniform Ones Orthogonal "
+            "OrthogonalInitializer RandomNormal RandomUniform STFT STFTInitializer "
+            "TruncatedNormal VarianceScaling Zeros constant deserialize get glorot_normal "
+            "glorot_uniform he_normal he_uniform identity lecun_normal lecun_uniform ones "
+            "orthogonal random_normal random_uniform serialize stft truncated_normal "
+            "variance_scaling zeros "
+        ).split()
+    ),
+    "regularizers": frozenset(
+        (
+            "L1 L1L2 L2 OrthogonalRegularizer Regularizer deserialize get l1 l1_l2 l2 "
+            "orthogonal_regularizer serialize "
+        ).split()
+    ),
+    "constraints": frozenset(
+        (
+            "Constraint MaxNorm MinMaxNorm NonNeg UnitNorm deserialize get max_norm "
+            "min_max_norm non_neg serialize unit_norm "
+        ).split()
+    ),
+    "utils": frozenset(
+        (
+            "Config CustomObjectScope FeatureSpace Progbar PyDataset Sequence array_to_img "
+            "audio_dataset_from_directory clear_session custom_object_scope "
+            "deserialize_keras_object disable_interactive_logging enable_interactive_logging "
+            "get_custom_objects get_file get_registered_name get_registered_object "
+            "get_source_inputs image_dataset_from_directory img_to_array "
+            "is_interactive_logging_enabled is_keras_tensor load_img model_to_dot normalize "
+            "pack_x_y_sample_weight pad_sequences plot_model register_keras_serializable "
+            "save_img serialize_keras_object set_random_seed split_dataset standardize_dtype "
+            "text_dataset_from_directory timeseries_dataset_from_array to_categorical "
+            "unpack_x_y_sample_weight "
+        ).split()
+    ),
+    "applications": frozenset(
+        (
+            "ConvNeXtBase ConvNeXtLarge ConvNeXtSmall ConvNeXtTiny ConvNeXtXLarge DenseNet121 "
+            "DenseNet169 DenseNet201 EfficientNetB0 EfficientNetB1 EfficientNetB2 "
+            "EfficientNetB3 EfficientNetB4 EfficientNetB5 EfficientNetB6 EfficientNetB7 "
+            "EfficientNetV2B0 EfficientNetV2B1 EfficientNetV2B2 EfficientNetV2B3 "
+            "EfficientNetV2L EfficientNetV2M EfficientNetV2S InceptionResNetV2 InceptionV3 "
+            "MobileNet MobileNetV2 MobileNetV3Large MobileNetV3Small NASNetLarge NASNetMobile "
+            "ResNet101 ResNet101V2 ResNet152 ResNet152V2 ResNet50 ResNet50V2 VGG16 VGG19 "
+            "Xception "
+        ).split()
+    ),
+    "saving": frozenset(
+        (
+            "CustomObjectScope KerasFileEditor custom_object_scope deserialize_keras_object "
+            "get_custom_objects get_registered_name get_registered_object load_model "
+            "load_weights register_keras_serializable save_model save_weights "
+            "serialize_keras_object "
+        ).split()
+    ),
+}
+_DEFINED_ELSEWHERE = {
+    "layers": frozenset(['FlaxLayer', 'JaxLayer', 'TFSMLayer', 'TorchModuleWrapper']),
+    "models": frozenset(['load_model', 'save_model']),
+    "metrics": frozenset(['binary_crossentropy', 'binary_focal_crossentropy', 'categorical_crossentropy', 'categorical_focal_crossentropy', 'categorical_hinge', 'hinge', 'huber', 'kl_divergence', 'log_cosh', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'poisson', 'sparse_categorical_crossentropy', 'squared_hinge']),
+    "utils": frozenset(['CustomObjectScope', 'FeatureSpace', 'PyDataset', 'Sequence', 'clear_session', 'custom_object_scope', 'deserialize_keras_object', 'get_custom_objects', 'get_registered_name', 'get_registered_object', 'get_source_inputs', 'is_keras_tensor', 'pack_x_y_sample_weight', 'register_keras_serializable', 'serialize_keras_object', 'standardize_dtype', 'unpack_x_y_sample_weight']),
+}
+_TOP_LEVEL_HOME = {
+    "DTypePolicy": "keras.src.dtype_policies.dtype_policy",
+    "FloatDTypePolicy": "keras.src.dtype_policies.dtype_policy",
+    "Function": "keras.src.ops.function",
+    "Initializer": "keras.src.initializers.initializer",
+    "Input": "keras.src.layers.core.input_layer",
+    "InputSpec": "keras.src.layers.input_spec",
+    "KerasTensor": "keras.src.backend.common.keras_tensor",
+    "Layer": "keras.src.layers.layer",
+    "Loss": "keras.src.losses.loss",
+    "Metric": "keras.src.metrics.metric",
+    "Model": "keras.src.models.model",
+    "Operation": "keras.src.ops.operation",
+    "Optimizer": "keras.src.optimizers.optimizer",
+    "Quantizer": "keras.src.quantizers.quantizers",
+    "Regularizer": "keras.src.regularizers.regularizers",
+    "RematScope": "keras.src.backend.common.remat",
+    "Sequential": "keras.src.models.sequential",
+    "StatelessScope": "keras.src.backend.common.stateless_scope",
+    "SymbolicScope": "keras.src.backend.common.symbolic_scope",
+    "Variable": "keras.src.backend",
+    "device": "keras.src.backend",
+    "name_scope": "keras.src.backend",
+    "remat": "keras.src.backend.common.remat",
+    "version": "keras.src.version",
+}
+
+# Namespaces that exist under both ``keras.src`` and ``keras`` with the same
+# public names (a use of such a module is checked against the table above).
+PUBLIC_NAMESPACES = frozenset(ns for ns in _PUBLIC_NAMES if ns)
+
+
+def is_private(path: str) -> bool:
+    """Whether a dotted path names a private or removed part of Keras."""
+    split = split_family(path)
+    if split is None:
+        return False
+    family, rel = split
+    if family == "tensorflow.python.keras":
+        return True
+    if family == "tf_keras":
+        # tf_keras *is* Keras 2: its own layout is not "removed in Keras 3".
+        return False
+    parts = rel.split(".") if rel else []
+    if not parts:
+        return False
+    if parts[0] in ("engine", "src"):
+        return True
+    return len(parts) >= 2 and parts[0] == "layers" and parts[1] in KERAS2_LAYER_MODULES
+
+
+def _public_rels(family: str, rel: str) -> tuple[tuple[str, ...], bool]:
+    """Public Keras-relative replacements for a private ``rel`` (preferred
+    first), and whether the replacement is a module (uses must be checked)."""
+    parts = rel.split(".") if rel else []
+    if rel in ENGINE_NAMES:
+        return ENGINE_NAMES[rel], False
+    if not parts or rel in NO_DROP_IN:
+        return (("",), True) if (family == "tensorflow.python.keras" and not parts) else ((), False)
+    if parts[0] == "src":
+        parts = parts[1:]
+        if not parts:
+            return (), False
+        if len(parts) == 1:
+            return ((parts[0],), True) if parts[0] in PUBLIC_NAMESPACES else ((), False)
+        ns, leaf = parts[0], parts[-1]
+        found: list[str] = []
+        if (
+            ns in PUBLIC_NAMESPACES
+            and leaf in _PUBLIC_NAMES[ns]
+            and leaf not in _DEFINED_ELSEWHERE.get(ns, ())
+        ):
+            found.append(f"{ns}.{leaf}")
+        home = _TOP_LEVEL_HOME.get(leaf)
+        module = "keras.src." + ".".join(parts[:-1])
+        if home is not None and (home == module or home.startswith(module + ".")):
+            found.append(leaf)
+        return tuple(found), False
+    if parts[0] == "layers" and len(parts) >= 2 and parts[1] in KERAS2_LAYER_MODULES:
+        if len(parts) == 3 and parts[2] in _PUBLIC_NAMES["layers"]:
+            return (f"layers.{parts[2]}",), False
+        return (), False
+    if parts[0] == "engine":
+        return (), False
+    if family == "tensorflow.python.keras":
+        # The rest of TensorFlow's private Keras copy mirrors the public layout.
+        if len(parts) == 1 and parts[0] in PUBLIC_NAMESPACES:
+            return (rel,), True
+        if len(parts) == 1 and parts[0] in _PUBLIC_NAMES[""]:
+            return (rel,), False
+        if len(parts) == 2 and parts[0] in PUBLIC_NAMESPACES and parts[1] in _PUBLIC_NAMES[parts[0]]:
+            return (rel,), False
+    return (), False
+
+
+def public_targets(path: str) -> tuple[tuple[str, ...], bool]:
+    """Full public dotted paths for a private ``path`` (preferred first), and
+    whether they are modules.  Empty when no mechanical replacement is known."""
+    split = split_family(path)
+    if split is None:
+        return (), False
+    family, rel = split
+    out_family = "tensorflow.keras" if family == "tensorflow.python.keras" else family
+    rels, is_module = _public_rels(family, rel)
+    return tuple(f"{out_family}.{r}" if r else out_family for r in rels), is_module
+
+
+def _hint_for(path: str) -> str:
+    split = split_family(path)
+    rel = split[1] if split else ""
+    for key, hint in NO_DROP_IN.items():
+        if rel == key or rel.startswith(key + "."):
+            return hint
+    if split and split[0] == "tensorflow.python.keras":
+        return "import from the public `keras` (or `tensorflow.keras`) namespaces instead"
+    if rel.startswith("src"):
+        return "import the public name from `keras` / `keras.layers` / `keras.models` ... instead"
+    return "use the public Keras 3 name (`keras.Model`, `keras.Input`, `keras.layers.*`, ...)"
+
+
+def inside_keras_package(path: str) -> bool:
+    """Whether ``path`` is a file of the Keras distribution itself.
+
+    Keras's own modules (``site-packages/keras/src/...``, ``keras/api/...``)
+    legitimately import ``keras.src``: the rule is about *user* code reaching
+    into Keras's private modules.  A file belongs to Keras when one of its
+    parent directories is a ``keras`` (or ``tf_keras``) package that has a
+    ``src`` sub-package, which is how Keras 3 (and tf_keras) lay themselves out.
+    """
+    return _inside_keras_dir(os.path.dirname(os.path.abspath(path)))
+
+
+@lru_cache(maxsize=256)
+def _inside_keras_dir(directory: str) -> bool:
+    while True:
+        if os.path.basename(directory) in ("keras", "tf_keras") and os.path.isfile(
+            os.path.join(directory, "__init__.py")
+        ) and os.path.isfile(os.path.join(directory, "src", "__init__.py")):
+            return True
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False
+        directory = parent
+
+
+def describe_private(path: str) -> str:
+    """One sentence saying why ``path`` is not usable."""
+    split = split_family(path)
+    family, rel = split if split else ("keras", "")
+    if family == "tensorflow.python.keras":
+        return (
+            f"`{path}` is TensorFlow's private, frozen copy of Keras 2: its objects do not mix "
+            "with Keras 3 (`keras`, `tf.keras`) and it is not a public API"
+        )
+    if rel.startswith("src"):
+        return f"`{path}` is inside `keras.src`, Keras 3's private source tree, which changes without notice"
+    if rel.startswith("engine"):
+        return f"`{path}` is a Keras 2 private module: Keras 3 has no `keras.engine`"
+    return f"`{path}` is a Keras 2 module that Keras 3 removed"
+
+
+_K2 = "|".join(sorted(KERAS2_LAYER_MODULES))
+# A file can only reach a private module by writing one of these; most files
+# never do and are done after this scan.
+_PRECHECK = re.compile(
+    rf"\.(?:engine|src)\b|python\.keras|python\s+import|\.(?:{_K2})\b"
+    rf"|\bimport\b[^\n]*\b(?:engine|src|{_K2})\b"
+)
+
+
+class _Collector(ImportBindings):
+    """Bindings plus what KG401 looks at: imports and attribute chains."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.import_nodes: list[Union[cst.Import, cst.ImportFrom]] = []
+        self.chains: list[cst.Attribute] = []
+        self.chains_by_root: dict[str, list[list[str]]] = {}
+        self.bare_names: set[str] = set()
+
+    def visit_Import(self, node: cst.Import) -> Optional[bool]:
+        self.import_nodes.append(node)
+        return super().visit_Import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
+        self.import_nodes.append(node)
+        return super().visit_ImportFrom(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> Optional[bool]:
+        parts = dotted_parts(node)
+        if parts is None:
+            return True
+        self.chains.append(node)
+        self.chains_by_root.setdefault(parts[0], []).append(parts)
+        return False  # the inner links of a chain are not chains of their own
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.bare_names.add(node.value)
+
+
+class PrivateKerasApi(Rule):
+    """
+    ## What it does
+    Reports imports and attribute chains that reach into Keras's private or
+    removed modules: `keras.engine.*` (`keras.engine.training.Model`,
+    `keras.engine.topology`, `keras.engine.input_layer.Input`, ...), the Keras 2
+    layer modules (`keras.layers.merge`, `keras.layers.core`, ...),
+    `keras.src.*`, and TensorFlow's private copy `tensorflow.python.keras.*`,
+    through `keras`, `tensorflow.keras` / `tf.keras` and any import alias.
+
+    Files that are part of Keras itself (inside a `keras/` package directory
+    that has a `src/` sub-package, e.g. `site-packages/keras/src/...`) are not
+    checked: Keras's own code is where `keras.src` is meant to be used.
+    `tf_keras` (the Keras 2 package) is left alone: its layout is its own.
+
+    ## Why is this bad?
+    These modules are not Keras's public API. The Keras 2 ones do not exist in
+    Keras 3 (`import keras.engine` raises `ModuleNotFoundError`), `keras.src`
+    is reorganised between releases without notice, and
+    `tensorflow.python.keras` is a frozen Keras 2 whose layers and models do
+    not mix with Keras 3 tensors.
+
+    The autofix rewrites to the public name when there is a drop-in one
+    (`keras.engine.training.Model` -> `keras.Model`,
+    `keras.engine.input_layer.Input` -> `keras.Input`,
+    `keras.engine.base_layer.Layer` -> `keras.layers.Layer`,
+    `keras.layers.merge.concatenate` -> `keras.layers.concatenate`,
+    `keras.src.layers.Dense` -> `keras.layers.Dense`,
+    `tensorflow.python.keras.layers.Dense` -> `tensorflow.keras.layers.Dense`),
+    keeping every local name bound as before. Anything else (e.g.
+    `keras.engine.functional.Functional`, a module imported under an alias
+    whose uses are not all public) is reported without a fix.
+
+    ## Example
+    ```python
+    import keras
+    from keras.layers.merge import concatenate
+
+    base = keras.applications.InceptionV3(include_top=False, weights=None)
+    x = keras.layers.GlobalAveragePooling2D()(base.output)
+    x = concatenate([x, x])
+    model = keras.engine.training.Model(base.inputs, keras.layers.Dense(5)(x))
+    ```
+
+    ## Use instead
+    ```python
+    import keras
+    from keras.layers import concatenate
+
+    base = keras.applications.InceptionV3(include_top=False, weights=None)
+    x = keras.layers.GlobalAveragePooling2D()(base.output)
+    x = concatenate([x, x])
+    model = keras.Model(base.inputs, keras.layers.Dense(5)(x))
+    ```
+    """
+
+    code = "KG401"
+    name = "private-keras-api"
+    severity = "error"
+    engines = "S"
+    summary = "Private or removed Keras module (keras.engine, keras.layers.merge, keras.src, tensorflow.python.keras)."
+    source_rule = True
+
+    VALID = (
+        "import keras\nfrom keras import layers\n\n"
+        "inputs = keras.Input(shape=(8,))\n"
+        "x = layers.concatenate([inputs, inputs])\n"
+        "model = keras.Model(inputs, layers.Dense(1)(x))\n",
+        "import tensorflow as tf\nfrom tensorflow.keras.models import Model\n\n"
+        "inputs = tf.keras.Input(shape=(8,))\nmodel = Model(inputs, tf.keras.layers.Dense(1)(inputs))\n",
+        # A user's own module called `engine` has nothing to do with Keras.
+        "import engine\nfrom engine.training import Model\nfrom .engine import topology\n\n"
+        "model = Model(engine.training.config())\n",
+        "import tf_keras\n\nmodel = tf_keras.src.engine.training.Model\n",
+    )
+    INVALID = (
+        "import keras\n\n"
+        "def construct_model(base, new_output):\n"
+        "    model = keras.engine.training.Model(base.inputs, new_output)  # expect\n"
+        "    return model\n",
+        "from keras.engine.topology import Input, Layer  # expect\n"
+        "from keras.layers.merge import concatenate  # expect\n"
+        "import keras.engine.training  # expect\n"
+        "from keras.src.layers import Dense  # expect\n",
+        "import tensorflow as tf\n"
+        "from tensorflow.python.keras.layers import Dense  # expect\n\n"
+        "inputs = tf.keras.engine.input_layer.Input(shape=(8,))  # expect\n"
+        "base = tf.keras.engine.functional.Functional  # expect\n",
+        "from keras import engine  # expect\n"
+        "from keras.engine.training import *  # expect\n",
+    )
+
+    def check_source(self, ctx: SourceContext) -> Iterable[Finding]:
+        if "keras" not in ctx.text or not _PRECHECK.search(ctx.text):
+            return []
+        if inside_keras_package(ctx.path):
+            return []
+        collector = _Collector()
+        ctx.module.visit(collector)
+        findings: list[Finding] = []
+        for node in collector.import_nodes:
+            if isinstance(node, cst.Import):
+                findings.extend(self._check_import(ctx, collector, node))
+            else:
+                finding = self._check_import_from(ctx, collector, node)
+                if finding is not None:
+                    findings.append(finding)
+        for chain in collector.chains:
+            finding = self._check_chain(ctx, collector, chain)
+            if finding is not None:
+                findings.append(finding)
+        return findings
+
+    # -- import keras.engine.training [as t] --------------------------------------
+    def _check_import(self, ctx: SourceContext, names: _Collector, node: cst.Import) -> Iterator[Finding]:
+        for alias in node.names:
+            parts = dotted_parts(alias.name)
+            if not parts:
+                continue
+            path = ".".join(parts)
+            if not is_private(path):
+                continue
+            edit: Optional[Edit] = None
+            if alias.asname is None:
+                # `import keras.engine.training` binds `keras`: importing the
+                # package keeps that binding, and the chains that use it are
+                # rewritten one by one.
+                edit = replace_node(ctx, alias.name, parts[0])
+                description = f"import `{parts[0]}`"
+            else:
+                targets, is_module = public_targets(path)
+                bound = _alias_binding(alias)
+                if targets and is_module and _uses_are_public(names, bound, targets[0]):
+                    edit = replace_node(ctx, alias.name, targets[0])
+                    description = f"import `{targets[0]}` instead"
+            fix = Fix(description, [edit]) if edit is not None else None
+            yield self.finding(
+                ctx.site(alias),
+                f"{describe_private(path)}.",
+                _hint_for(path),
+                fix=fix,
+            )
+
+    # -- from keras.engine.training import Model ------------------------------------
+    def _check_import_from(
+        self, ctx: SourceContext, names: _Collector, node: cst.ImportFrom
+    ) -> Optional[Finding]:
+        if node.relative or node.module is None:
+            return None
+        module_parts = dotted_parts(node.module)
+        if not module_parts:
+            return None
+        module = ".".join(module_parts)
+        if isinstance(node.names, cst.ImportStar):
+            if not is_private(module):
+                return None
+            return self.finding(
+                ctx.site(node),
+                f"{describe_private(module)}.",
+                "import the names you use from the public Keras API instead of `*`",
+            )
+        private = [
+            f"{module}.{'.'.join(dotted_parts(a.name) or [])}"
+            for a in node.names
+            if is_private(f"{module}.{'.'.join(dotted_parts(a.name) or [])}")
+        ]
+        if not private:
+            return None
+        shown = module if is_private(module) else private[0]
+        edits = _from_import_edits(ctx, names, node, module)
+        fix = None
+        if edits:
+            new_module = _new_from_module(node, module, edits, ctx)
+            fix = Fix(f"import from `{new_module}`", edits)
+        return self.finding(ctx.site(node), f"{describe_private(shown)}.", _hint_for(shown), fix=fix)
+
+    # -- keras.engine.training.Model(...) ---------------------------------------------
+    def _check_chain(self, ctx: SourceContext, names: _Collector, chain: cst.Attribute) -> Optional[Finding]:
+        parts = dotted_parts(chain)
+        if not parts:
+            return None
+        roots = names.resolve_name(parts[0])
+        if not roots or any(is_private(r) for r in roots):
+            # Unknown root, or a name bound by a private import: that import is
+            # the finding (its uses are not repeated).
+            return None
+        first_private: Optional[int] = None
+        for root in roots:
+            k = next(
+                (k for k in range(2, len(parts) + 1) if is_private(".".join([root, *parts[1:k]]))),
+                None,
+            )
+            if k is None:
+                return None
+            first_private = k if first_private is None else min(first_private, k)
+        assert first_private is not None
+        root = sorted(roots)[0]
+        private_path = ".".join([root, *parts[1:first_private]])
+        fix = None
+        if len(roots) == 1:
+            fix = _chain_fix(ctx, names, chain, parts, root, first_private)
+        return self.finding(
+            ctx.site(chain),
+            f"{describe_private(private_path)}.",
+            _hint_for(".".join([root, *parts[1:]])),
+            fix=fix,
+        )
+
+
+# ----------------------------------------------------------------------------
+# Fix helpers
+# ----------------------------------------------------------------------------
+
+
+def _uses_are_public(names: _Collector, bound: str, target_module: str) -> bool:
+    """Whether every use of the module bound to ``bound`` is ``bound.<public name>``."""
+    split = split_family(target_module)
+    if split is None:
+        return False
+    rel = split[1]
+    if rel == "":
+        allowed = _PUBLIC_NAMES[""] | PUBLIC_NAMESPACES
+    elif rel in PUBLIC_NAMESPACES:
+        allowed = _PUBLIC_NAMES[rel]
+    else:
+        return False
+    if bound in names.bare_names:
+        return False  # the module object itself is passed around
+    return all(len(p) >= 2 and p[1] in allowed for p in names.chains_by_root.get(bound, ()))
+
+
+def _express(names: _Collector, own_root: tuple[str, str], target: str) -> Optional[str]:
+    """Source text for the dotted path ``target`` using a name bound in the file."""
+    candidates: list[tuple[int, str, str]] = []
+    local, path = own_root
+    if target == path or target.startswith(path + "."):
+        return local + target[len(path) :]
+    for name, paths in names.imports.items():
+        if name in names.other or len(paths) != 1:
+            continue
+        (bound,) = paths
+        if is_private(bound):
+            continue
+        if target == bound or target.startswith(bound + "."):
+            candidates.append((-len(bound), name, name + target[len(bound) :]))
+    if not candidates:
+        return None
+    return sorted(candidates)[0][2]
+
+
+_PLAIN_CHAIN = re.compile(r"^[A-Za-z_][\w.]*$")
+
+
+def _chain_fix(
+    ctx: SourceContext,
+    names: _Collector,
+    chain: cst.Attribute,
+    parts: list[str],
+    root: str,
+    first_private: int,
+) -> Optional[Fix]:
+    # nodes[k] is the sub-chain made of the first k parts.
+    nodes: dict[int, cst.BaseExpression] = {}
+    expr: cst.BaseExpression = chain
+    for k in range(len(parts), 0, -1):
+        nodes[k] = expr
+        if isinstance(expr, cst.Attribute):
+            expr = expr.value
+    # The longest private prefix with a public replacement wins:
+    # `keras.src.layers.Dense` -> `keras.layers.Dense`, not `keras.layers` + `.Dense`.
+    for k in range(len(parts), first_private - 1, -1):
+        path = ".".join([root, *parts[1:k]])
+        targets, is_module = public_targets(path)
+        if is_module and k < len(parts):
+            targets = tuple(t for t in targets if _attribute_is_public(t, parts[k]))
+        for target in targets:
+            text = _express(names, (parts[0], root), target)
+            node = nodes[k]
+            if text is None or not _PLAIN_CHAIN.match(ctx.code_for(node)):
+                continue
+            return Fix(f"use `{text}`", [replace_node(ctx, node, text)])
+        if targets:
+            return None
+    return None
+
+
+def _attribute_is_public(module: str, attr: str) -> bool:
+    split = split_family(module)
+    if split is None:
+        return False
+    rel = split[1]
+    if rel == "":
+        return attr in _PUBLIC_NAMES[""] or attr in PUBLIC_NAMESPACES
+    return rel in PUBLIC_NAMESPACES and attr in _PUBLIC_NAMES[rel]
+
+
+def _from_import_edits(
+    ctx: SourceContext, names: _Collector, node: cst.ImportFrom, module: str
+) -> list[Edit]:
+    """Edits turning ``from <private> import a, b`` into a public import that
+    binds the same local names, or [] when there is no single such import."""
+    assert not isinstance(node.names, cst.ImportStar)
+    choices: list[list[tuple[str, str]]] = []
+    for alias in node.names:
+        name_parts = dotted_parts(alias.name)
+        if not name_parts or len(name_parts) != 1:
+            return []
+        full = f"{module}.{name_parts[0]}"
+        if is_private(full):
+            targets, is_module = public_targets(full)
+            if is_module:
+                bound = _alias_binding(alias)
+                targets = tuple(t for t in targets if _uses_are_public(names, bound, t))
+        else:
+            targets = (full,)
+        if not targets:
+            return []
+        choices.append([(t.rpartition(".")[0], t.rpartition(".")[2]) for t in targets])
+    common = set.intersection(*({p for p, _ in c} for c in choices))
+    parent = next((p for p, _ in choices[0] if p in common), "")
+    if not parent:
+        return []
+    edits: list[Edit] = []
+    if parent != module:
+        edits.append(replace_node(ctx, node.module, parent))  # type: ignore[arg-type]
+    for alias, options in zip(node.names, choices):
+        leaf = next(leaf for p, leaf in options if p == parent)
+        current = alias.name.value if isinstance(alias.name, cst.Name) else None
+        if current is None or leaf == current:
+            continue
+        content = leaf if alias.asname is not None else f"{leaf} as {current}"
+        edits.append(replace_node(ctx, alias.name, content))
+    return edits
+
+
+def _new_from_module(node: cst.ImportFrom, module: str, edits: Sequence[Edit], ctx: SourceContext) -> str:
+    """The module the fixed ``from`` import reads from (for the description)."""
+    assert node.module is not None
+    line, column, end_line, end_column = ctx.positions.position(node.module)
+    for edit in edits:
+        if (edit.line, edit.column, edit.end_line, edit.end_column) == (line, column, end_line, end_column):
+            return edit.content
+    return module

@@ -1,0 +1,518 @@
+"""KG501 trainable-after-training: `trainable` changed between two fits with no compile."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence, Union
+
+import libcst as cst
+
+from kgraphlint.findings import Finding
+from kgraphlint.rules.base import Rule
+from kgraphlint.rules.kg401_private_keras_api import dotted_parts
+from kgraphlint.static.source import SourceContext
+
+FIT_METHODS = frozenset({"fit", "fit_generator", "train_on_batch"})
+# Callees that make a model whose layers are the layers of the models they are
+# given (`keras.Model(base.input, out)`, `Sequential([base, Dense(3)])`).
+MODEL_CONSTRUCTORS = frozenset({"Model", "Sequential", "Functional"})
+# Callees that return a model object (its calls on tensors make it a sub-model).
+_MODEL_FACTORY = re.compile(
+    r"^(Model|Sequential|Functional|load_model|clone_model|VGG\d+|ResNet\d+V?2?|ResNetRS\d+"
+    r"|InceptionV3|InceptionResNetV2|Xception|MobileNet(V2|V3Small|V3Large)?|DenseNet\d+"
+    r"|NASNet(Large|Mobile)|EfficientNet(V2)?[A-Z]?\d*|ConvNeXt[A-Za-z]+)$"
+)
+_TENSOR_ATTRIBUTES = frozenset({"input", "inputs", "output", "outputs"})
+
+_PRECHECK = re.compile(r"\.trainable\s*=[^=]")
+
+Block = Sequence[cst.BaseStatement]
+
+
+@dataclass
+class _State:
+    """What is known at one point of a scope, per model name (`model`, `self.model`)."""
+
+    # model -> the fit() call since which it has not been compiled
+    last_fit: dict[str, cst.Call] = field(default_factory=dict)
+    # model -> trainable assignments made after last_fit, with that fit
+    pending: dict[str, list[tuple[cst.CSTNode, str, cst.Call]]] = field(default_factory=dict)
+    # model -> names of the models whose layers it is made of
+    bases: dict[str, set[str]] = field(default_factory=dict)
+    # tensor variable -> models whose output it is computed from
+    taint: dict[str, set[str]] = field(default_factory=dict)
+    # layer variable -> models it is a layer of
+    layer_of: dict[str, set[str]] = field(default_factory=dict)
+    models: set[str] = field(default_factory=set)
+
+    def copy(self) -> "_State":
+        return _State(
+            dict(self.last_fit),
+            {k: list(v) for k, v in self.pending.items()},
+            {k: set(v) for k, v in self.bases.items()},
+            {k: set(v) for k, v in self.taint.items()},
+            {k: set(v) for k, v in self.layer_of.items()},
+            set(self.models),
+        )
+
+    def merge(self, other: "_State") -> "_State":
+        """Both control-flow paths joined: anything true on one path is kept."""
+        out = self.copy()
+        for k, v in other.last_fit.items():
+            out.last_fit.setdefault(k, v)
+        for k, items in other.pending.items():
+            mine = out.pending.setdefault(k, [])
+            known = {id(a) for a, _, _ in mine}
+            mine.extend(item for item in items if id(item[0]) not in known)
+        for mine_map, theirs in ((out.bases, other.bases), (out.taint, other.taint), (out.layer_of, other.layer_of)):
+            for k, v in theirs.items():
+                mine_map.setdefault(k, set()).update(v)
+        out.models |= other.models
+        return out
+
+    def forget(self, name: str) -> None:
+        """``name`` now holds a new object."""
+        for table in (self.last_fit, self.pending, self.bases, self.taint, self.layer_of):
+            table.pop(name, None)
+        self.models.discard(name)
+
+
+def _key(expr: cst.BaseExpression) -> Optional[str]:
+    parts = dotted_parts(expr)
+    return ".".join(parts) if parts else None
+
+
+class _Calls(cst.CSTVisitor):
+    """Calls of an expression in source order, not entering lambdas."""
+
+    def __init__(self) -> None:
+        self.calls: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+def _calls_in(node: Optional[cst.CSTNode]) -> list[cst.Call]:
+    if node is None:
+        return []
+    visitor = _Calls()
+    node.visit(visitor)
+    return visitor.calls
+
+
+def _scope_bodies(module: cst.Module) -> list[Block]:
+    """The module body and every function body (nested ones too).
+
+    Walks statements only, never expressions: cheap even on large files.
+    """
+    bodies: list[Block] = [module.body]
+    stack: list[cst.CSTNode] = list(module.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.FunctionDef):
+            if isinstance(node.body, cst.IndentedBlock):
+                bodies.append(node.body.body)
+                stack.extend(node.body.body)
+            continue
+        for suite in _suites(node):
+            if isinstance(suite, cst.IndentedBlock):
+                stack.extend(suite.body)
+    return bodies
+
+
+def _suites(node: cst.CSTNode) -> list[cst.BaseSuite]:
+    """The blocks directly inside a compound statement."""
+    if isinstance(node, cst.ClassDef):
+        return [node.body]
+    if isinstance(node, cst.If):
+        suites = [node.body]
+        if isinstance(node.orelse, cst.If):
+            suites += _suites(node.orelse)
+        elif node.orelse is not None:
+            suites.append(node.orelse.body)
+        return suites
+    if isinstance(node, (cst.For, cst.While)):
+        return [node.body] + ([node.orelse.body] if node.orelse is not None else [])
+    if isinstance(node, cst.With):
+        return [node.body]
+    if isinstance(node, (cst.Try, cst.TryStar)):
+        suites = [node.body] + [h.body for h in node.handlers]
+        if node.orelse is not None:
+            suites.append(node.orelse.body)
+        if node.finalbody is not None:
+            suites.append(node.finalbody.body)
+        return suites
+    return []
+
+
+@dataclass
+class _Report:
+    assignment: cst.CSTNode
+    target: str
+    model: str
+    fit_before: cst.Call
+    fit_after: cst.Call
+
+
+class _ScopeWalker:
+    """Statement-order interpretation of one scope."""
+
+    def __init__(self, ctx: SourceContext) -> None:
+        self.ctx = ctx
+        self.reports: dict[int, _Report] = {}
+
+    # -- statements -----------------------------------------------------------------
+    def block(self, statements: Block, state: _State) -> _State:
+        for statement in statements:
+            state = self.statement(statement, state)
+        return state
+
+    def suite(self, suite: cst.BaseSuite, state: _State) -> _State:
+        if isinstance(suite, cst.IndentedBlock):
+            return self.block(suite.body, state)
+        if isinstance(suite, cst.SimpleStatementSuite):
+            for small in suite.body:
+                self.small(small, state)
+        return state
+
+    def statement(self, node: cst.BaseStatement, state: _State) -> _State:
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                self.small(small, state)
+            return state
+        if isinstance(node, cst.If):
+            return self.if_(node, state)
+        if isinstance(node, (cst.For, cst.While)):
+            return self.loop(node, state)
+        if isinstance(node, cst.With):
+            for item in node.items:
+                self.calls(_calls_in(item.item), state)
+            return self.suite(node.body, state)
+        if isinstance(node, cst.Try):
+            after = self.suite(node.body, state)
+            joined = after
+            for handler in node.handlers:
+                joined = joined.merge(self.suite(handler.body, after.copy()))
+            if node.orelse is not None:
+                joined = self.suite(node.orelse.body, joined)
+            if node.finalbody is not None:
+                joined = self.suite(node.finalbody.body, joined)
+            return joined
+        # def/class bodies are scopes of their own; other statements are ignored.
+        return state
+
+    def if_(self, node: cst.If, state: _State) -> _State:
+        self.calls(_calls_in(node.test), state)
+        taken = self.suite(node.body, state.copy())
+        orelse = node.orelse
+        if orelse is None:
+            other = state
+        elif isinstance(orelse, cst.If):
+            other = self.if_(orelse, state.copy())
+        else:
+            other = self.suite(orelse.body, state.copy())
+        return taken.merge(other)
+
+    def loop(self, node: Union[cst.For, cst.While], state: _State) -> _State:
+        if isinstance(node, cst.For):
+            self.calls(_calls_in(node.iter), state)
+        else:
+            self.calls(_calls_in(node.test), state)
+        entry = state.copy()
+        body = state.copy()
+        if isinstance(node, cst.For):
+            self.bind_loop_target(node, body)
+        # Twice: what the body does at the end of one iteration meets the
+        # start of the next (a fit at the top of the loop, an unfreeze below it).
+        body = self.suite(node.body, body)
+        body = self.suite(node.body, body)
+        state = entry.merge(body)
+        if node.orelse is not None:
+            state = self.suite(node.orelse.body, state)
+        return state
+
+    def bind_loop_target(self, node: cst.For, state: _State) -> None:
+        target, iterable = node.target, node.iter
+        # for i, layer in enumerate(model.layers[...]):
+        if (
+            isinstance(iterable, cst.Call)
+            and isinstance(iterable.func, cst.Name)
+            and iterable.func.value == "enumerate"
+            and iterable.args
+            and isinstance(target, cst.Tuple)
+            and len(target.elements) == 2
+        ):
+            iterable, target = iterable.args[0].value, target.elements[1].value
+        if isinstance(target, cst.Name):
+            state.forget(target.value)
+            owners = self.layers_owner(iterable, state)
+            if owners:
+                state.layer_of[target.value] = owners
+
+    # -- simple statements ------------------------------------------------------------
+    def small(self, node: cst.BaseSmallStatement, state: _State) -> None:
+        if isinstance(node, cst.Assign):
+            self.calls(_calls_in(node.value), state)
+            for target in node.targets:
+                self.assign(node, target.target, node.value, state)
+        elif isinstance(node, cst.AnnAssign):
+            self.calls(_calls_in(node.value), state)
+            if node.value is not None:
+                self.assign(node, node.target, node.value, state)
+        else:
+            self.calls(_calls_in(node), state)
+
+    def assign(self, node: cst.CSTNode, target: cst.BaseExpression, value: cst.BaseExpression, state: _State) -> None:
+        if isinstance(target, cst.Attribute) and target.attr.value == "trainable":
+            self.trainable_set(node, target.value, state)
+            return
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                if isinstance(element.value, cst.Name):
+                    state.forget(element.value.value)
+            return
+        name = _key(target)
+        if name is None:
+            return
+        # Read the value before the name is rebound: `x = layer(x)` keeps x's origin.
+        is_model = False
+        found: set[str] = set()
+        owners: set[str] = set()
+        if isinstance(value, cst.Call) and (callee := dotted_parts(value.func)) and _MODEL_FACTORY.match(callee[-1]):
+            is_model = True
+            if callee[-1] in MODEL_CONSTRUCTORS:
+                found = self.models_in(value, state)
+                for base in list(found):
+                    found |= state.bases.get(base, set())
+                found.discard(name)
+        else:
+            owners = self.layer_owner(value, state)
+            if not owners:
+                found = self.models_in(value, state)
+        state.forget(name)
+        if is_model:
+            state.models.add(name)
+            if found:
+                state.bases[name] = found
+        elif owners:
+            state.layer_of[name] = owners
+        elif found:
+            state.taint[name] = found
+
+    # -- what an expression refers to ------------------------------------------------
+    def models_in(self, expr: cst.CSTNode, state: _State) -> set[str]:
+        """Models whose graph the tensors of ``expr`` come from."""
+        found: set[str] = set()
+
+        class Visitor(cst.CSTVisitor):
+            def visit_Attribute(self, node: cst.Attribute) -> None:
+                if node.attr.value in _TENSOR_ATTRIBUTES:
+                    key = _key(node.value)
+                    if key:
+                        found.add(key)
+
+            def visit_Call(self, node: cst.Call) -> None:
+                key = _key(node.func)
+                if key in state.models:
+                    found.add(key)
+
+            def visit_Name(self, node: cst.Name) -> None:
+                found.update(state.taint.get(node.value, ()))
+                if node.value in state.models:
+                    found.add(node.value)
+
+        expr.visit(Visitor())
+        return found
+
+    def layers_owner(self, expr: cst.BaseExpression, state: _State) -> set[str]:
+        """Owners of the layers in ``M.layers`` / ``M.layers[a:b]``."""
+        if isinstance(expr, cst.Subscript):
+            expr = expr.value
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "layers":
+            return self.owners(expr.value, state)
+        return set()
+
+    def layer_owner(self, expr: cst.BaseExpression, state: _State) -> set[str]:
+        """Owners of the layer ``M.layers[i]`` / ``M.get_layer(...)``."""
+        if isinstance(expr, cst.Subscript):
+            return self.layers_owner(expr.value, state)
+        if (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and expr.func.attr.value == "get_layer"
+        ):
+            return self.owners(expr.func.value, state)
+        return set()
+
+    def owners(self, expr: cst.BaseExpression, state: _State) -> set[str]:
+        """Models that the object ``expr`` is (or is a layer of)."""
+        key = _key(expr)
+        if key is not None:
+            return {key} | state.layer_of.get(key, set())
+        return self.layer_owner(expr, state)
+
+    # -- events ---------------------------------------------------------------------
+    def calls(self, calls: Iterable[cst.Call], state: _State) -> None:
+        for call in calls:
+            if not isinstance(call.func, cst.Attribute):
+                continue
+            method = call.func.attr.value
+            model = _key(call.func.value)
+            if model is None:
+                continue
+            if method in FIT_METHODS:
+                for assignment, target, before in state.pending.pop(model, []):
+                    self.reports.setdefault(id(assignment), _Report(assignment, target, model, before, call))
+                state.last_fit[model] = call
+            elif method == "compile":
+                state.last_fit.pop(model, None)
+                state.pending.pop(model, None)
+            elif method == "add" and call.args:
+                # Sequential.add(base): base's layers become the model's layers.
+                for base in self.models_in(call.args[0].value, state):
+                    if base != model:
+                        state.bases.setdefault(model, set()).update({base} | state.bases.get(base, set()))
+
+    def trainable_set(self, node: cst.CSTNode, obj: cst.BaseExpression, state: _State) -> None:
+        owners = self.owners(obj, state)
+        affected = set(owners)
+        for model, bases in state.bases.items():
+            if bases & owners:
+                affected.add(model)
+        target = self.ctx.code_for(obj).strip()
+        for model in sorted(affected):
+            before = state.last_fit.get(model)
+            if before is not None:
+                state.pending.setdefault(model, []).append((node, target, before))
+
+
+class TrainableAfterTraining(Rule):
+    """
+    ## What it does
+    Reports `trainable` changed on a model, on its layers (`model.layers[i]`,
+    `for layer in model.layers[...]:`, `model.get_layer(...)`) or on a model it
+    was built from (`model = keras.Model(base.input, out)`, or `base(...)`
+    called inside it), after that model was `fit` and before it is `fit`
+    again with no `model.compile(...)` in between.
+
+    Statements are read in order within one function (or the module body),
+    through `if`/`for`/`while`/`with`/`try` (including
+    `if __name__ == "__main__":`); a loop body is read twice, so an unfreeze
+    at the end of one iteration meets the `fit` at the start of the next.
+    Models are tracked by their source names; a change made inside a helper
+    function called between the fits is not seen.
+
+    ## Why is this bad?
+    Keras builds the training step at the first `fit` after `compile()`, with
+    the set of trainable variables of that moment. Changing `trainable`
+    afterwards does not change what the next `fit` trains (checked on Keras
+    3.15): the unfrozen layers stay frozen, or the frozen ones keep training,
+    silently. `compile()` rebuilds the step.
+
+    ## Example
+    ```python
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    model.fit(train_ds, epochs=5)
+    for layer in base.layers[-30:]:
+        layer.trainable = True
+    model.fit(train_ds, epochs=5)
+    ```
+
+    ## Use instead
+    ```python
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    model.fit(train_ds, epochs=5)
+    for layer in base.layers[-30:]:
+        layer.trainable = True
+    model.compile(optimizer=keras.optimizers.Adam(1e-5), loss="categorical_crossentropy")
+    model.fit(train_ds, epochs=5)
+    ```
+    """
+
+    code = "KG501"
+    name = "trainable-after-training"
+    severity = "warning"
+    engines = "S"
+    summary = "trainable changed after fit() and fitted again without compile(): the change is ignored."
+    source_rule = True
+
+    VALID = (
+        # The classic fine-tune: fit, unfreeze, recompile, fit.
+        "import keras\n\n"
+        "base = keras.applications.MobileNetV2(include_top=False, weights=None, pooling='avg')\n"
+        "base.trainable = False\n"
+        "model = keras.Model(base.input, keras.layers.Dense(3)(base.output))\n"
+        "model.compile(optimizer='adam', loss='mse')\n"
+        "model.fit(x, y, epochs=2)\n"
+        "base.trainable = True\n"
+        "model.compile(optimizer=keras.optimizers.Adam(1e-5), loss='mse')\n"
+        "model.fit(x, y, epochs=2)\n",
+        # Changed between compile() and the first fit(): the step is built at that fit.
+        "model.compile(optimizer='adam', loss='mse')\n"
+        "for layer in model.layers[:10]:\n"
+        "    layer.trainable = False\n"
+        "model.fit(x, y)\n"
+        "model.fit(x, y)\n",
+        # A different model.
+        "model.fit(x, y)\n"
+        "other.trainable = False\n"
+        "model.fit(x, y)\n",
+    )
+    INVALID = (
+        "import keras\n\n"
+        "def train(x, y):\n"
+        "    base = keras.applications.MobileNetV2(include_top=False, weights=None, pooling='avg')\n"
+        "    base.trainable = False\n"
+        "    model = keras.Model(base.input, keras.layers.Dense(3)(base.output))\n"
+        "    model.compile(optimizer='adam', loss='mse')\n"
+        "    model.fit(x, y, epochs=2)\n"
+        "    base.trainable = True  # expect\n"
+        "    model.fit(x, y, epochs=2)\n",
+        "model.compile(optimizer='adam', loss='mse')\n"
+        "model.fit(x, y)\n"
+        "for layer in model.layers[-4:]:\n"
+        "    layer.trainable = True  # expect\n"
+        "model.get_layer('head').trainable = False  # expect\n"
+        "model.fit(x, y)\n",
+        "import keras\n\n"
+        "inputs = keras.Input((224, 224, 3))\n"
+        "base = keras.applications.ResNet50(include_top=False, weights=None)\n"
+        "x = base(inputs, training=False)\n"
+        "x = keras.layers.GlobalAveragePooling2D()(x)\n"
+        "model = keras.Model(inputs, keras.layers.Dense(2)(x))\n"
+        "model.compile('adam', 'mse')\n"
+        "if __name__ == '__main__':\n"
+        "    model.fit(data, epochs=1)\n"
+        "    base.trainable = True  # expect\n"
+        "    model.fit(data, epochs=1)\n",
+    )
+
+    def check_source(self, ctx: SourceContext) -> Iterable[Finding]:
+        if not _PRECHECK.search(ctx.text):
+            return []
+        walker = _ScopeWalker(ctx)
+        for body in _scope_bodies(ctx.module):
+            walker.block(body, _State())
+        findings = []
+        for report in walker.reports.values():
+            before = ctx.site(report.fit_before)
+            after = ctx.site(report.fit_after)
+            model = report.model
+            findings.append(
+                self.finding(
+                    ctx.site(report.assignment),
+                    f"`{report.target}.trainable` is changed after `{model}` was fitted (line {before.line}), "
+                    f"and `{model}` is fitted again (line {after.line}) without `{model}.compile()`: "
+                    "Keras keeps training the weights chosen at the first fit, so the change is ignored.",
+                    f"call `{model}.compile(...)` after changing `trainable` and before fitting again",
+                    related=[
+                        (before, f"`{model}` fitted here"),
+                        (after, f"`{model}` fitted again here, without compile()"),
+                    ],
+                )
+            )
+        return findings
