@@ -6,6 +6,7 @@ from typing import Iterable, Optional
 
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts, Model, Site, Tensor, input_roots
+from kgraphlint.rules._wording import model_ref
 from kgraphlint.rules.base import Rule
 
 
@@ -22,10 +23,6 @@ def flatten_alternatives(tensors: Iterable[Tensor]) -> list[Tensor]:
         out.append(t)
         stack.extend(t.alternatives)
     return out
-
-
-def model_ref(model: Model) -> str:
-    return f"model `{model.label}`" if model.label else "the model"
 
 
 def output_name(model: Model, index: int, tensor: Tensor) -> str:

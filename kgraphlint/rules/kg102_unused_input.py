@@ -7,7 +7,8 @@ from typing import Iterable
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts, input_roots
 from kgraphlint.rules.base import Rule
-from kgraphlint.rules.kg101_disconnected_output import flatten_alternatives, model_ref
+from kgraphlint.rules._wording import model_ref
+from kgraphlint.rules.kg101_disconnected_output import flatten_alternatives
 
 
 class UnusedInput(Rule):

@@ -6,6 +6,7 @@ from typing import Iterable
 
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts, Node, Tensor
+from kgraphlint.rules._wording import layer_ref
 from kgraphlint.rules.base import Rule
 
 
@@ -203,6 +204,9 @@ def build():
                 continue
             dead_ends.append(t)
         dead_ids = {id(t) for t in dead_ends}
+        # A value already reported as misused (called like a layer, given to a
+        # tf function...) was not dropped: KG2xx says what is wrong with it.
+        misused = {e.origin.key() for e in facts.events if e.origin is not None}
         reported: set[tuple[str, int, int]] = set()
         for t in dead_ends:
             node = t.producer
@@ -212,14 +216,14 @@ def build():
                 # call itself is used.
                 continue
             key = node.called_at.key()
-            if key in reported:
+            if key in reported or key in misused or (t.site is not None and t.site.key() in misused):
                 continue
             reported.add(key)
             layer_name = node.layer.display()
             subject = (
-                f"`{t.label}` (the result of `{layer_name}`)"
+                f"`{t.label}` (computed by {layer_ref(node.layer)})"
                 if t.label
-                else f"The result of `{layer_name}`"
+                else f"The result of {layer_ref(node.layer)}"
             )
             message = (
                 f"{subject} reaches no model output and is never used: the branch it "

@@ -7,7 +7,7 @@ from typing import Iterable, Optional
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts, Site, Tensor, input_roots
 from kgraphlint.rules.base import Rule
-from kgraphlint.rules.kg101_disconnected_output import model_ref
+from kgraphlint.rules._wording import layer_ref, model_ref
 
 
 class NonInputModelInput(Rule):
@@ -141,8 +141,8 @@ def build():
                     )
                 where = f", computed from Input `{origin_name}`" if origin_name else ""
                 message = (
-                    f"Input `{label}` of {model_ref(model)} is not an Input tensor but the "
-                    f"result of layer `{layer_name}`{where}: Keras silently cuts off "
+                    f"The input `{label}` of {model_ref(model)} is not an Input tensor but "
+                    f"the result of {layer_ref(node.layer)}{where}: Keras silently cuts off "
                     f"everything upstream of it."
                 )
                 if origin_name and origin_name == label:

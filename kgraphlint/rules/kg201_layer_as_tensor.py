@@ -6,28 +6,8 @@ from typing import Iterable
 
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts, KindEvent
+from kgraphlint.rules._wording import plain, quoted, used_as
 from kgraphlint.rules.base import Rule
-
-_VERBS = ("called", "given", "passed", "wrapped", "added", "applied", "listed", "used")
-
-
-def quoted(text: str) -> str:
-    """Source text in backticks (engines may or may not have quoted it)."""
-    text = text.strip()
-    return text if text.startswith("`") else f"`{text}`"
-
-
-def plain(text: str) -> str:
-    return text.strip().strip("`")
-
-
-def used_as(role: str) -> str:
-    """``role`` as the end of "..., but it is <role>"."""
-    role = role.strip()
-    if role.split(" ", 1)[0].lower() in _VERBS:
-        return role
-    return f"used as {role}"
-
 
 def origin_related(event: KindEvent) -> list:
     label = plain(event.origin_label or event.what)

@@ -7,13 +7,8 @@ from typing import Iterable
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts
 from kgraphlint.rules.base import Rule
-from kgraphlint.rules.kg201_layer_as_tensor import (
-    events_of,
-    origin_related,
-    plain,
-    quoted,
-    used_as,
-)
+from kgraphlint.rules._wording import plain, quoted, used_as
+from kgraphlint.rules.kg201_layer_as_tensor import events_of, origin_related
 
 
 class TensorAsLayer(Rule):
@@ -122,9 +117,11 @@ def build():
                     "`layers.TimeDistributed(layers.Dense(8))(x)`."
                 )
             else:
+                name = plain(event.what)
+                name = name if name.replace(".", "_").isidentifier() else "x"
                 hint = (
                     f"create the layer first and call it on the tensor, e.g. "
-                    f"`layers.Dense(10)({plain(event.what)})`, not `{plain(event.what)}(...)`."
+                    f"`layers.Dense(10)({name})`, not `{name}(...)`."
                 )
             kind = "a tensor" if event.value_kind in ("tensor", "") else f"a {event.value_kind}"
             message = f"{what} is {kind} (the result of a layer call), not a layer, but it is {used_as(event.role)}."

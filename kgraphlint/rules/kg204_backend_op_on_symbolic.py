@@ -8,7 +8,8 @@ from typing import Iterable, Optional
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts, KindEvent
 from kgraphlint.rules.base import Rule
-from kgraphlint.rules.kg201_layer_as_tensor import events_of, origin_related, quoted, used_as
+from kgraphlint.rules._wording import quoted, used_as
+from kgraphlint.rules.kg201_layer_as_tensor import events_of, origin_related
 
 # Backend functions whose keras.ops equivalent has another name.
 _KERAS_OPS = {
@@ -154,8 +155,11 @@ def build():
         for event in events_of(facts, self.code):
             function = backend_function(event)
             what = quoted(event.what)
+            role = event.role
+            if function and f"`{function}`" not in role:
+                role = role.replace(function, f"`{function}`")
             message = (
-                f"{what} is a symbolic Keras tensor, but it is {used_as(event.role)}: "
+                f"{what} is a symbolic Keras tensor, but it is {used_as(role)}: "
                 f"backend functions cannot compute on it while the model is being built."
             )
             if function:

@@ -6,6 +6,7 @@ from typing import Iterable, Optional
 
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts, Layer, Node, Tensor
+from kgraphlint.rules._wording import capitalized, layer_ref
 from kgraphlint.rules.base import Rule
 
 
@@ -235,12 +236,12 @@ def build():
         )
         if same_line:
             message = (
-                f"Layer `{name}` is called again on its own output here (e.g. in a "
+                f"{capitalized(layer_ref(layer))} is called again on its own output here (e.g. in a "
                 f"loop): every call shares the same weights."
             )
         else:
             message = (
-                f"Layer `{name}` is called again here on a tensor computed from its "
+                f"{capitalized(layer_ref(layer))} is called again here on a tensor computed from its "
                 f"earlier call: both calls share the same weights."
             )
         hint = (

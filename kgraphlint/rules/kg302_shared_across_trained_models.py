@@ -7,7 +7,7 @@ from typing import Iterable, Optional
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Compile, Facts, Layer, Model, model_layers
 from kgraphlint.rules.base import Rule
-from kgraphlint.rules.kg101_disconnected_output import model_ref
+from kgraphlint.rules._wording import capitalized, model_ref
 
 
 def expanded_layers(model: Model) -> dict[int, tuple[Layer, tuple[Layer, ...]]]:
@@ -40,10 +40,6 @@ def trainable_at(compile_: Compile, layer: Layer, wrappers: tuple[Layer, ...]) -
     if any(snapshot.get(w) is False for w in wrappers):
         return False
     return snapshot.get(layer)
-
-
-def _capitalized(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _shorten(names: list[str]) -> str:
@@ -231,7 +227,7 @@ def build():
         )
         user_made = next((layer for layer in shared if not layer.library_made), None)
         related = [
-            (earlier_compile.site, f"{_capitalized(model_ref(earlier))} is compiled here"),
+            (earlier_compile.site, f"{capitalized(model_ref(earlier))} is compiled here"),
         ]
         if user_made is not None:
             related.append((user_made.created_at, f"`{user_made.display()}` is created here"))

@@ -7,7 +7,7 @@ from typing import Iterable
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts, Layer, Model, Tensor
 from kgraphlint.rules.base import Rule
-from kgraphlint.rules.kg101_disconnected_output import model_ref
+from kgraphlint.rules._wording import model_ref
 
 
 def _reach(start: Tensor, stop: frozenset[int]) -> dict[int, Tensor]:

@@ -6,6 +6,7 @@ from typing import Iterable
 
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts
+from kgraphlint.rules._wording import capitalized, layer_ref
 from kgraphlint.rules.base import Rule
 
 
@@ -108,7 +109,7 @@ model = keras.Model(image, logits)
             shown = tensor.label or f"the output of `{backbone.display()}`"
             shown = f"`{shown}`" if tensor.label else shown
             message = (
-                f"`{layer.display()}` is applied to {shown}, the 4-D feature map of "
+                f"{capitalized(layer_ref(layer))} is applied to {shown}, the 4-D feature map of "
                 f"{backbone_name} built with `include_top=False` and no `pooling=`: it "
                 f"predicts once per spatial position instead of once per image."
             )
