@@ -255,6 +255,8 @@ class Interpreter:
                 frame.env[name] = func.defaults.get(name, UNKNOWN)
             else:
                 frame.env[name] = UNKNOWN
+        for name in _star_names(params):
+            frame.env[name] = UNKNOWN
         self.inline_stack.append(func.node)
         try:
             self.exec_block(_body_statements(func.node), frame)
@@ -1670,6 +1672,13 @@ class Interpreter:
         for p in _all_params(node.params):
             if p.default is not None:
                 defaults[p.name.value] = self.eval(p.default, frame)
+        # The body runs later (``ds.map(lambda x: flip(x))``, ``Lambda(fn)``):
+        # interpret it once with unknown arguments so that what it captures
+        # counts as used and what it builds is seen.
+        inner = Frame(frame, module=frame.module, inline=False, function=frame.function)
+        for name in [p.name.value for p in _all_params(node.params)] + _star_names(node.params):
+            inner.env[name] = UNKNOWN
+        self.mark_used(self.eval(node.body, inner))
         return FuncV(node, "<lambda>", frame, defaults)
 
     def eval_string(self, node, frame: Frame) -> Value:
@@ -2019,6 +2028,14 @@ def _dotted(node: cst.CSTNode) -> Optional[str]:
 def _all_params(params: cst.Parameters) -> list[cst.Param]:
     result = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
     return result
+
+
+def _star_names(params: cst.Parameters) -> list[str]:
+    names = []
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.append(star.name.value)
+    return names
 
 
 def _required_args(params: cst.Parameters) -> int:

@@ -1,0 +1,413 @@
+"""The static engine's facts, checked directly (the rules have their own tests)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from kgraphlint import graph
+from kgraphlint.static.engine import analyze
+from kgraphlint.static.source import make_context
+
+
+def facts_of(source: str) -> graph.Facts:
+    source = textwrap.dedent(source)
+    ctx = make_context("example.py", source, cst.parse_module(source))
+    return analyze(ctx)
+
+
+def layer_classes(facts: graph.Facts) -> list[str]:
+    return [layer.class_name for layer in facts.layers if not layer.class_name.startswith("ops.")]
+
+
+@pytest.mark.parametrize(
+    "imports, dense",
+    [
+        ("import keras", "keras.layers.Dense"),
+        ("from keras import layers", "layers.Dense"),
+        ("from keras import layers as L", "L.Dense"),
+        ("import keras.layers as kl", "kl.Dense"),
+        ("from keras.layers import Dense", "Dense"),
+        ("from keras.layers import Dense as D", "D"),
+        ("from keras.layers import *", "Dense"),
+        ("from tensorflow import keras", "keras.layers.Dense"),
+        ("import tensorflow as tf", "tf.keras.layers.Dense"),
+        ("from tensorflow.keras.layers import Dense", "Dense"),
+        ("from tensorflow.keras import layers", "layers.Dense"),
+        ("import tf_keras", "tf_keras.layers.Dense"),
+        ("import keras.layers", "keras.layers.Dense"),
+    ],
+)
+def test_import_styles_resolve_to_keras(imports: str, dense: str) -> None:
+    facts = facts_of(
+        f"""
+        {imports}
+        import keras as _k
+        x = _k.Input((4,))
+        y = {dense}(3)(x)
+        """
+    )
+    assert layer_classes(facts) == ["Dense"]
+    assert len(facts.nodes) == 1
+    assert facts.nodes[0].inputs[0].is_input
+
+
+@pytest.mark.parametrize(
+    "model_ctor",
+    [
+        "keras.Model",
+        "keras.models.Model",
+        "keras.engine.training.Model",
+        "tf.keras.Model",
+        "tf.keras.models.Model",
+    ],
+)
+def test_model_constructors(model_ctor: str) -> None:
+    facts = facts_of(
+        f"""
+        import keras
+        import tensorflow as tf
+        inp = keras.Input((4,))
+        model = {model_ctor}(inp, keras.layers.Dense(2)(inp))
+        """
+    )
+    (model,) = facts.models
+    assert model.kind == "functional"
+    assert model.label == "model"
+    assert model.inputs[0].label == "inp"
+
+
+def test_unknown_library_is_not_keras() -> None:
+    facts = facts_of(
+        """
+        from mylib import Dense, Model, Input
+        x = Input((4,))
+        m = Model(x, Dense(3)(x))
+        """
+    )
+    assert facts.layers == [] and facts.models == [] and facts.events == []
+
+
+def test_helper_functions_are_inlined_per_call() -> None:
+    facts = facts_of(
+        """
+        from keras import layers, Model, Input
+
+        def conv_bn(x, filters, name=None):
+            x = layers.Conv2D(filters, 3, name=name)(x)
+            x = layers.BatchNormalization()(x)
+            return layers.Activation("relu")(x)
+
+        def build():
+            inp = Input((32, 32, 3))
+            x = conv_bn(inp, 16, name="c1")
+            x = conv_bn(x, 32, name="c2")
+            return Model(inp, x)
+        """
+    )
+    convs = [l for l in facts.layers if l.class_name == "Conv2D"]
+    assert [l.name for l in convs] == ["c1", "c2"]
+    (model,) = facts.models
+    assert len(graph.model_layers(model)) == 6
+    ancestry = graph.input_roots(model.outputs[0])
+    assert ancestry.complete and len(ancestry.definite) == 1
+
+
+def test_if_else_keeps_both_branches_and_constant_tests_fold() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+
+        def build(use_bn=False):
+            inp = keras.Input((8,))
+            if use_bn:
+                x = layers.BatchNormalization()(inp)
+            else:
+                x = layers.Dense(8)(inp)
+            if inp.shape[0]:
+                y = layers.Dense(4)(x)
+            else:
+                y = layers.Dense(5)(x)
+            return keras.Model(inp, y)
+        """
+    )
+    assert "BatchNormalization" not in layer_classes(facts)
+    (model,) = facts.models
+    (out,) = model.outputs
+    assert len(out.alternatives) == 2
+    ancestry = graph.input_roots(out)
+    assert ancestry.definite == {id(model.inputs[0])}
+
+
+def test_loops_over_known_elements_and_unknown_length() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+
+        def build(depth):
+            inp = keras.Input((8,))
+            x = inp
+            for units in [64, 32, 16]:
+                x = layers.Dense(units)(x)
+            shared = layers.Dense(16)
+            for _ in range(depth):
+                x = shared(x)
+            return keras.Model(inp, x)
+        """
+    )
+    dense = [l for l in facts.layers if l.class_name == "Dense"]
+    assert len(dense) == 4
+    shared = dense[-1]
+    assert len(shared.nodes) == 2
+    first, second = shared.nodes
+    assert second.inputs[0] is first.outputs[0]
+
+
+def test_list_building_and_merge() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+
+        inputs = [keras.Input((4,), name=f"in{i}") for i in range(3)]
+        branches = []
+        for inp in inputs:
+            branches.append(layers.Dense(2)(inp))
+        merged = layers.concatenate(branches)
+        model = keras.Model(inputs, layers.Dense(1)(merged))
+        """
+    )
+    (model,) = facts.models
+    assert len(model.inputs) == 3
+    ancestry = graph.input_roots(model.outputs[0])
+    assert ancestry.complete
+    assert ancestry.possible == {id(t) for t in model.inputs}
+
+
+def test_application_model_attributes() -> None:
+    facts = facts_of(
+        """
+        import keras
+        base = keras.applications.InceptionV3(include_top=False, weights=None)
+        x = keras.layers.GlobalAveragePooling2D()(base.output)
+        out = keras.layers.Dense(5, activation="softmax")(x)
+        model = keras.Model(base.input, out)
+        mid = keras.Model(base.input, base.get_layer("mixed7").output)
+        """
+    )
+    base, model, mid = facts.models
+    assert base.kind == "application" and base.include_top is False
+    assert base.outputs[0].feature_map_of is base
+    assert model.inputs[0] is base.inputs[0]
+    assert model.inputs[0].label == "base.input"
+    for m in (model, mid):
+        ancestry = graph.input_roots(m.outputs[0], frozenset(id(t) for t in m.inputs))
+        assert ancestry.definite == {id(base.inputs[0])}
+
+
+def test_model_called_on_new_input_is_connected() -> None:
+    facts = facts_of(
+        """
+        import keras
+        base = keras.applications.ResNet50(include_top=False, pooling="avg", weights=None)
+        image = keras.Input((224, 224, 3))
+        features = base(image, training=False)
+        model = keras.Model(image, keras.layers.Dense(3)(features))
+        """
+    )
+    model = facts.models[-1]
+    ancestry = graph.input_roots(model.outputs[0], frozenset(id(t) for t in model.inputs))
+    assert ancestry.definite == {id(model.inputs[0])}
+
+
+def test_kind_events() -> None:
+    facts = facts_of(
+        """
+        import keras
+        import tensorflow as tf
+        from keras import layers
+        inp = keras.Input((8,))
+        x = layers.Dense(4)(inp)
+        dense = layers.Dense(2)
+        a = keras.Model(inp, dense)
+        b = x(inp)
+        c = tf.reduce_mean(x, axis=1)
+        d = keras.Sequential([layers.Dense(2)(inp)])
+        e = layers.concatenate([x, dense])
+        """
+    )
+    assert [(e.code, e.what) for e in facts.events] == [
+        ("KG201", "dense"),
+        ("KG202", "x"),
+        ("KG204", "x"),
+        ("KG202", "layers.Dense(...)(...)"),
+        ("KG201", "dense"),
+    ]
+
+
+def test_unknown_values_never_make_events() -> None:
+    facts = facts_of(
+        """
+        import keras
+        import tensorflow as tf
+        from keras import layers
+
+        def head(x, make_layer):
+            y = make_layer()(x)
+            z = tf.reduce_mean(x)
+            return keras.Model(x, y), z
+        """
+    )
+    assert facts.events == []
+    (model,) = facts.models
+    assert model.kind == "unknown" and model.inputs is None
+
+
+def test_tensorflow_inside_lambda_layer_is_fine() -> None:
+    facts = facts_of(
+        """
+        import keras
+        import tensorflow as tf
+        inp = keras.Input((8,))
+        x = keras.layers.Lambda(lambda t: tf.reduce_sum(t, axis=1, keepdims=True))(inp)
+        model = keras.Model(inp, x)
+        """
+    )
+    assert facts.events == []
+
+
+def test_used_flags() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+        inp = keras.Input((8,))
+        x = layers.Dense(8)(inp)
+        layers.Dropout(0.5)
+        branch = layers.Dense(4)(x)
+        _ignored = layers.Dense(4)(x)
+        flip = layers.RandomFlip()
+        augment = lambda t: flip(t)
+        model = keras.Model(inp, x)
+        """
+    )
+    unused_layers = [l.class_name for l in facts.layers if l.used is False]
+    assert unused_layers == ["Dropout"]
+    unused = [t.label for t in facts.tensors if t.used is False and t.producer is not None]
+    assert unused == ["branch"]
+
+
+def test_gan_trainable_snapshots() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+
+        def build():
+            img = keras.Input((4,))
+            disc = keras.Model(img, layers.Dense(1)(layers.Dense(8)(img)))
+            disc.compile("adam", "binary_crossentropy")
+            disc.trainable = False
+            z = keras.Input((2,))
+            gen = keras.Sequential([layers.Dense(4)])
+            gan = keras.Model(z, disc(gen(z)))
+            gan.compile("adam", "binary_crossentropy")
+            return gan
+        """
+    )
+    first, second = facts.compiles
+    dense = [l for l in facts.layers if l.class_name == "Dense"][:2]
+    assert all(first.trainable[l] is True for l in dense)
+    assert all(second.trainable[l] is False for l in dense)
+
+
+def test_partial_unfreeze_is_unknown() -> None:
+    facts = facts_of(
+        """
+        import keras
+        base = keras.applications.InceptionV3(include_top=False, weights=None)
+        for layer in base.layers[:249]:
+            layer.trainable = False
+        model = keras.Model(base.input, keras.layers.Dense(2)(keras.layers.Flatten()(base.output)))
+        model.compile("adam", "mse")
+        """
+    )
+    (compiled,) = facts.compiles
+    backbone = base_layer = [l for l in facts.layers if l.class_name == "InceptionV3"][0]
+    assert compiled.trainable[backbone] is None
+    assert base_layer.library_made
+
+
+def test_builders_are_model_building_functions_without_training() -> None:
+    facts = facts_of(
+        """
+        import keras
+
+        def construct_model(use_imagenet=True):
+            base = keras.applications.InceptionV3(include_top=False,
+                                                  weights="imagenet" if use_imagenet else None)
+            return keras.Model(base.input, keras.layers.Dense(2)(base.output))
+
+        def build_head(features, n):
+            return keras.Model(features, keras.layers.Dense(n)(features))
+
+        def main():
+            model = construct_model()
+            model.fit(None)
+
+        if __name__ == "__main__":
+            main()
+        """
+    )
+    assert facts.builders == [("construct_model", 0), ("build_head", 2)]
+
+
+def test_multi_output_model_call_unpacks() -> None:
+    facts = facts_of(
+        """
+        import keras
+        inp = keras.Input((4,))
+        a = keras.layers.Dense(1)(inp)
+        b = keras.layers.Dense(2)(inp)
+        twin = keras.Model(inp, [a, b])
+        new_in = keras.Input((4,))
+        p, q = twin(new_in)
+        model = keras.Model(new_in, [p, q])
+        """
+    )
+    model = facts.models[-1]
+    for out in model.outputs:
+        ancestry = graph.input_roots(out, frozenset(id(t) for t in model.inputs))
+        assert ancestry.definite == {id(model.inputs[0])}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "",
+        "x = 1\n",
+        "import keras\nkeras.layers.Dense(",  # never reached: parse fails first
+        "import keras\nwhile True:\n    pass\n",
+        "import keras\ndef f(*a, **k):\n    return f(*a, **k)\nf()\n",
+        "import keras\nx = [keras.Input((1,))] * 100000\n",
+        "import keras\nx = 'a' * 10**9\n",
+        "import keras\nclass A(keras.Model):\n    def call(self, x):\n        return self.d(x)\n",
+        "import keras\nmatch 1:\n    case 1:\n        y = keras.Input((2,))\n",
+        "import keras\nasync def f():\n    x = await g()\n    yield x\n",
+    ],
+)
+def test_odd_programs_do_not_crash(source: str) -> None:
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        return
+    analyze(make_context("odd.py", source, module))
+
+
+def test_deeply_nested_expression_does_not_crash() -> None:
+    source = "import keras\nx = " + "(" * 200 + "1" + ")" * 200 + "\n" + "y = " + " + ".join(["1"] * 3000) + "\n"
+    analyze(make_context("deep.py", source, cst.parse_module(source)))
