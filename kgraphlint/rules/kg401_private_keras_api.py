@@ -577,20 +577,23 @@ def _inside_keras_dir(directory: str) -> bool:
         directory = parent
 
 
-def describe_private(path: str) -> str:
-    """One sentence saying why ``path`` is not usable."""
+def describe_private(path: str, shown: Optional[str] = None) -> str:
+    """One sentence saying why ``path`` (written ``shown`` in the source) is not usable."""
+    shown = shown or path
     split = split_family(path)
     family, rel = split if split else ("keras", "")
     if family == "tensorflow.python.keras":
         return (
-            f"`{path}` is TensorFlow's private, frozen copy of Keras 2: its objects do not mix "
-            "with Keras 3 (`keras`, `tf.keras`) and it is not a public API"
+            f"`{shown}` uses `tensorflow.python.keras`, TensorFlow's private, frozen copy of Keras 2: "
+            "its objects do not mix with Keras 3 (`keras`, `tf.keras`)"
         )
     if rel.startswith("src"):
-        return f"`{path}` is inside `keras.src`, Keras 3's private source tree, which changes without notice"
+        return f"`{shown}` reaches into `keras.src`, Keras 3's private source tree, which changes without notice"
     if rel.startswith("engine"):
-        return f"`{path}` is a Keras 2 private module: Keras 3 has no `keras.engine`"
-    return f"`{path}` is a Keras 2 module that Keras 3 removed"
+        return f"`{shown}` is private Keras 2 API: Keras 3 has no `keras.engine`"
+    parts = rel.split(".")
+    module = ".".join(parts[:2])
+    return f"`{shown}` uses `keras.{module}`, a Keras 2 module that Keras 3 removed"
 
 
 _K2 = "|".join(sorted(KERAS2_LAYER_MODULES))
@@ -771,7 +774,7 @@ class PrivateKerasApi(Rule):
             yield self.finding(
                 ctx.site(alias),
                 f"{describe_private(path)}.",
-                _hint_for(path),
+                _fix_hint(fix) or _hint_for(path),
                 fix=fix,
             )
 
@@ -806,7 +809,7 @@ class PrivateKerasApi(Rule):
         if edits:
             new_module = _new_from_module(node, module, edits, ctx)
             fix = Fix(f"import from `{new_module}`", edits)
-        return self.finding(ctx.site(node), f"{describe_private(shown)}.", _hint_for(shown), fix=fix)
+        return self.finding(ctx.site(node), f"{describe_private(shown)}.", _fix_hint(fix) or _hint_for(shown), fix=fix)
 
     # -- keras.engine.training.Model(...) ---------------------------------------------
     def _check_chain(self, ctx: SourceContext, names: _Collector, chain: cst.Attribute) -> Optional[Finding]:
@@ -835,8 +838,8 @@ class PrivateKerasApi(Rule):
             fix = _chain_fix(ctx, names, chain, parts, root, first_private)
         return self.finding(
             ctx.site(chain),
-            f"{describe_private(private_path)}.",
-            _hint_for(".".join([root, *parts[1:]])),
+            f"{describe_private(private_path, '.'.join(parts))}.",
+            _fix_hint(fix) or _hint_for(".".join([root, *parts[1:]])),
             fix=fix,
         )
 
@@ -844,6 +847,10 @@ class PrivateKerasApi(Rule):
 # ----------------------------------------------------------------------------
 # Fix helpers
 # ----------------------------------------------------------------------------
+
+
+def _fix_hint(fix: Optional[Fix]) -> str:
+    return f"{fix.description} (the public Keras 3 API; `--fix` does it)" if fix else ""
 
 
 def _uses_are_public(names: _Collector, bound: str, target_module: str) -> bool:

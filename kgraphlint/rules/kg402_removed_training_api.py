@@ -392,35 +392,65 @@ def _optimizer_arguments(ctx: SourceContext, call: cst.Call, callee: str) -> lis
 def _plan_deletions(ctx: SourceContext, starts: list[int], call: cst.Call, issues: Sequence[_Issue]) -> None:
     """Give each deletable issue an edit removing its argument.
 
-    The ranges of several deletions in one call never overlap and each is
-    valid alone: an argument followed by a kept one is removed up to that
-    argument's start; a run of deleted arguments at the end is removed from the
-    end of the argument before it (keeping a trailing comma, if any).
+    One argument per line (the usual layout of long calls): the argument's
+    line goes, but a comment on it stays, alone on its line.  Otherwise an
+    argument followed by a kept one is removed up to that argument's start, and
+    a run of deleted arguments at the end is removed from the end of the
+    argument before it (keeping a trailing comma).  The ranges of one call never
+    overlap and each is valid alone, so any subset of the fixes applies cleanly.
     """
     args = list(call.args)
-    deleted = {id(i.arg) for i in issues if i.delete and i.arg is not None}
-    if not deleted:
+    deletable = [i for i in issues if i.delete and i.arg is not None]
+    if not deletable:
         return
+    deleted = {id(i.arg) for i in deletable}
     pos = [ctx.positions.position(a) for a in args]
-    ranges: dict[int, tuple[tuple[int, int], tuple[int, int]]] = {}
-    for i, arg in enumerate(args):
-        if id(arg) not in deleted:
+    own_line = {id(a): _own_line_range(ctx, starts, a, p) for a, p in zip(args, pos) if id(a) in deleted}
+    if all(r is not None for r in own_line.values()):
+        ranges = own_line
+    else:
+        ranges = {}
+        for i, arg in enumerate(args):
+            if id(arg) not in deleted:
+                continue
+            if any(id(a) not in deleted for a in args[i + 1 :]):
+                ranges[id(arg)] = ((pos[i][0], pos[i][1]), (pos[i + 1][0], pos[i + 1][1]))
+            elif i > 0:
+                ranges[id(arg)] = ((pos[i - 1][2], pos[i - 1][3]), (pos[i][2], pos[i][3]))
+            else:
+                end = (pos[i][2], pos[i][3])
+                if isinstance(arg.comma, cst.Comma):
+                    comma = ctx.positions.position(arg.comma)
+                    end = (comma[2], comma[3])
+                ranges[id(arg)] = ((pos[i][0], pos[i][1]), end)
+            if "#" in slice_text(ctx.text, starts, *ranges[id(arg)]):
+                ranges[id(arg)] = None  # a comment would go with it: leave it to the user
+    for issue in deletable:
+        span = ranges.get(id(issue.arg))
+        if span is None:
+            issue.description = ""
             continue
-        if any(id(a) not in deleted for a in args[i + 1 :]):
-            ranges[id(arg)] = ((pos[i][0], pos[i][1]), (pos[i + 1][0], pos[i + 1][1]))
-        elif i > 0:
-            ranges[id(arg)] = ((pos[i - 1][2], pos[i - 1][3]), (pos[i][2], pos[i][3]))
-        else:
-            end = (pos[i][2], pos[i][3])
-            if isinstance(arg.comma, cst.Comma):
-                comma = ctx.positions.position(arg.comma)
-                end = (comma[2], comma[3])
-            ranges[id(arg)] = ((pos[i][0], pos[i][1]), end)
-    for issue in issues:
-        if not issue.delete or issue.arg is None:
-            continue
-        start, end = ranges[id(issue.arg)]
-        if "#" in slice_text(ctx.text, starts, start, end):
-            issue.description = ""  # a comment would go with it: leave it to the user
-            continue
-        issue.edits = [Edit(start[0], start[1], end[0], end[1], "")]
+        (line, column), (end_line, end_column) = span
+        issue.edits = [Edit(line, column, end_line, end_column, "")]
+
+
+_REST_OF_ARG_LINE = re.compile(r"[ \t]*,?[ \t]*(#[^\r\n]*)?(\r\n|\r|\n)")
+
+
+def _own_line_range(
+    ctx: SourceContext, starts: list[int], arg: cst.Arg, pos: tuple[int, int, int, int]
+) -> Optional[tuple[tuple[int, int], tuple[int, int]]]:
+    """The range that removes an argument written on lines of its own, or None."""
+    line, column, end_line, end_column = pos
+    before = ctx.text[starts[line - 1] : starts[line - 1] + column - 1]
+    if before.strip():
+        return None
+    after = starts[end_line - 1] + end_column - 1
+    match = _REST_OF_ARG_LINE.match(ctx.text, after)
+    if match is None:
+        return None
+    if match.group(1):
+        # Keep the comment: remove from the argument to the comment.
+        comment_at = match.start(1) - starts[end_line - 1] + 1
+        return (line, column), (end_line, comment_at)
+    return (line, 1), (end_line + 1, 1)
