@@ -565,3 +565,18 @@ def test_every_graph_rule_is_silent_on_empty_and_unknown_facts():
             continue
         assert list(rule.check(Facts(path=PATH, engine="static"))) == []
         assert list(rule.check(b.facts)) == [], rule.code
+
+
+def test_kg304_nested_alternatives_stay_exclusive():
+    # Regression (keras' nasnet.py): `p = ip` / `p = BN(name=n)(..)` / `p = BN(name=n)(..)`
+    # chosen by if/elif, then that choice feeds another if/else: the two
+    # same-named layers are still never in the model together.
+    b = Builder()
+    a = b.input("a", 1)
+    bn1 = b.layer("BatchNormalization", 2, name="adjust_bn", weighted=True)
+    bn2 = b.layer("BatchNormalization", 3, name="adjust_bn", weighted=True)
+    p = Tensor(alternatives=(b.call(bn1, [a], 2), b.call(bn2, [a], 3), a))
+    x = b.apply("Activation", [p], 4)
+    choice = Tensor(alternatives=(b.apply("Conv2D", [x], 5), b.apply("Conv2D", [x], 6)))
+    b.model([a], [b.apply("Activation", [choice], 7)], 8)
+    assert run("KG304", b.facts) == []

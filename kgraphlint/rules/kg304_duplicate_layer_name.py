@@ -10,8 +10,13 @@ from kgraphlint.rules.base import Rule
 from kgraphlint.rules._wording import model_ref
 
 
-def _reach(start: Tensor, stop: frozenset[int]) -> dict[int, Tensor]:
-    """Every tensor ``start`` may be computed from (all alternatives crossed)."""
+def _reach(start: Tensor, stop: frozenset[int], done: set[int]) -> dict[int, Tensor]:
+    """Tensors ``start`` is computed from without an ``if``/``else`` choice.
+
+    The walk stops at alternatives tensors (kept, not crossed), at the model's
+    inputs and at tensors ``done`` already (everything above those is handled
+    by the caller), which keeps the whole analysis close to linear.
+    """
     seen: dict[int, Tensor] = {}
     stack = [start]
     while stack:
@@ -19,33 +24,31 @@ def _reach(start: Tensor, stop: frozenset[int]) -> dict[int, Tensor]:
         if id(t) in seen:
             continue
         seen[id(t)] = t
-        if id(t) in stop:
+        if id(t) in stop or id(t) in done or t.alternatives:
             continue
-        if t.alternatives:
-            stack.extend(t.alternatives)
-        elif t.producer is not None:
+        if t.producer is not None:
             stack.extend(t.producer.inputs)
     return seen
 
 
 def definite_layers(model: Model) -> list[Layer]:
     """Layers certainly in ``model``: like ``model_layers``, but below an
-    ``if``/``else`` choice only the part common to every alternative counts
+    ``if``/``else`` choice only what every alternative is computed from counts
     (two `Dense(name="out")` in the two branches are never both in the model).
     """
     layers: dict[int, Layer] = {}
     stop = frozenset(id(t) for t in model.inputs or ())
-    seen: set[int] = set()
+    done: set[int] = set()
     stack: list[Tensor] = list(model.outputs or ())
     while stack:
         t = stack.pop()
-        if id(t) in seen:
+        if id(t) in done:
             continue
-        seen.add(id(t))
+        done.add(id(t))
         if id(t) in stop:
             continue
         if t.alternatives:
-            reaches = [_reach(alt, stop) for alt in t.alternatives]
+            reaches = [_reach(alt, stop, done) for alt in t.alternatives]
             common = set(reaches[0]).intersection(*reaches[1:])
             stack.extend(reaches[0][tid] for tid in common)
         elif t.producer is not None:
