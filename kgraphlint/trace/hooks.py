@@ -26,6 +26,7 @@ import inspect
 import os
 import sys
 import tempfile
+import weakref
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, Callable, Iterator, Optional
@@ -42,7 +43,12 @@ class TraceExit(BaseException):
 
 @dataclass
 class OpRecord:
-    op: Any
+    # The operation itself, or a weak reference to it for layers that may turn
+    # out never to be used (KG203): if nothing but garbage refers to such a
+    # layer once the builders are done, nothing called, stored or returned it.
+    ref: Any
+    weak: bool
+    class_name: str
     site: Optional[Site]
     library: bool
     explicit_name: bool
@@ -51,6 +57,11 @@ class OpRecord:
     direct: bool
     in_method: bool
     order: int
+    op_id: int = 0  # id() while it was alive
+
+    @property
+    def op(self) -> Any:
+        return self.ref() if self.weak else self.ref
 
 
 @dataclass
@@ -72,6 +83,7 @@ class ModelRecord:
     pooling: Optional[str] = None
     library: bool = False
     ok: bool = True  # construction finished without raising
+    raised: bool = False  # Keras rejected it (disconnected, duplicate names...)
 
 
 @dataclass
@@ -88,6 +100,11 @@ class Recorder:
     sites: SiteMaker
     app_depth: int = 0
     ops: dict[int, OpRecord] = field(default_factory=dict)
+    # Records whose id was reused after their (weakly held) layer died.
+    stale: list[OpRecord] = field(default_factory=list)
+    # ids of operations passed to another operation's constructor
+    # (``Bidirectional(LSTM(8))`` copies the LSTM: the original is still used).
+    passed: set[int] = field(default_factory=set)
     nodes: dict[int, NodeRecord] = field(default_factory=dict)
     models: dict[int, ModelRecord] = field(default_factory=dict)
     compiles: list[CompileRecord] = field(default_factory=list)
@@ -112,13 +129,29 @@ class Recorder:
         return frame
 
     # -- events ----------------------------------------------------------------
-    def on_op_created(self, op: Any, kwargs: dict, frame: Optional[FrameType]) -> None:
-        if id(op) in self.ops:
-            return
-        order = len(self.ops)
+    def op_record(self, op: Any) -> Optional[OpRecord]:
+        rec = self.ops.get(id(op))
+        return rec if rec is not None and rec.op is op else None
+
+    def all_op_records(self) -> list[OpRecord]:
+        return self.stale + list(self.ops.values())
+
+    def on_op_created(self, op: Any, args: tuple, kwargs: dict, frame: Optional[FrameType]) -> None:
+        existing = self.ops.get(id(op))
+        if existing is not None:
+            if existing.op is op:
+                return
+            self.stale.append(existing)
+        order = len(self.ops) + len(self.stale)
+        explicit = kwargs.get("name") is not None
+        cls_name = type(op).__name__
         if self.app_depth > 0:
-            self.ops[id(op)] = OpRecord(op, None, True, kwargs.get("name") is not None, False, False, order)
+            self.ops[id(op)] = OpRecord(op, False, cls_name, None, True, explicit, False, False, order, id(op))
             return
+        for value in list(args) + list(kwargs.values()):
+            for item in value if isinstance(value, (list, tuple)) else (value,):
+                if _is_operation(item):
+                    self.passed.add(id(item))
         direct = True
         for f in self._keras_frames_until_user(frame):
             name = f.f_code.co_name
@@ -129,15 +162,21 @@ class Recorder:
             break
         user = self._first_user_frame(frame)
         in_method = bool(user is not None and "self" in user.f_code.co_varnames[: user.f_code.co_argcount])
-        self.ops[id(op)] = OpRecord(
-            op,
-            self.user_site(frame),
-            not direct,
-            kwargs.get("name") is not None,
-            direct,
-            in_method,
-            order,
-        )
+        site = self.user_site(frame)
+        ref: Any = op
+        weak = False
+        if (
+            direct
+            and not in_method
+            and site is not None
+            and site.path == self.sites.display_path
+            and _is_plain_layer(op)
+        ):
+            try:
+                ref, weak = weakref.ref(op), True
+            except TypeError:
+                pass
+        self.ops[id(op)] = OpRecord(ref, weak, cls_name, site, not direct, explicit, direct, in_method, order, id(op))
 
     def on_node(self, node: Any, frame: Optional[FrameType]) -> None:
         if self.app_depth > 0:
@@ -171,6 +210,22 @@ class Recorder:
         rec = ModelRecord(model, "functional", self.user_site(frame), flat_in, flat_out, ok=False)
         self.models[id(model)] = rec
         return rec
+
+
+_keras_types: dict[str, type] = {}
+
+
+def _is_operation(value: Any) -> bool:
+    cls = _keras_types.get("Operation")
+    return cls is not None and isinstance(value, cls)
+
+
+def _is_plain_layer(value: Any) -> bool:
+    """A layer that is neither an InputLayer nor a model."""
+    layer, input_layer, model = (_keras_types.get(k) for k in ("Layer", "InputLayer", "Model"))
+    if layer is None or input_layer is None or model is None:
+        return False
+    return isinstance(value, layer) and not isinstance(value, (input_layer, model))
 
 
 _INTERNAL_NODE_MAKERS = (
@@ -458,6 +513,9 @@ def installed_hooks() -> Iterator[None]:
     from keras.src.ops.operation import Operation
     from keras.src.utils import file_utils
 
+    from keras.src.layers.core.input_layer import InputLayer
+
+    _keras_types.update(Operation=Operation, Layer=keras.Layer, InputLayer=InputLayer, Model=keras.Model)
     patcher = _Patcher()
     try:
         # -- where layers are created ---------------------------------------
@@ -468,7 +526,7 @@ def installed_hooks() -> Iterator[None]:
             instance = new_fn(cls, *args, **kwargs)
             rec = _active
             if rec is not None:
-                rec.on_op_created(instance, kwargs, sys._getframe(1))
+                rec.on_op_created(instance, args, kwargs, sys._getframe(1))
             return instance
 
         patcher.set(Operation, "__new__", staticmethod(op_new))
@@ -490,7 +548,12 @@ def installed_hooks() -> Iterator[None]:
         def functional_init(self: Any, inputs: Any, outputs: Any, *args: Any, **kwargs: Any) -> None:
             rec = _active
             record = rec.on_functional(self, inputs, outputs, sys._getframe(1)) if rec is not None else None
-            original_functional_init(self, inputs, outputs, *args, **kwargs)
+            try:
+                original_functional_init(self, inputs, outputs, *args, **kwargs)
+            except BaseException:
+                if record is not None:
+                    record.raised = True
+                raise
             if record is not None:
                 record.ok = True
 

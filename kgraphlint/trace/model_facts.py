@@ -110,7 +110,7 @@ class _FactsBuilder:
 
     # -- facts -------------------------------------------------------------------
     def _op_record(self, op: Any) -> Any:
-        return self.rec.ops.get(id(op)) if self.rec else None
+        return self.rec.op_record(op) if self.rec else None
 
     def layer(self, op: Any) -> Layer:
         fact = self.layers.get(id(op))
@@ -301,7 +301,15 @@ def facts_from_models(
         builder.include_model(m)
     if recorder is not None:
         for rec in recorder.models.values():
-            if rec.ok:
+            # A model Keras rejected is still a fact when its inputs and
+            # outputs are tensors: the graph rules then explain the error
+            # (KG101, KG304) with source names, at the same site.
+            if rec.ok or (
+                rec.raised
+                and rec.inputs
+                and rec.outputs
+                and all(isinstance(t, builder.K_Tensor) for t in rec.inputs + rec.outputs)
+            ):
                 builder.include_model(rec.model)
         for c in recorder.compiles:
             builder.include_model(c.model)
@@ -340,45 +348,33 @@ def _mark_usage(builder: _FactsBuilder, recorder: "Recorder", partial: bool) -> 
     for kid, t in builder.tensors.items():
         if partial or kid in consumed or kid in returned:
             t.used = True
-    # Layers: used when called, part of a model, wrapped by / nested in another
-    # layer, or returned.  Only layers created directly in the traced file's
-    # functions that are none of these are "never used" (KG203).
-    in_models: set[int] = set()
-    for km in builder.keras_models.values():
-        try:
-            in_models.update(id(l) for l in km._flatten_layers(include_self=False))
-        except Exception:
-            pass
-    nested: set[int] = set()
-    for rec in recorder.ops.values():
-        op = rec.op
-        if isinstance(op, builder.K_Layer):
-            try:
-                nested.update(id(l) for l in op._flatten_layers(include_self=False))
-            except Exception:
-                pass
-    for kid, fact in builder.layers.items():
+    # Layers in the facts are used (called, part of a model, compiled...).
+    for fact in builder.layers.values():
         fact.used = True
-    for rec in recorder.ops.values():
-        op = rec.op
-        if (
-            partial
-            or id(op) in builder.layers
-            or rec.library
-            or not rec.direct
-            or rec.in_method
-            or rec.site is None
-            or rec.site.path != facts.path
-            or not isinstance(op, builder.K_Layer)
-            or isinstance(op, (builder.K_InputLayer, builder.K_Model))
-            or op._inbound_nodes
-            or id(op) in in_models
-            or id(op) in nested
-            or id(op) in returned
-        ):
+    if partial:
+        return  # code that would have used a layer may not have run
+    # A layer created directly in the traced file is "never used" (KG203) when,
+    # once the builders are done, nothing but garbage refers to it (not a
+    # node, model, wrapper, list, global, attribute or return value) and it was
+    # not handed to another layer's constructor.  The recorder only holds such
+    # layers weakly, so a collection tells.
+    import gc
+
+    gc.collect()
+    for rec in recorder.all_op_records():
+        if not rec.weak or rec.op is not None or rec.site is None or rec.site.path != facts.path:
             continue
-        fact = builder.layer(op)
-        fact.used = False
+        if rec.op_id in recorder.passed:
+            continue
+        label = builder.labels.label(rec.site) if builder.labels is not None else None
+        fact = Layer(
+            class_name=rec.class_name,
+            created_at=rec.site,
+            label=label,
+            library_made=False,
+            used=False,
+        )
+        facts.layers.append(fact)
 
 
 def check_model(model: Any) -> list[Finding]:

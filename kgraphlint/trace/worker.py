@@ -205,7 +205,11 @@ def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
         # Reported at the second layer's creation, like the static engine.
         name = duplicated_name(message)
         same = sorted(
-            (r for r in recorder.ops.values() if r.explicit_name and not r.library and getattr(r.op, "name", None) == name),
+            (
+                r
+                for r in recorder.all_op_records()
+                if r.explicit_name and not r.library and getattr(r.op, "name", None) == name
+            ),
             key=lambda r: r.order,
         )
         if len(same) >= 2 and same[1].site is not None:
