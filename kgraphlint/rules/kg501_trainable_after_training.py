@@ -78,6 +78,14 @@ class _State:
         self.models.discard(name)
 
 
+def _listed_names(expr: cst.BaseExpression) -> set[str]:
+    """Plain names given as layers: ``base`` in ``Sequential([base, Dense(2)])`` or ``add(base)``."""
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        return {key for e in expr.elements if (key := _key(e.value)) is not None}
+    key = _key(expr)
+    return {key} if key is not None else set()
+
+
 def _key(expr: cst.BaseExpression) -> Optional[str]:
     parts = dotted_parts(expr)
     return ".".join(parts) if parts else None
@@ -286,6 +294,8 @@ class _ScopeWalker:
             is_model = True
             if callee[-1] in MODEL_CONSTRUCTORS:
                 found = self.models_in(value, state)
+                if callee[-1] == "Sequential" and value.args:
+                    found |= _listed_names(value.args[0].value)
                 for base in list(found):
                     found |= state.bases.get(base, set())
                 found.discard(name)
@@ -372,10 +382,10 @@ class _ScopeWalker:
                 state.last_fit.pop(model, None)
                 state.pending.pop(model, None)
             elif method == "add" and call.args:
-                # Sequential.add(base): base's layers become the model's layers.
-                for base in self.models_in(call.args[0].value, state):
-                    if base != model:
-                        state.bases.setdefault(model, set()).update({base} | state.bases.get(base, set()))
+                # Sequential.add(base): base (and its layers) become the model's layers.
+                added = self.models_in(call.args[0].value, state) | _listed_names(call.args[0].value)
+                for base in added - {model}:
+                    state.bases.setdefault(model, set()).update({base} | state.bases.get(base, set()))
 
     def trainable_set(self, node: cst.CSTNode, obj: cst.BaseExpression, state: _State) -> None:
         owners = self.owners(obj, state)
