@@ -223,12 +223,18 @@ def test_cli_sarif(tmp_path):
     proc = run_cli("--format", "sarif", "broken.py", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     log = json.loads(proc.stdout)
-    results = log["runs"][0]["results"]
-    assert [r["ruleId"] for r in results] == ["KG101"]
-    (loc,) = results[0]["locations"]
-    assert loc["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
+    run = log["runs"][0]
+    # `a` is also unused (KG102): both findings sit on the Model(...) call.
+    by_rule = {r["ruleId"]: r for r in run["results"]}
+    assert set(by_rule) == {"KG101", "KG102"}
+    kg101 = by_rule["KG101"]
+    assert kg101["level"] == "error"
+    assert run["tool"]["driver"]["rules"][kg101["ruleIndex"]]["id"] == "KG101"
+    (loc,) = kg101["locations"]
+    assert loc["physicalLocation"]["artifactLocation"] == {"uri": "broken.py", "uriBaseId": "%SRCROOT%"}
     assert loc["physicalLocation"]["region"]["startLine"] == 6
-    assert results[0]["level"] == "error"
+    assert kg101["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 4
+    assert by_rule["KG102"]["level"] == "warning"
 
 
 @needs_cli
@@ -236,5 +242,9 @@ def test_cli_github(tmp_path):
     (tmp_path / "broken.py").write_text(BROKEN)
     proc = run_cli("--format", "github", "broken.py", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.startswith("::error file=broken.py,line=6,"), proc.stdout
-    assert "title=KG101 disconnected-output::" in proc.stdout
+    lines = proc.stdout.splitlines()
+    assert any(
+        line.startswith("::error file=broken.py,line=6,") and ",title=KG101 disconnected-output::" in line
+        for line in lines
+    ), proc.stdout
+    assert any(line.startswith("::warning file=broken.py,line=6,") and "KG102" in line for line in lines)
