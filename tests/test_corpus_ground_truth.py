@@ -68,7 +68,8 @@ RAISED_PATTERNS: dict[str, list[str]] = {
     "KG201": [
         r"values must be KerasTensors",
         r"Only input tensors may be passed as positional arguments",
-        r"'(InputLayer|Dense|Conv2D|\w+)' object has no attribute 'shape'",
+        r"'\w+' object has no attribute 'shape'",  # keras.ops.concatenate([t, layer])
+        r"Attempt to convert a value \(<\w+ name=",  # keras.ops.mean(layer)
     ],
     "KG202": [
         r"'KerasTensor' object is not callable",
@@ -152,6 +153,7 @@ class Recording:
     results: list[Any] = field(default_factory=list)
     counter: int = 0
     current: str = ""  # the builder running now ("" while importing)
+    ever_called: set[int] = field(default_factory=set)  # ids of layers called by anyone
 
     def tick(self) -> int:
         self.counter += 1
@@ -231,6 +233,7 @@ def recording(path: Path) -> Iterator[Recording]:
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         line = user_line(sys._getframe(1))
         order = rec.tick()
+        rec.ever_called.add(id(self))
         out = orig_call(self, *args, **kwargs)
         if line is not None:
             outputs = _flatten_tensors(out)
@@ -427,13 +430,17 @@ def observe(rec: Recording) -> tuple[set[tuple[str, int]], list[str]]:
     # Uncalled layers (a layer given to another layer's constructor, like a wrapper's
     # or Sequential's, is used: Bidirectional builds copies, not the layer itself).
     wrapped = {id(a) for c in rec.created for a in c.args}
+    # (`built` says nothing: layers without weights are built from the start.  A model
+    # is not meant to be called: it is compiled and fit.)
+    from keras import Model
+
     for c in rec.created:
         layer = c.obj
-        if getattr(layer, "_inbound_nodes", None) or getattr(layer, "built", False):
+        if isinstance(layer, Model):
+            continue
+        if getattr(layer, "_inbound_nodes", None) or id(layer) in rec.ever_called:
             continue
         if id(layer) in wrapped or c.builder in aborted:
-            continue
-        if any(call.layer is layer for call in rec.called):
             continue
         found.add(("KG203", c.line))
 
