@@ -585,15 +585,18 @@ def describe_private(path: str, shown: Optional[str] = None) -> str:
     if family == "tensorflow.python.keras":
         return (
             f"`{shown}` uses `tensorflow.python.keras`, TensorFlow's private, frozen copy of Keras 2: "
+            if shown != "tensorflow.python.keras"
+            else "`tensorflow.python.keras` is TensorFlow's private, frozen copy of Keras 2: "
             "its objects do not mix with Keras 3 (`keras`, `tf.keras`)"
         )
     if rel.startswith("src"):
         return f"`{shown}` reaches into `keras.src`, Keras 3's private source tree, which changes without notice"
     if rel.startswith("engine"):
         return f"`{shown}` is private Keras 2 API: Keras 3 has no `keras.engine`"
-    parts = rel.split(".")
-    module = ".".join(parts[:2])
-    return f"`{shown}` uses `keras.{module}`, a Keras 2 module that Keras 3 removed"
+    module = "keras." + ".".join(rel.split(".")[:2])
+    if shown.endswith(module) or module.endswith(shown):
+        return f"`{shown}` is a Keras 2 module that Keras 3 removed"
+    return f"`{shown}` uses `{module}`, a Keras 2 module that Keras 3 removed"
 
 
 _K2 = "|".join(sorted(KERAS2_LAYER_MODULES))
@@ -850,7 +853,7 @@ class PrivateKerasApi(Rule):
 
 
 def _fix_hint(fix: Optional[Fix]) -> str:
-    return f"{fix.description} (the public Keras 3 API; `--fix` does it)" if fix else ""
+    return f"{fix.description}, the public Keras 3 API" if fix else ""
 
 
 def _uses_are_public(names: _Collector, bound: str, target_module: str) -> bool:
