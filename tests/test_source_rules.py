@@ -120,6 +120,14 @@ def test_bug_fixture_reports_marked_lines(code):
     assert [f for f in found if f.code != code] == []
 
 
+def test_kg501_helper_report_points_inside_the_helper():
+    sample = CATCHES["KG501"][-1]
+    (finding,) = check("KG501", sample)
+    inner, before, after = finding.related
+    assert inner.line == 3 and "unfreeze" in inner.message
+    assert "`unfreeze()` changes `trainable` on `model`" in finding.message
+
+
 def test_kg501_fixture_related_locations():
     path = BUG_FIXTURES["KG501"]
     text = path.read_text()
@@ -166,6 +174,20 @@ TRAPS = {
     "comparison-not-assignment": "model.fit(x, y)\nif layer.trainable == False:\n    print(layer)\nmodel.fit(x, y)\n",
     "separate-functions": "def phase1(model):\n    model.fit(x, y)\n\ndef phase2(model):\n    model.layers[0].trainable = True\n    model.fit(x, y)\n",
     "loop-recompiles": "for stage in range(3):\n    model.fit(x, y)\n    base.trainable = True\n    model.compile('adam', 'mse')\n",
+    # A GAN toggles its discriminator around the generator step: at each of its own
+    # fits the discriminator is as it was built.
+    "gan-toggle": "for step in range(100):\n    disc.trainable = True\n    disc.train_on_batch(x, y)\n"
+    "    disc.trainable = False\n    gan.train_on_batch(z, y)\n",
+    "gan-toggle-helper": "def set_trainable(m, value):\n    m.trainable = value\n    for layer in m.layers:\n"
+    "        layer.trainable = value\n\n"
+    "for step in range(100):\n    set_trainable(disc, True)\n    disc.train_on_batch(x, y)\n"
+    "    set_trainable(disc, False)\n    gan.train_on_batch(z, y)\n",
+    "helper-recompiles": "def unfreeze(model):\n    for layer in model.layers:\n        layer.trainable = True\n"
+    "    model.compile('adam', 'mse')\n\nmodel.fit(x, y)\nunfreeze(model)\nmodel.fit(x, y)\n",
+    "helper-may-not-change": "def maybe_freeze(model, flag):\n    if flag:\n        model.trainable = False\n\n"
+    "model.fit(x, y)\nmaybe_freeze(model, args.freeze)\nmodel.fit(x, y)\n",
+    "helper-fits-after-compile": "def phase(model, lr):\n    model.layers[0].trainable = True\n"
+    "    model.compile(keras.optimizers.Adam(lr), 'mse')\n    model.fit(x, y)\n\nphase(model, 1e-3)\nphase(model, 1e-5)\n",
 }
 
 
@@ -207,6 +229,10 @@ CATCHES = {
         # only one branch recompiles: the other path trains with stale variables
         "model.fit(x, y)\nmodel.layers[0].trainable = True  # expect\nif args.recompile:\n    model.compile('adam', 'mse')\nmodel.fit(x, y)\n",
         "seq = keras.Sequential([base, keras.layers.Dense(2)])\nseq.fit(x, y)\nbase.layers[0].trainable = True  # expect\nseq.fit(x, y)\n",
+        # a helper that only unfreezes, called between two fits: reported at its call
+        "def unfreeze(model, n):\n    for layer in model.layers[-n:]:\n        layer.trainable = True\n\n"
+        "def train(model, epochs):\n    return model.fit(x, y, epochs=epochs)\n\n"
+        "model.compile('adam', 'mse')\ntrain(model, 3)\nunfreeze(model, 20)  # expect\ntrain(model, 3)\n",
     ],
 }
 

@@ -45,6 +45,12 @@ class _State:
     # layer variable -> models it is a layer of
     layer_of: dict[str, set[str]] = field(default_factory=dict)
     models: set[str] = field(default_factory=set)
+    # `trainable` target (source text) -> value last assigned (source text;
+    # "?" when paths disagree), and per model the values at its last fit: a
+    # change that is undone before the next fit (a GAN toggling its
+    # discriminator) leaves the model as it was built.
+    values: dict[str, str] = field(default_factory=dict)
+    built: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def copy(self) -> "_State":
         return _State(
@@ -54,6 +60,8 @@ class _State:
             {k: set(v) for k, v in self.taint.items()},
             {k: set(v) for k, v in self.layer_of.items()},
             set(self.models),
+            dict(self.values),
+            {k: dict(v) for k, v in self.built.items()},
         )
 
     def merge(self, other: "_State") -> "_State":
@@ -69,11 +77,19 @@ class _State:
             for k, v in theirs.items():
                 mine_map.setdefault(k, set()).update(v)
         out.models |= other.models
+        for k, v in other.values.items():
+            if out.values.setdefault(k, v) != v:
+                out.values[k] = "?"
+        for model, values in other.built.items():
+            mine = out.built.setdefault(model, dict(values))
+            for k, v in values.items():
+                if mine.setdefault(k, v) != v:
+                    mine[k] = "?"
         return out
 
     def forget(self, name: str) -> None:
         """``name`` now holds a new object."""
-        for table in (self.last_fit, self.pending, self.bases, self.taint, self.layer_of):
+        for table in (self.last_fit, self.pending, self.bases, self.taint, self.layer_of, self.built):
             table.pop(name, None)
         self.models.discard(name)
 
@@ -112,24 +128,26 @@ def _calls_in(node: Optional[cst.CSTNode]) -> list[cst.Call]:
     return visitor.calls
 
 
-def _scope_bodies(module: cst.Module) -> list[Block]:
-    """The module body and every function body (nested ones too).
+def _functions(module: cst.Module) -> list[tuple[cst.FunctionDef, bool]]:
+    """Every function (nested ones too) in source order, and whether it is
+    defined at module level.  Walks statements only, never expressions: cheap
+    even on large files."""
+    found: list[tuple[cst.FunctionDef, bool]] = []
 
-    Walks statements only, never expressions: cheap even on large files.
-    """
-    bodies: list[Block] = [module.body]
-    stack: list[cst.CSTNode] = list(module.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.FunctionDef):
-            if isinstance(node.body, cst.IndentedBlock):
-                bodies.append(node.body.body)
-                stack.extend(node.body.body)
-            continue
-        for suite in _suites(node):
-            if isinstance(suite, cst.IndentedBlock):
-                stack.extend(suite.body)
-    return bodies
+    def walk(statements: Sequence[cst.CSTNode], top: bool) -> None:
+        for node in statements:
+            if isinstance(node, cst.FunctionDef):
+                found.append((node, top))
+                if isinstance(node.body, cst.IndentedBlock):
+                    walk(node.body.body, False)
+                continue
+            for suite in _suites(node):
+                if isinstance(suite, cst.IndentedBlock):
+                    # Functions under `if`/`try` at module level are still module level.
+                    walk(suite.body, top and not isinstance(node, cst.ClassDef))
+
+    walk(module.body, True)
+    return found
 
 
 def _suites(node: cst.CSTNode) -> list[cst.BaseSuite]:
@@ -164,14 +182,50 @@ class _Report:
     model: str
     fit_before: cst.Call
     fit_after: cst.Call
+    # When the change happens inside a helper function: its name and the
+    # assignment inside it (``assignment`` is then the helper call).
+    helper: Optional[str] = None
+    inner: Optional[cst.CSTNode] = None
+
+
+@dataclass
+class _Summary:
+    """What a helper function does to the models passed to it, in order.
+
+    Only unconditional `trainable` changes and fits are kept (a branch may not
+    run), while a `compile()` anywhere counts: a helper is never the reason
+    for a report unless what it does is certain.
+    """
+
+    params: list[str]
+    # (kind, parameter, node, assigned value): kind is "trainable", "compile" or "fit"
+    events: list[tuple[str, str, cst.CSTNode, Optional[cst.BaseExpression]]] = field(default_factory=list)
+
+    def add(self, kind: str, param: str, node: cst.CSTNode, value: Optional[cst.BaseExpression] = None) -> None:
+        if not any(k == kind and p == param and n is node for k, p, n, _ in self.events):
+            self.events.append((kind, param, node, value))
+
+
+@dataclass(eq=False)
+class _HelperChange:
+    """A `trainable` change made inside a helper, seen at the helper's call."""
+
+    call: cst.Call
+    helper: str
+    inner: cst.CSTNode
 
 
 class _ScopeWalker:
     """Statement-order interpretation of one scope."""
 
-    def __init__(self, ctx: SourceContext) -> None:
+    def __init__(self, ctx: SourceContext, summaries: dict[str, _Summary]) -> None:
         self.ctx = ctx
         self.reports: dict[int, _Report] = {}
+        self.summaries = summaries
+        # The helper being summarised (None for the module body).
+        self.recording: Optional[_Summary] = None
+        # > 0 inside an `if`, a `while`, an `except`: code that may not run.
+        self.conditional = 0
 
     # -- statements -----------------------------------------------------------------
     def block(self, statements: Block, state: _State) -> _State:
@@ -203,8 +257,10 @@ class _ScopeWalker:
         if isinstance(node, cst.Try):
             after = self.suite(node.body, state)
             joined = after
+            self.conditional += 1
             for handler in node.handlers:
                 joined = joined.merge(self.suite(handler.body, after.copy()))
+            self.conditional -= 1
             if node.orelse is not None:
                 joined = self.suite(node.orelse.body, joined)
             if node.finalbody is not None:
@@ -215,6 +271,7 @@ class _ScopeWalker:
 
     def if_(self, node: cst.If, state: _State) -> _State:
         self.calls(_calls_in(node.test), state)
+        self.conditional += 1
         taken = self.suite(node.body, state.copy())
         orelse = node.orelse
         if orelse is None:
@@ -223,6 +280,7 @@ class _ScopeWalker:
             other = self.if_(orelse, state.copy())
         else:
             other = self.suite(orelse.body, state.copy())
+        self.conditional -= 1
         return taken.merge(other)
 
     def loop(self, node: Union[cst.For, cst.While], state: _State) -> _State:
@@ -236,8 +294,12 @@ class _ScopeWalker:
             self.bind_loop_target(node, body)
         # Twice: what the body does at the end of one iteration meets the
         # start of the next (a fit at the top of the loop, an unfreeze below it).
+        # A `for` over layers is how unfreezing is written: its body counts as
+        # run; a `while` may not run at all.
+        self.conditional += isinstance(node, cst.While)
         body = self.suite(node.body, body)
         body = self.suite(node.body, body)
+        self.conditional -= isinstance(node, cst.While)
         state = entry.merge(body)
         if node.orelse is not None:
             state = self.suite(node.orelse.body, state)
@@ -276,7 +338,7 @@ class _ScopeWalker:
 
     def assign(self, node: cst.CSTNode, target: cst.BaseExpression, value: cst.BaseExpression, state: _State) -> None:
         if isinstance(target, cst.Attribute) and target.attr.value == "trainable":
-            self.trainable_set(node, target.value, state)
+            self.trainable_set(node, target.value, state, self.ctx.code_for(value).strip(), value)
             return
         if isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
@@ -368,6 +430,9 @@ class _ScopeWalker:
     # -- events ---------------------------------------------------------------------
     def calls(self, calls: Iterable[cst.Call], state: _State) -> None:
         for call in calls:
+            if isinstance(call.func, cst.Name) and call.func.value in self.summaries:
+                self.helper_call(call, self.summaries[call.func.value], state)
+                continue
             if not isinstance(call.func, cst.Attribute):
                 continue
             method = call.func.attr.value
@@ -375,25 +440,88 @@ class _ScopeWalker:
             if model is None:
                 continue
             if method in FIT_METHODS:
-                for assignment, target, before in state.pending.pop(model, []):
-                    self.reports.setdefault(id(assignment), _Report(assignment, target, model, before, call))
-                state.last_fit[model] = call
+                self.fitted(model, call, state)
+                if self.recording is not None and model in self.recording.params and not self.conditional:
+                    self.recording.add("fit", model, call)
             elif method == "compile":
-                state.last_fit.pop(model, None)
-                state.pending.pop(model, None)
+                self.compiled(model, state)
             elif method == "add" and call.args:
                 # Sequential.add(base): base (and its layers) become the model's layers.
                 added = self.models_in(call.args[0].value, state) | _listed_names(call.args[0].value)
                 for base in added - {model}:
                     state.bases.setdefault(model, set()).update({base} | state.bases.get(base, set()))
 
-    def trainable_set(self, node: cst.CSTNode, obj: cst.BaseExpression, state: _State) -> None:
+    def fitted(self, model: str, call: cst.Call, state: _State) -> None:
+        built = state.built.get(model, {})
+        for assignment, target, before in state.pending.pop(model, []):
+            now = state.values.get(target, "?")
+            if now == "?" or built.get(target) == now:
+                continue  # unknown, or back to what it was at the last fit
+            report = _Report(assignment, target, model, before, call)
+            if isinstance(assignment, _HelperChange):
+                report = _Report(assignment.call, target, model, before, call, assignment.helper, assignment.inner)
+                assignment = assignment.call
+            self.reports.setdefault(id(assignment), report)
+        state.last_fit[model] = call
+        state.built[model] = dict(state.values)
+
+    def compiled(self, model: str, state: _State) -> None:
+        state.last_fit.pop(model, None)
+        state.pending.pop(model, None)
+        if self.recording is not None and model in self.recording.params:
+            self.recording.add("compile", model, cst.Name(model))
+
+    def helper_call(self, call: cst.Call, summary: _Summary, state: _State) -> None:
+        """Replay what a summarised helper does to the models it is given."""
+        arguments: dict[str, cst.BaseExpression] = {}
+        for i, arg in enumerate(call.args):
+            if arg.star:
+                return  # cannot tell which parameter gets what
+            if arg.keyword is not None:
+                arguments[arg.keyword.value] = arg.value
+            elif i < len(summary.params):
+                arguments[summary.params[i]] = arg.value
+        helper = self.ctx.code_for(call.func)
+        for kind, param, node, assigned in summary.events:
+            value = arguments.get(param)
+            key = _key(value) if value is not None else None
+            if value is None or key is None:
+                continue
+            if kind == "trainable":
+                text = "?"
+                if isinstance(assigned, cst.Name) and assigned.value in summary.params:
+                    given = arguments.get(assigned.value)
+                    if given is not None:
+                        text = self.ctx.code_for(given).strip()
+                elif assigned is not None:
+                    text = self.ctx.code_for(assigned).strip()
+                self.trainable_set(_HelperChange(call, helper, node), value, state, text, assigned)
+            elif kind == "compile":
+                self.compiled(key, state)
+            elif kind == "fit":
+                self.fitted(key, call, state)
+                if self.recording is not None and key in self.recording.params and not self.conditional:
+                    self.recording.add("fit", key, call)
+
+    def trainable_set(
+        self,
+        node: Union[cst.CSTNode, "_HelperChange"],
+        obj: cst.BaseExpression,
+        state: _State,
+        value_text: str,
+        value: Optional[cst.BaseExpression],
+    ) -> None:
         owners = self.owners(obj, state)
+        if self.recording is not None and not self.conditional:
+            for param in owners & set(self.recording.params):
+                inner = node.inner if isinstance(node, _HelperChange) else node
+                self.recording.add("trainable", param, inner, value)
         affected = set(owners)
         for model, bases in state.bases.items():
             if bases & owners:
                 affected.add(model)
         target = self.ctx.code_for(obj).strip()
+        state.values[target] = value_text
         for model in sorted(affected):
             before = state.last_fit.get(model)
             if before is not None:
@@ -413,8 +541,13 @@ class TrainableAfterTraining(Rule):
     through `if`/`for`/`while`/`with`/`try` (including
     `if __name__ == "__main__":`); a loop body is read twice, so an unfreeze
     at the end of one iteration meets the `fit` at the start of the next.
-    Models are tracked by their source names; a change made inside a helper
-    function called between the fits is not seen.
+    Models are tracked by their source names. A module-level helper function
+    called between the fits counts when what it does is certain: its
+    unconditional `trainable` changes and fits, and a `compile()` anywhere in it
+    (reported at the helper's call, with the assignment inside it as related).
+    A change undone before the next fit (a GAN toggling its discriminator's
+    `trainable` around the generator step) is not reported: at its own fits the
+    model is as it was built.
 
     ## Why is this bad?
     Keras builds the training step at the first `fit` after `compile()`, with
@@ -504,25 +637,45 @@ class TrainableAfterTraining(Rule):
     def check_source(self, ctx: SourceContext) -> Iterable[Finding]:
         if not _PRECHECK.search(ctx.text):
             return []
-        walker = _ScopeWalker(ctx)
-        for body in _scope_bodies(ctx.module):
-            walker.block(body, _State())
-        findings = []
-        for report in walker.reports.values():
-            before = ctx.site(report.fit_before)
-            after = ctx.site(report.fit_after)
-            model = report.model
-            findings.append(
-                self.finding(
-                    ctx.site(report.assignment),
-                    f"`{report.target}.trainable` is changed after `{model}` was fitted (line {before.line}), "
-                    f"and `{model}` is fitted again (line {after.line}) without `{model}.compile()`: "
-                    "Keras keeps training the weights chosen at the first fit, so the change is ignored.",
-                    f"call `{model}.compile(...)` after changing `trainable` and before fitting again",
-                    related=[
-                        (before, f"`{model}` fitted here"),
-                        (after, f"`{model}` fitted again here, without compile()"),
-                    ],
-                )
-            )
-        return findings
+        summaries: dict[str, _Summary] = {}
+        walker = _ScopeWalker(ctx, summaries)
+        functions = _functions(ctx.module)
+        top_level_names = [f.name.value for f, top in functions if top]
+        for function, top in functions:
+            if not isinstance(function.body, cst.IndentedBlock):
+                continue
+            name = function.name.value
+            summary = None
+            if top and top_level_names.count(name) == 1:
+                params = [p.name.value for p in function.params.params]
+                summary = _Summary(params)
+            walker.recording = summary
+            walker.block(function.body.body, _State())
+            if summary is not None and summary.events:
+                summaries[name] = summary
+        walker.recording = None
+        walker.block(ctx.module.body, _State())
+        return [self._finding(ctx, report) for report in walker.reports.values()]
+
+    def _finding(self, ctx: SourceContext, report: _Report) -> Finding:
+        before = ctx.site(report.fit_before)
+        after = ctx.site(report.fit_after)
+        model = report.model
+        related = [
+            (before, f"`{model}` fitted here"),
+            (after, f"`{model}` fitted again here, without compile()"),
+        ]
+        if report.helper is not None and report.inner is not None:
+            inner = ctx.site(report.inner)
+            related.insert(0, (inner, f"`trainable` changed here, inside `{report.helper}()`"))
+            what = f"`{report.helper}()` changes `trainable` on `{report.target}` (line {inner.line})"
+        else:
+            what = f"`{report.target}.trainable` is changed"
+        return self.finding(
+            ctx.site(report.assignment),
+            f"{what} after `{model}` was fitted (line {before.line}), "
+            f"and `{model}` is fitted again (line {after.line}) without `{model}.compile()`: "
+            "Keras keeps training the weights chosen at the first fit, so the change is ignored.",
+            f"call `{model}.compile(...)` after changing `trainable` and before fitting again",
+            related=related,
+        )
