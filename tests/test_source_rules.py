@@ -163,6 +163,9 @@ TRAPS = {
     "regex-compile": "import re\nimport keras\n\npattern = re.compile(r'lr=(\\d+)')\nlr = 0.1\ndecay = 0.9\n",
     "user-engine-package": "import engine\nimport engine.training\nfrom engine.topology import Input\nfrom .engine import training\n\n"
     "model = engine.training.Model(Input())\n",
+    "version-shim": "try:\n    from keras.engine.topology import get_source_inputs\nexcept ImportError:\n"
+    "    from keras.utils import get_source_inputs\n\ntry:\n    import keras\n    Functional = keras.engine.functional.Functional\n"
+    "except (AttributeError, ModuleNotFoundError):\n    Functional = keras.Model\n",
     "keras-as-parameter": "def build(keras):\n    return keras.engine.training.Model\n",
     "tf-keras-package": "import tf_keras\nfrom tf_keras.src.engine import training\n\nModel = tf_keras.src.engine.training.Model\n",
     "src-attribute-of-other-object": "import keras\n\nconfig.src.layers = 3\nimg.engine.run()\n",
@@ -207,6 +210,8 @@ CATCHES = {
         "import keras as K\n\nm = K.src.models.Model  # expect\n",
         "from keras.src.models import Model  # expect\nfrom keras.src import layers  # expect\n\nd = layers.Dense(1)\n",
         "from keras.engine.training import Model as KModel  # expect\n",
+        # a try/except that does not fall back on a missing module is no shim
+        "try:\n    from keras.engine.training import Model  # expect\nexcept KeyboardInterrupt:\n    raise\n",
     ],
     "KG402": [
         "import tensorflow as tf\n\nopt = tf.keras.optimizers.RMSprop(lr=1e-4, decay=0.0)  # expect\n",

@@ -617,22 +617,60 @@ class _Collector(ImportBindings):
         self.chains: list[cst.Attribute] = []
         self.chains_by_root: dict[str, list[list[str]]] = {}
         self.bare_names: set[str] = set()
+        # Bodies of `try:` blocks with an `except ImportError` (or broader)
+        # fallback, and how deep inside such bodies the walk is.
+        self._guarded: set[int] = set()
+        self._guard_depth = 0
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if any(_handles_missing_module(h) for h in node.handlers):
+            self._guarded.add(id(node.body))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if id(node) in self._guarded:
+            self._guard_depth += 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if id(original_node) in self._guarded:
+            self._guard_depth -= 1
 
     def visit_Import(self, node: cst.Import) -> Optional[bool]:
-        self.import_nodes.append(node)
+        if not self._guard_depth:
+            self.import_nodes.append(node)
         return super().visit_Import(node)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
-        self.import_nodes.append(node)
+        if not self._guard_depth:
+            self.import_nodes.append(node)
         return super().visit_ImportFrom(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> Optional[bool]:
         parts = dotted_parts(node)
         if parts is None:
             return True
-        self.chains.append(node)
+        if not self._guard_depth:
+            self.chains.append(node)
         self.chains_by_root.setdefault(parts[0], []).append(parts)
         return False  # the inner links of a chain are not chains of their own
+
+
+# A `try:` whose handler catches one of these is a version shim: the private
+# name is tried first and the code falls back when it is gone (as on Keras 3).
+_MISSING_MODULE_ERRORS = frozenset(
+    {"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"}
+)
+
+
+def _handles_missing_module(handler: cst.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    for t in types:
+        expr = t.value if isinstance(t, cst.Element) else t
+        parts = dotted_parts(expr)
+        if parts and parts[-1] in _MISSING_MODULE_ERRORS:
+            return True
+    return False
 
     def visit_Name(self, node: cst.Name) -> None:
         self.bare_names.add(node.value)
@@ -647,6 +685,10 @@ class PrivateKerasApi(Rule):
     layer modules (`keras.layers.merge`, `keras.layers.core`, ...),
     `keras.src.*`, and TensorFlow's private copy `tensorflow.python.keras.*`,
     through `keras`, `tensorflow.keras` / `tf.keras` and any import alias.
+
+    Not reported: imports and uses inside a `try:` whose `except` catches
+    `ImportError` / `ModuleNotFoundError` / `AttributeError` (or broader): that
+    is a version shim whose fallback runs on Keras 3.
 
     Files that are part of Keras itself (inside a `keras/` package directory
     that has a `src/` sub-package, e.g. `site-packages/keras/src/...`) are not
