@@ -8,6 +8,10 @@ from keras import layers
 class TransformerBlock(layers.Layer):
     def __init__(self, embed_dim, num_heads, ff_dim, **kwargs):
         super().__init__(**kwargs)
+        self.embed_dim, self.num_heads, self.ff_dim = embed_dim, num_heads, ff_dim
+
+    def build(self, input_shape):
+        embed_dim, num_heads, ff_dim = self.embed_dim, self.num_heads, self.ff_dim
         self.att = layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim)
         self.ffn = keras.Sequential([layers.Dense(ff_dim, activation="relu"), layers.Dense(embed_dim)])
         self.norm1 = layers.LayerNormalization()
