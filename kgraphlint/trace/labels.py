@@ -54,7 +54,14 @@ class LabelIndex:
         return _char_col(self.lines, line, byte_col)
 
     def segment(self, node: ast.AST) -> str:
-        text = ast.get_source_segment(self.text, node) or ""
+        # ast.get_source_segment re-splits the whole file on every call.
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if start is None or end is None or not (1 <= start <= end <= len(self.lines)):
+            return ""
+        chunk = [line.encode("utf-8") for line in self.lines[start - 1 : end]]
+        chunk[-1] = chunk[-1][: node.end_col_offset]  # type: ignore[attr-defined]
+        chunk[0] = chunk[0][node.col_offset :]  # type: ignore[attr-defined]
+        text = b"".join(chunk).decode("utf-8", errors="replace")
         text = " ".join(text.split())
         return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 3] + "..."
 

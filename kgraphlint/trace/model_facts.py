@@ -360,7 +360,8 @@ def _mark_usage(builder: _FactsBuilder, recorder: "Recorder", partial: bool) -> 
     # layers weakly, so a collection tells.
     import gc
 
-    gc.collect()
+    if any(rec.weak for rec in recorder.all_op_records()):
+        gc.collect()
     for rec in recorder.all_op_records():
         if not rec.weak or rec.op is not None or rec.site is None or rec.site.path != facts.path:
             continue

@@ -265,6 +265,10 @@ def trace_files(requests: list[TraceRequest], config: Any) -> dict[str, Facts]:
                 worker = None
                 continue
             facts = facts_from_dict(message["facts"])
+            # Files that could not be traced for an environment reason (a
+            # package the file imports is not installed): no finding, but the
+            # pipeline may show ``facts.trace_skipped`` as a note.
+            facts.trace_skipped = list(message.get("skipped") or [])  # type: ignore[attr-defined]
             for text in bad:
                 facts.errors.append(RaisedError("ValueError", text, Site(request.path, 1, 1)))
             results[request.path] = facts
