@@ -325,7 +325,9 @@ def test_events_become_findings():
         KindEvent("KG201", site(3, 27), "hidden", "argument of a layer call", "layer", site(2, 10), "hidden"),
         KindEvent("KG201", site(5, 5), "inp", "model input", "input-layer", site(4, 7), "inp"),
         KindEvent("KG202", site(7, 5), "x", "called", "tensor", site(6, 5), "x"),
-        KindEvent("KG202", site(8, 11), "x", "layer of `Sequential.add()`", "tensor", site(6, 5), "x"),
+        KindEvent("KG202", site(8, 11), "y", "layer of `Sequential.add()`", "tensor", site(6, 9), "y"),
+        # The same InputLayer misused again: one fix, reported at its first use.
+        KindEvent("KG201", site(11, 5), "inp", "model input", "input-layer", site(4, 7), "inp"),
         KindEvent("KG204", site(9, 10), "x", "argument of `tf.reduce_mean`", "symbolic tensor", site(6, 5), "x"),
     ]
     kg201 = run("KG201", b.facts)
@@ -580,3 +582,30 @@ def test_kg304_nested_alternatives_stay_exclusive():
     choice = Tensor(alternatives=(b.apply("Conv2D", [x], 5), b.apply("Conv2D", [x], 6)))
     b.model([a], [b.apply("Activation", [choice], 7)], 8)
     assert run("KG304", b.facts) == []
+
+
+def test_kg103_branch_meant_for_a_miswired_model_is_left_to_other_rules():
+    # `x = Rescaling(inputs)` dropped because the head was put on
+    # `base.output`: KG101/KG102 explain it, KG103 stays silent...
+    b = Builder()
+    inputs = b.input("inputs", 1)
+    b.apply("Rescaling", [inputs], 2, "x", used=False)
+    base_input = b.input("base.input", 3)
+    out = b.apply("Dense", [b.apply("GlobalAveragePooling2D", [base_input], 4, used=True)], 5, "out", used=True)
+    b.model([inputs], [out], 6)
+    assert run("KG103", b.facts) == []
+    # ...but a dropped branch from an Input the model does use is reported,
+    # even when another listed Input is unused.
+    b2 = Builder()
+    numeric, history, store = b2.input("numeric", 1), b2.input("history", 2), b2.input("store", 3)
+    h_seq = b2.apply("GRU", [history], 4, "h_seq", used=True)
+    b2.apply("Dense", [h_seq], 5, "h_seq_aux", used=False)
+    merged = b2.apply("Concatenate", [numeric, h_seq], 6, used=True)
+    b2.model([numeric, history, store], [b2.apply("Dense", [merged], 7, "sales", used=True)], 8)
+    assert lines(run("KG103", b2.facts)) == [5]
+    # An output the engine cannot follow (a layer given as output): silent.
+    b3 = Builder()
+    inputs = b3.input("inputs", 1)
+    b3.apply("Dropout", [b3.apply("Dense", [inputs], 2, used=True)], 3, "x", used=False)
+    b3.model([inputs], [Tensor(opaque=True)], 4)
+    assert run("KG103", b3.facts) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts, Node, Tensor
+from kgraphlint.graph import Facts, Node, Tensor, input_roots
 from kgraphlint.rules._wording import layer_ref
 from kgraphlint.rules.base import Rule
 
@@ -57,6 +57,36 @@ def symbolic_tensors(tensors: Iterable[Tensor]) -> set[int]:
             pending.discard(id(t))
             memo[id(t)] = any(memo.get(id(p), False) for p in parents)
     return {tid for tid, symbolic in memo.items() if symbolic}
+
+
+def explained_roots(facts: Facts) -> set[int]:
+    """Input roots of dropped branches that another finding already explains.
+
+    A dropped branch that starts at a listed Input no model output uses (KG102,
+    often with KG101 when the head was put on another model's `.output`), or
+    at an input of a model whose outputs the engine cannot follow (e.g. a
+    layer passed where a tensor belongs, KG201), is most likely the piece that
+    was meant to go into that model: the other rule names the mistake and
+    KG103 would only repeat it.
+    """
+    roots: set[int] = set()
+    for model in facts.models:
+        if model.inputs is None:
+            continue
+        listed = list(model.inputs)
+        stop = frozenset(id(t) for t in listed)
+        unfollowable = model.outputs is None
+        possible: set[int] = set()
+        for output in model.outputs or ():
+            ancestry = input_roots(output, stop)
+            possible |= ancestry.possible
+            if not ancestry.complete:
+                unfollowable = True
+        for t in listed:
+            if unfollowable or (t.is_input and id(t) not in possible):
+                roots.add(id(t))
+                roots |= input_roots(t).possible
+    return roots
 
 
 class DanglingTensor(Rule):
@@ -203,6 +233,12 @@ def build():
             elif id(t) in consumed:
                 continue
             dead_ends.append(t)
+        if dead_ends:
+            explained = explained_roots(facts)
+            if explained:
+                dead_ends = [
+                    t for t in dead_ends if not (input_roots(t).possible & explained)
+                ]
         dead_ids = {id(t) for t in dead_ends}
         # A value already reported as misused (called like a layer, given to a
         # tf function...) was not dropped: KG2xx says what is wrong with it.

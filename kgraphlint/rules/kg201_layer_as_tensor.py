@@ -15,15 +15,22 @@ def origin_related(event: KindEvent) -> list:
 
 
 def events_of(facts: Facts, code: str) -> Iterable[KindEvent]:
-    """The engine's events for one rule, once per site."""
+    """The engine's events for one rule: once per site, and once per misused
+    value (an `InputLayer` used three times needs one fix, reported at its
+    first use).
+    """
+    events = [e for e in facts.events if e.code == code and e.site is not None]
+    events.sort(key=lambda e: (e.site.line, e.site.column))
     seen: set[tuple[str, int, int]] = set()
-    for event in facts.events:
-        if event.code != code or event.site is None:
-            continue
+    seen_origins: set[tuple[str, int, int]] = set()
+    for event in events:
         key = event.site.key()
-        if key in seen:
+        origin = event.origin.key() if event.origin is not None else None
+        if key in seen or (origin is not None and origin in seen_origins):
             continue
         seen.add(key)
+        if origin is not None:
+            seen_origins.add(origin)
         yield event
 
 
