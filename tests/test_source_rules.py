@@ -258,7 +258,39 @@ def test_rule_catches(code, sample):
 # Autofix properties
 
 
+# Layouts that stress the edits: comments inside calls and imports, trailing
+# commas, one argument per line, every argument removed, semicolons.
+TRICKY_LAYOUTS = [
+    "from keras.engine.topology import (\n    Input,  # the input\n    Layer,\n)\n",
+    "import keras.engine.training, keras.layers as L\n",
+    "import keras; m = keras.engine.training.Model; import keras.engine.training\n",
+    "import keras\nm = keras \\\n    .engine.training.Model\n",
+    "import keras\nm = (keras.engine  # private\n     .training.Model)\n",
+    "import keras\nopt = keras.optimizers.Adam(\n    lr=1e-3,\n    decay=0,\n)\n",
+    "import keras\nopt = keras.optimizers.Adam(decay=0,)\n",
+    "import keras\nopt = keras.optimizers.Adam(1e-3, decay=0, amsgrad=True, decay2=1)\n",
+    "import keras\nm.fit(x, y,\n      workers=1, use_multiprocessing=False)\n",
+    "import keras\nm.fit(x, y, workers=1,  # w\n      use_multiprocessing=False)\n",
+    "import keras\nm.fit(workers=1, use_multiprocessing=False, max_queue_size=10)\n",
+    "import keras\nm.fit(workers=1, use_multiprocessing=False, max_queue_size=10,)\n",
+    "import keras\nm.fit(\n    workers=1,\n    use_multiprocessing=False\n)\n",
+    "import keras\nm.fit(x,\n    workers=1,  # one\n    use_multiprocessing=False)\n",
+    "m.fit_generator(*args, **kwargs)\n",
+    "m.fit_generator(g, 10, 2, 1, [], None, None, None)\n",
+    "m.fit_generator(g, steps_per_epoch=3, epochs=2, **kw)\n",
+    "from tensorflow.python import keras\nx = keras.layers.Dense(3)\ny = keras.backend.foo\n",
+    "from tensorflow.python import keras\nx = keras.layers.Dense(3)\n",
+    "import tensorflow.python.keras.engine.training\nm = tensorflow.python.keras.engine.training.Model\n",
+    "from keras.src.utils import PyDataset\nfrom keras.src.models import load_model\n",
+    "import keras\nclass A(keras.engine.base_layer.Layer):\n    pass\n",
+    "import keras.src as ks\nks.layers.Dense\n",
+    "import keras.src.layers as kl\nx = kl.Dense(3)(kl.Input((2,)))\n",
+]
+
+
 def _fix_inputs():
+    for i, sample in enumerate(TRICKY_LAYOUTS):
+        yield pytest.param(sample, id=f"layout-{i}")
     for code in FIXABLE:
         for i, sample in enumerate(RULES[code].INVALID):
             yield pytest.param(sample, id=f"{code}-invalid-{i}")
@@ -466,6 +498,19 @@ def test_keras_src_targets_are_the_same_objects(keras):
         assert targets, private
         for target in targets:
             assert _resolve(keras, target) is _resolve(keras, private), (private, target)
+
+
+def test_public_names_under_keras_src_are_the_same_objects(keras):
+    """`keras.src.<ns>.<Name>` -> `keras.<ns>.<Name>` is only right if they are one object."""
+    import importlib
+
+    for namespace, names in _PUBLIC_NAMES.items():
+        if not namespace:
+            continue
+        private = importlib.import_module(f"keras.src.{namespace}")
+        public = importlib.import_module(f"keras.{namespace}")
+        different = [n for n in names if hasattr(private, n) and getattr(private, n) is not getattr(public, n)]
+        assert not different, (namespace, different)
 
 
 def test_fixed_seed_model_builds_with_keras3(keras):

@@ -413,9 +413,13 @@ def _plan_deletions(ctx: SourceContext, starts: list[int], call: cst.Call, issue
         for i, arg in enumerate(args):
             if id(arg) not in deleted:
                 continue
-            if any(id(a) not in deleted for a in args[i + 1 :]):
+            kept_after = any(id(a) not in deleted for a in args[i + 1 :])
+            kept_before = any(id(a) not in deleted for a in args[:i])
+            if kept_after or (not kept_before and i + 1 < len(args)):
+                # Up to the next argument (when every argument goes, all but the last).
                 ranges[id(arg)] = ((pos[i][0], pos[i][1]), (pos[i + 1][0], pos[i + 1][1]))
-            elif i > 0:
+            elif kept_before:
+                # In the run of deleted arguments after the last kept one.
                 ranges[id(arg)] = ((pos[i - 1][2], pos[i - 1][3]), (pos[i][2], pos[i][3]))
             else:
                 end = (pos[i][2], pos[i][3])
