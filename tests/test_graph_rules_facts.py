@@ -609,3 +609,18 @@ def test_kg103_branch_meant_for_a_miswired_model_is_left_to_other_rules():
     b3.apply("Dropout", [b3.apply("Dense", [inputs], 2, used=True)], 3, "x", used=False)
     b3.model([inputs], [Tensor(opaque=True)], 4)
     assert run("KG103", b3.facts) == []
+
+
+def test_kg304_one_finding_per_model_naming_every_clash():
+    # A helper called twice with the same prefix: two names clash, Keras
+    # raises once (at the first), one fix (the prefix) solves both.
+    b = Builder()
+    a, c = b.input("user", 1), b.input("item", 2)
+    towers = []
+    for inp in (a, c):
+        dense = b.layer("Dense", 14, name="tower_dense", weighted=True)
+        out = b.layer("Dense", 15, name="tower_out", weighted=True)
+        towers.append(b.call(out, [b.call(dense, [inp], 14)], 15))
+    b.model([a, c], [b.apply("Dot", towers, 22)], 23)
+    (f,) = run("KG304", b.facts)
+    assert f.line == 14 and '"tower_dense"' in f.message and '"tower_out"' in f.message

@@ -167,27 +167,40 @@ def build():
             for layer in definite_layers(model):
                 if layer.name is not None:
                     by_name.setdefault(layer.name, []).append(layer)
+            # (name, layer to report, the other layer, how many share the name)
+            clashes: list[tuple[str, Layer, Layer, int]] = []
             for name, group in by_name.items():
                 if len(group) < 2:
                     continue
                 group.sort(key=lambda l: order.get(id(l), len(order)))
-                first = group[0]
-                for second in group[1:]:
-                    target, other = second, first
-                    if target.library_made:
-                        target, other = first, second
-                    if target.library_made or target.created_at is None:
-                        continue
-                    key = target.created_at.key()
-                    if key in reported:
-                        continue
-                    reported.add(key)
-                    yield self.finding(
-                        target.created_at,
-                        f"Layer name \"{name}\" is used twice in {model_ref(model)}: "
-                        f"Keras raises when the model is built.",
-                        f"give each layer a unique `name=` (e.g. \"{name}_2\"), or drop "
-                        f"`name=` and let Keras number them.",
-                        engine=facts.engine,
-                        related=[(other.created_at, f"the first layer named \"{name}\" is created here")],
-                    )
+                first, second = group[0], group[1]
+                target, other = (first, second) if second.library_made else (second, first)
+                if target.library_made or target.created_at is None:
+                    continue
+                clashes.append((name, target, other, len(group)))
+            if not clashes:
+                continue
+            # Keras raises once per model, at the first clash: report that one
+            # and mention the others, so one fix (often a name prefix) is seen whole.
+            clashes.sort(key=lambda c: order.get(id(c[1]), len(order)))
+            name, target, other, count = clashes[0]
+            assert target.created_at is not None
+            key = target.created_at.key()
+            if key in reported:
+                continue
+            reported.add(key)
+            times = "twice" if count == 2 else f"{count} times"
+            also = ""
+            if len(clashes) > 1:
+                others = ", ".join(f'"{c[0]}"' for c in clashes[1:4])
+                more = f" and {len(clashes) - 4} more" if len(clashes) > 4 else ""
+                also = f" (so are {others}{more})"
+            yield self.finding(
+                target.created_at,
+                f'Layer name "{name}" is used {times} in {model_ref(model)}{also}: '
+                f"Keras raises when the model is built.",
+                f'give each layer a unique `name=` (e.g. "{name}_2", or a prefix per '
+                f"block), or drop `name=` and let Keras number them.",
+                engine=facts.engine,
+                related=[(other.created_at, f'the first layer named "{name}" is created here')],
+            )
