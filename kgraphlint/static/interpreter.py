@@ -2127,14 +2127,14 @@ def _called_function_names(module: cst.Module, text: str) -> set[str]:
     for stmt in module.body:
         _collect_def_names(stmt, names)
     called: set[str] = set()
-    for name in names:
-        pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"\s*\(")
-        for match in pattern.finditer(text):
-            before = text[max(0, match.start() - 4): match.start()]
-            if not before.endswith("def "):
-                called.add(name)
-                break
+    for match in _CALL_PATTERN.finditer(text):
+        name = match.group(2)
+        if name in names and match.group(1) is None:
+            called.add(name)
     return called
+
+
+_CALL_PATTERN = re.compile(r"(def\s+)?(?<![\w.])([A-Za-z_]\w*)\s*\(")
 
 
 def _collect_def_names(stmt: cst.CSTNode, names: set[str]) -> None:
