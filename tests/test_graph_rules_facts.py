@@ -624,3 +624,17 @@ def test_kg304_one_finding_per_model_naming_every_clash():
     b.model([a, c], [b.apply("Dot", towers, 22)], 23)
     (f,) = run("KG304", b.facts)
     assert f.line == 14 and '"tower_dense"' in f.message and '"tower_out"' in f.message
+
+
+def test_kg301_does_not_depend_on_recording_order():
+    # check_model walks a built model from its outputs: calls arrive last first.
+    b = Builder(engine="trace")
+    inputs = b.input("inputs", 0)
+    dense = b.layer("Dense", 0, "dense", weighted=True)
+    first = b.call(dense, [inputs], 0)
+    second = b.call(dense, [first], 0)
+    dense.nodes.reverse()
+    b.facts.nodes.reverse()
+    b.model([inputs], [second], 0)
+    (f,) = run("KG301", b.facts)
+    assert "earlier call" in f.message

@@ -18,28 +18,37 @@ def _parents(t: Tensor) -> tuple[Tensor, ...] | list[Tensor]:
     return ()
 
 
-class _InputRoots:
-    """Memoised Input roots of tensors (ids of the Inputs each may depend on).
+class _GraphIndex:
+    """Memoised facts about tensors, shared by every layer of one check.
 
-    A call can only feed a later call of the same layer if the later call's
-    roots include the earlier call's: parallel calls on independent Inputs
-    (siamese towers) are ruled out without walking the graph.
+    - ``roots``: ids of the Inputs a tensor may depend on.  A call can only feed
+      a later call of the same layer if the later call's roots include the
+      earlier call's: parallel calls on independent Inputs (siamese towers) are
+      ruled out without walking the graph.
+    - ``depth``: length of the longest chain of calls above a tensor.  A call
+      upstream of another has a strictly smaller depth, which orders calls and
+      prunes walks whatever order an engine recorded them in (the tracer walks
+      a built model from its outputs).
+
+    Iterative, with a guard for cycles (an engine may summarise a loop as a
+    fixed point where the loop variable depends on the call's own output).
     """
 
     def __init__(self) -> None:
-        self.memo: dict[int, frozenset[int]] = {}
+        self.roots: dict[int, frozenset[int]] = {}
+        self.depth: dict[int, int] = {}
 
-    def of(self, start: Tensor) -> frozenset[int]:
-        memo = self.memo
-        pending: set[int] = set()  # cycles: loops summarised as fixed points
+    def visit(self, start: Tensor) -> None:
+        roots, depth = self.roots, self.depth
+        pending: set[int] = set()
         stack: list[tuple[Tensor, bool]] = [(start, False)]
         while stack:
             t, expanded = stack.pop()
             tid = id(t)
-            if tid in memo:
+            if tid in roots:
                 continue
             if t.is_input:
-                memo[tid] = frozenset((tid,))
+                roots[tid], depth[tid] = frozenset((tid,)), 0
                 continue
             parents = _parents(t)
             if not expanded:
@@ -47,41 +56,37 @@ class _InputRoots:
                     continue
                 pending.add(tid)
                 stack.append((t, True))
-                stack.extend((p, False) for p in parents if id(p) not in memo)
+                stack.extend((p, False) for p in parents if id(p) not in roots)
                 continue
             pending.discard(tid)
-            parts = [memo.get(id(p), frozenset()) for p in parents]
-            if len(parts) == 1:
-                memo[tid] = parts[0]  # share the set along chains: linear memory
-            else:
-                memo[tid] = frozenset().union(*parts)
-        return memo.get(id(start), frozenset())
+            parts = [roots.get(id(p), frozenset()) for p in parents]
+            # Share the set along chains: linear memory on deep graphs.
+            roots[tid] = parts[0] if len(parts) == 1 else frozenset().union(*parts)
+            above = max((depth.get(id(p), 0) for p in parents), default=0)
+            depth[tid] = above + (1 if t.producer is not None and not t.alternatives else 0)
 
-    def of_node(self, node: Node) -> frozenset[int]:
-        parts = [self.of(t) for t in node.inputs]
+    def node_roots(self, node: Node) -> frozenset[int]:
+        for t in node.inputs:
+            self.visit(t)
+        parts = [self.roots[id(t)] for t in node.inputs]
+        if not parts:
+            return frozenset()
         return parts[0] if len(parts) == 1 else frozenset().union(*parts)
 
+    def node_depth(self, node: Node) -> int:
+        for t in node.inputs:
+            self.visit(t)
+        return 1 + max((self.depth[id(t)] for t in node.inputs), default=0)
 
-def upstream_call(
-    layer: Layer, j: int, position: dict[int, int], roots: _InputRoots
-) -> Optional[int]:
-    """Index of a call of ``layer`` (at most ``j``) whose output the inputs of
-    call ``j`` are computed from, or None.  ``j`` itself is found when the
-    engine summarised a loop as a cycle.
-    """
-    later = layer.nodes[j]
-    later_roots = roots.of_node(later)
-    targets: dict[int, int] = {}
-    for i in range(j + 1):
-        node = layer.nodes[i]
-        if i == j or roots.of_node(node) <= later_roots:
-            targets[id(node)] = i
-    if not targets:
-        return None
-    # Calls are recorded in program order, so a producer recorded before the
-    # earliest candidate cannot have a candidate upstream: prune there.
-    known = [position.get(nid) for nid in targets]
-    bound = min(known) if all(p is not None for p in known) else -1  # type: ignore[type-var]
+
+def upstream_call(later: Node, earlier: list[Node], index: _GraphIndex) -> Optional[Node]:
+    """A call among ``earlier`` (or ``later`` itself, for a loop summarised as
+    a cycle) whose output the inputs of ``later`` are computed from."""
+    later_roots = index.node_roots(later)
+    targets = {id(n): n for n in earlier if index.node_roots(n) <= later_roots}
+    targets[id(later)] = later
+    # Nothing shallower than the shallowest candidate can have one upstream.
+    bound = min(index.node_depth(n) for n in targets.values())
     seen: set[int] = set()
     stack: list[Tensor] = list(later.inputs)
     while stack:
@@ -99,8 +104,7 @@ def upstream_call(
             continue
         if id(producer) in targets:
             return targets[id(producer)]
-        pos = position.get(id(producer))
-        if pos is not None and pos < bound:
+        if index.depth.get(id(t), bound) < bound:
             continue
         stack.extend(producer.inputs)
     return None
@@ -208,8 +212,7 @@ def build():
     )
 
     def check(self, facts: Facts) -> Iterable[Finding]:
-        position = {id(node): i for i, node in enumerate(facts.nodes)}
-        roots = _InputRoots()
+        index = _GraphIndex()
         for layer in facts.layers:
             if (
                 layer.weighted is not True
@@ -218,21 +221,30 @@ def build():
                 or not layer.nodes
             ):
                 continue
-            for index in range(len(layer.nodes)):
-                later = layer.nodes[index]
+            # Upstream calls first, in recording order among equals.
+            calls = sorted(
+                enumerate(layer.nodes), key=lambda c: (index.node_depth(c[1]), c[0])
+            )
+            for position, (_, later) in enumerate(calls):
                 if later.called_at is None:
                     continue
-                first_index = upstream_call(layer, index, position, roots)
-                if first_index is None:
+                later_depth = index.node_depth(later)
+                earlier = [n for _, n in calls[:position] if index.node_depth(n) < later_depth]
+                first = upstream_call(later, earlier, index)
+                if first is None:
                     continue
-                yield self._report(facts, layer, layer.nodes[first_index], later)
+                yield self._report(facts, layer, first, later)
                 break  # one finding per layer, at its first chained call
 
     def _report(self, facts: Facts, layer: Layer, first: Node, later: Node) -> Finding:
         assert later.called_at is not None
         name = layer.display()
+        # Line 0: a built model checked without sources (check_model).
         same_line = (
-            first.called_at is not None and first.called_at.key() == later.called_at.key()
+            first is later
+            or first.called_at is not None
+            and later.called_at.line > 0
+            and first.called_at.key() == later.called_at.key()
         )
         if same_line:
             message = (
