@@ -11,7 +11,7 @@ def build_attention_pool(seq=10, dim=16):
     query = layers.Dense(dim)(tokens)
     key = layers.Dense(dim)(tokens)
     scores = tf.matmul(query, key, transpose_b=True)  # expect: KG204
-    weights = tf.nn.softmax(scores, axis=-1)
-    context = tf.matmul(weights, tokens)
+    weights = layers.Softmax(axis=-1)(scores)
+    context = layers.Dot(axes=(2, 1))([weights, tokens])
     pooled = layers.GlobalAveragePooling1D()(context)
     return keras.Model(tokens, layers.Dense(1)(pooled))
