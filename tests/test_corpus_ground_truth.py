@@ -19,13 +19,18 @@ defects that really happened, as ``(code, line)`` pairs:
 * KG104: a raw model input that is not the output of an InputLayer.
 * KG103: a user layer call none of whose outputs reaches any model output and that no
   other recorded call consumes (the last call of a dead chain).
-* KG203: a layer created by the program that was never called nor built.
+* KG203: a layer (not a model) created by the program that nothing ever called, not
+  even Keras internally, and that was not given to another layer's constructor (a
+  wrapper's or Sequential's).
 * KG301: a weighted layer called on a tensor that depends on that same layer's earlier
   output (reported at the later call).
 * KG302: two distinct compiled models whose trainable variables at compile() time
   intersect (reported at the construction of the later-constructed model).
 * KG503: a user Dense call on a tensor made by library code (a keras.applications
   backbone) whose result is 4-D.
+
+Defects in a builder that raised are only taken from the error: what it left half-built
+(dead ends, unused layers, a model whose outputs are layers) is not counted.
 
 Each program must show exactly the defects marked ``# expect: KGnnn`` on its lines: a
 clean program none at all, a buggy program all its marks and nothing else.  That makes
