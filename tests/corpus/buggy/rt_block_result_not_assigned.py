@@ -8,7 +8,7 @@ from keras import layers
 def residual_block(x, filters):
     y = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
     y = layers.Conv2D(filters, 3, padding="same")(y)
-    return layers.Activation("relu")(layers.add([x, y]))  # expect: KG103
+    return layers.Activation("relu")(layers.Add()([x, y]))  # expect: KG103
 
 
 def build_resnet_small():
