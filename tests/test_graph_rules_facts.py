@@ -638,3 +638,17 @@ def test_kg301_does_not_depend_on_recording_order():
     b.model([inputs], [second], 0)
     (f,) = run("KG301", b.facts)
     assert "earlier call" in f.message
+
+
+def test_kg301_sub_model_chained_but_not_parallel():
+    b = Builder()
+    inputs = b.input("inputs", 1)
+    block = b.layer("Sequential", 2, "block", weighted=True, model=Model(kind="sequential"))
+    x = b.call(block, [b.call(block, [inputs], 3)], 4)
+    b.model([inputs], [x], 5)
+    assert lines(run("KG301", b.facts)) == [4]
+    b2 = Builder()
+    a, c = b2.input("a", 1), b2.input("c", 2)
+    tower = b2.layer("Functional", 3, "tower", weighted=True, model=Model(kind="functional"))
+    b2.model([a, c], [b2.apply("Add", [b2.call(tower, [a], 4), b2.call(tower, [c], 4)], 5)], 6)
+    assert run("KG301", b2.facts) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts, Layer, Node, Tensor
+from kgraphlint.graph import Facts, Layer, Node, Tensor, model_layers
 from kgraphlint.rules._wording import capitalized, layer_ref
 from kgraphlint.rules.base import Rule
 
@@ -77,6 +77,25 @@ class _GraphIndex:
         for t in node.inputs:
             self.visit(t)
         return 1 + max((self.depth[id(t)] for t in node.inputs), default=0)
+
+
+def has_weights(layer: Layer) -> bool:
+    """Weighted for sure: the layer itself, or a sub-model with a weighted layer."""
+    if layer.weighted is not None or layer.model is None:
+        return layer.weighted is True
+    seen: set[int] = set()
+    stack = [layer.model]
+    while stack:
+        model = stack.pop()
+        if id(model) in seen:
+            continue
+        seen.add(id(model))
+        for inner in model_layers(model):
+            if inner.weighted is True:
+                return True
+            if inner.model is not None:
+                stack.append(inner.model)
+    return False
 
 
 def upstream_call(later: Node, earlier: list[Node], index: _GraphIndex) -> Optional[Node]:
@@ -209,17 +228,31 @@ def build():
         x = dense(x)  # expect
     return keras.Model(inputs, x)
 """,
+        # A Sequential block (a sub-model) applied twice in a row.
+        """\
+import keras
+from keras import layers
+
+def make_block(units):
+    return keras.Sequential([layers.Dense(units, activation="relu"), layers.BatchNormalization()])
+
+def build():
+    inputs = keras.Input(shape=(16,))
+    x = layers.Dense(64, activation="relu")(inputs)
+    block = make_block(64)
+    x = block(x)
+    x = block(x)  # expect
+    return keras.Model(inputs, layers.Dense(1)(x))
+""",
     )
 
     def check(self, facts: Facts) -> Iterable[Finding]:
         index = _GraphIndex()
         for layer in facts.layers:
-            if (
-                layer.weighted is not True
-                or layer.library_made
-                or layer.model is not None
-                or not layer.nodes
-            ):
+            # A sub-model called twice in a chain (`x = block(block(x))`) ties
+            # weights just the same; reusing it on parallel inputs (siamese,
+            # encoder/decoder) is ruled out by the chain check itself.
+            if not layer.nodes or layer.library_made or not has_weights(layer):
                 continue
             # Upstream calls first, in recording order among equals.
             calls = sorted(
@@ -246,20 +279,31 @@ def build():
             and later.called_at.line > 0
             and first.called_at.key() == later.called_at.key()
         )
+        subject = (
+            f"Model `{layer.label or layer.model.display()}`"
+            if layer.model is not None
+            else capitalized(layer_ref(layer))
+        )
         if same_line:
             message = (
-                f"{capitalized(layer_ref(layer))} is called again on its own output here (e.g. in a "
-                f"loop): every call shares the same weights."
+                f"{subject} is called again on its own output here (e.g. in a loop): "
+                f"every call shares the same weights."
             )
         else:
             message = (
-                f"{capitalized(layer_ref(layer))} is called again here on a tensor computed from its "
-                f"earlier call: both calls share the same weights."
+                f"{subject} is called again here on a tensor computed from its earlier "
+                f"call: both calls share the same weights."
             )
-        hint = (
-            f"create a new layer for each step (e.g. `{layer.class_name}(...)` inside the "
-            f"loop or per call); keep one instance only if tied weights are intended."
-        )
+        if layer.model is not None:
+            hint = (
+                "build a new block for each use (call the function that builds it again); "
+                "keep one instance only if tied weights are intended."
+            )
+        else:
+            hint = (
+                f"create a new layer for each step (e.g. `{layer.class_name}(...)` inside the "
+                f"loop or per call); keep one instance only if tied weights are intended."
+            )
         related = []
         if not same_line:
             related.append((first.called_at, f"`{name}` is first called here"))
