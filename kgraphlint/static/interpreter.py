@@ -315,6 +315,8 @@ class Interpreter:
         elif isinstance(stmt, cst.Return):
             value = self.eval(stmt.value, frame) if stmt.value is not None else Const(None)
             if not frame.inline:
+                # Returned to a caller outside this file's view: used.  An
+                # inlined call hands the value to its caller, who decides.
                 self.mark_used(value)
             frame.returns.append(value)
             frame.terminated = "return"
@@ -336,7 +338,7 @@ class Interpreter:
         elif isinstance(stmt, cst.Del):
             self.exec_del(stmt.target, frame)
         elif isinstance(stmt, cst.Assert):
-            self.eval(stmt.test, frame)
+            self.eval_used(stmt.test, frame)
 
     def exec_del(self, target: cst.BaseExpression, frame: Frame) -> None:
         if isinstance(target, cst.Name):
@@ -350,20 +352,21 @@ class Interpreter:
         current = self.eval(stmt.target, frame)
         op = type(stmt.operator).__name__.replace("Assign", "")
         if isinstance(current, SeqV) and op == "Add" and not current.is_tuple:
-            # ``outputs += [t]`` extends the list in place.
+            # ``outputs += [t]`` extends the list in place (and stores ``t``).
             self.mark_used(value)
             if isinstance(value, SeqV):
                 current.items.extend(value.items)
                 current.exact = current.exact and value.exact
             else:
                 current.exact = False
+                self.mark_used(value)
             return
         binop = getattr(cst, op, None)
         result = self.binop(current, binop() if binop else None, value, stmt)
         self.assign(stmt.target, result, frame, stmt.value)
 
     def exec_if(self, stmt: cst.If, frame: Frame) -> None:
-        test = truthiness(self.eval(stmt.test, frame))
+        test = truthiness(self.eval_used(stmt.test, frame))
         if test is True:
             self.exec_block(stmt.body.body, frame)
             return
@@ -405,7 +408,7 @@ class Interpreter:
         frame.env = _merge_envs(results)
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
-        iterable = self.eval(stmt.iter, frame)
+        iterable = self.eval_used(stmt.iter, frame)
         passes, exact, certain = self.iteration(iterable)
 
         def bind(value: Value) -> None:
@@ -414,7 +417,7 @@ class Interpreter:
         self.run_loop(frame, stmt.body.body, passes, exact, certain, bind, stmt.orelse)
 
     def exec_while(self, stmt: cst.While, frame: Frame) -> None:
-        test = truthiness(self.eval(stmt.test, frame))
+        test = truthiness(self.eval_used(stmt.test, frame))
         if test is False:
             self.exec_orelse_block(stmt.orelse, frame)
             return
@@ -471,8 +474,11 @@ class Interpreter:
         if isinstance(value, SeqV):
             if value.exact and len(value.items) <= MAX_EXACT_ITERATIONS:
                 return list(value.items), True, True
-            rep = union(list(value.items)) if value.items else UNKNOWN
-            return [rep, rep], False, False
+            if not value.items:
+                return [UNKNOWN, UNKNOWN], False, False
+            # The items stand for distinct elements: bind them in order (a
+            # union would make one pass look like the same element twice).
+            return list(value.items[:2]), False, False
         if isinstance(value, DictV) and value.exact and len(value.items) <= MAX_EXACT_ITERATIONS:
             return [Const(k) for k in value.items], True, True
         if isinstance(value, ModelLayersV):
@@ -499,7 +505,7 @@ class Interpreter:
 
     def exec_with(self, stmt: cst.With, frame: Frame) -> None:
         for item in stmt.items:
-            value = self.eval(item.item, frame)
+            value = self.eval_used(item.item, frame)
             if item.asname is not None:
                 self.assign(item.asname.name, UNKNOWN if not isinstance(value, (SeqV,)) else value, frame, None)
         self.exec_block(stmt.body.body, frame)
@@ -617,13 +623,15 @@ class Interpreter:
                 self.mark_used(value)
         elif isinstance(target, cst.Subscript):
             obj = self.eval(target.value, frame)
-            self.mark_used(value)
             key = self.subscript_key(target, frame)
+            # Stored (RULES: a stored value is not a dropped one).
+            self.mark_used(value)
             if isinstance(obj, DictV) and isinstance(key, Const):
                 try:
                     obj.items[key.value] = value
                 except TypeError:
                     obj.exact = False
+                    self.mark_used(value)
             elif isinstance(obj, DictV):
                 obj.exact = False
             elif isinstance(obj, SeqV):
@@ -633,6 +641,7 @@ class Interpreter:
                         obj.items[key.value] = value
                     except (IndexError, TypeError):
                         obj.exact = False
+                        self.mark_used(value)
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, UNKNOWN, frame, None)
 
@@ -676,6 +685,11 @@ class Interpreter:
                 self.mark_used(self.eval(child, frame))
         return UNKNOWN
 
+    def eval_used(self, node: cst.BaseExpression, frame: Frame) -> Value:
+        value = self.eval(node, frame)
+        self.mark_used(value)
+        return value
+
     def eval_name(self, node: cst.Name, frame: Frame) -> Value:
         name = node.value
         if name in ("True", "False", "None"):
@@ -685,11 +699,14 @@ class Interpreter:
             if name in _BUILTIN_NAMES:
                 return Ref(f"builtins.{name}")
             return UNKNOWN
-        self.mark_used(value)
+        # Naming a value is not using it: consumers (calls, operators,
+        # stores, returns to an outside caller) mark what they consume.
         return value
 
     def eval_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
+        # Reading an attribute (``x.shape``, ``layer.output``) uses the object.
+        self.mark_used(base)
         return self.attribute(base, node.attr.value, node)
 
     def attribute(self, base: Value, name: str, node: cst.CSTNode) -> Value:
@@ -754,6 +771,11 @@ class Interpreter:
     def eval_subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
         key = self.subscript_key(node, frame)
+        self.mark_used(key)
+        if not isinstance(base, (SeqV, DictV, UnionV)):
+            # Indexing a container selects an item (which flows on); indexing
+            # anything else (a tensor) consumes it.
+            self.mark_used(base)
         return self.subscript(base, key, node)
 
     def subscript_key(self, node: cst.Subscript, frame: Frame) -> Value:
@@ -845,6 +867,11 @@ class Interpreter:
                 out = self.new_tensor(self.site(node), alternatives=tuple(model.inputs), symbolic=True)
             out.fact.library_made = True
             out.fact.used = True
+            if model.application and model.include_top is False and model.pooling is None:
+                # Every layer of a convolutional backbone without its top and
+                # without pooling outputs a 4-D feature map.
+                out.fact.feature_map_of = model
+                out.fact.rank = 4
             lv.output_hint = out
         if index is not None:
             self._layer_of_index[cache_key] = lv
@@ -997,6 +1024,10 @@ class Interpreter:
             used=False,
         )
         self.facts.layers.append(fact)
+        trainable_kw = kwargs.get("trainable")
+        if trainable_kw is not None:
+            # ``Embedding(..., trainable=False)``: frozen from birth.
+            self.trainable[id(fact)] = None if self.uncertain else truthiness(trainable_kw[0])
         return LayerV(fact, is_input_layer=is_input_layer)
 
     def input_tensors(self, value: Value, expr: cst.CSTNode, role: str) -> tuple[list[graph.Tensor], bool]:
@@ -1296,6 +1327,7 @@ class Interpreter:
         return UNKNOWN
 
     def list_method(self, seq: SeqV, name: str, args, kwargs) -> Value:
+        # Appending stores the value: it counts as used.
         self.mark_args_used(args, kwargs)
         if name == "append" and len(args) == 1:
             seq.items.append(args[0][0])
@@ -1306,6 +1338,7 @@ class Interpreter:
                 seq.exact = seq.exact and value.exact
             else:
                 seq.exact = False
+                self.mark_used(value)
         elif name == "insert" and len(args) == 2:
             index = args[0][0]
             if isinstance(index, Const) and isinstance(index.value, int):
@@ -1617,9 +1650,17 @@ class Interpreter:
         results: list[Value] = []
         exact = self._comprehend(node.for_in, inner, lambda: results.append(self._comp_element(node, inner)))
         if isinstance(node, cst.DictComp):
-            for v in results:
-                self.mark_used(v)
-            return DictV({}, exact=False)
+            items: dict[Any, Value] = {}
+            for key, value in results:
+                if isinstance(key, Const):
+                    try:
+                        items[key.value] = value
+                        continue
+                    except TypeError:
+                        pass
+                exact = False
+                self.mark_used(value)
+            return DictV(items, exact=exact)
         if isinstance(node, (cst.SetComp, cst.GeneratorExp)):
             if isinstance(node, cst.SetComp):
                 for v in results:
@@ -1627,10 +1668,9 @@ class Interpreter:
                 return UNKNOWN
         return SeqV(results, exact=exact)
 
-    def _comp_element(self, node, frame: Frame) -> Value:
+    def _comp_element(self, node, frame: Frame):
         if isinstance(node, cst.DictComp):
-            self.eval(node.key, frame)
-            return self.eval(node.value, frame)
+            return (self.eval(node.key, frame), self.eval(node.value, frame))
         return self.eval(node.elt, frame)
 
     def _comprehend(self, for_in: cst.CompFor, frame: Frame, emit) -> bool:
@@ -1697,7 +1737,7 @@ class Interpreter:
                 if isinstance(part, cst.FormattedStringText):
                     parts.append(part.value)
                 else:
-                    value = self.eval(part.expression, frame)
+                    value = self.eval_used(part.expression, frame)
                     if (
                         isinstance(value, Const)
                         and part.conversion is None
@@ -1844,7 +1884,7 @@ class Interpreter:
         return None
 
     def eval_ifexp(self, node: cst.IfExp, frame: Frame) -> Value:
-        t = truthiness(self.eval(node.test, frame))
+        t = truthiness(self.eval_used(node.test, frame))
         if t is True:
             return self.eval(node.body, frame)
         if t is False:
