@@ -49,6 +49,7 @@ _KG901_HINT = (
 
 def _message(err: RaisedError, code: str) -> tuple[str, str]:
     detail = f"{err.exc_type}: {err.message}" if err.message else err.exc_type
+    detail = detail.rstrip(" .")
     wording = _WORDING.get(code)
     if wording is not None:
         return f"{wording[0]} (Keras raised {detail}).", wording[1]

@@ -192,11 +192,17 @@ class Recorder:
                 break
         self.nodes[id(node)] = NodeRecord(node, None if library else self.user_site(frame), library)
 
-    def on_functional(self, model: Any, inputs: Any, outputs: Any, frame: Optional[FrameType]) -> Optional[ModelRecord]:
+    def on_functional(
+        self, model: Any, inputs: Any, outputs: Any, name: Any, frame: Optional[FrameType]
+    ) -> Optional[ModelRecord]:
         from keras.src import tree
 
         if self.app_depth > 0:
             return None
+        op_rec = self.op_record(model)
+        if op_rec is not None and name is not None and not op_rec.explicit_name:
+            # Model(...) reaches Operation.__new__ without its arguments.
+            op_rec.explicit_name = True
         for f in self._keras_frames_until_user(frame):
             fname = f.f_code.co_filename.replace(os.sep, "/")
             if f.f_code.co_name in ("__init__", "__new__") and "/keras/src/models/" in fname and not fname.endswith("sequential.py"):
@@ -547,7 +553,8 @@ def installed_hooks() -> Iterator[None]:
 
         def functional_init(self: Any, inputs: Any, outputs: Any, *args: Any, **kwargs: Any) -> None:
             rec = _active
-            record = rec.on_functional(self, inputs, outputs, sys._getframe(1)) if rec is not None else None
+            name = kwargs.get("name", args[0] if args else None)
+            record = rec.on_functional(self, inputs, outputs, name, sys._getframe(1)) if rec is not None else None
             try:
                 original_functional_init(self, inputs, outputs, *args, **kwargs)
             except BaseException:

@@ -138,7 +138,9 @@ class _FactsBuilder:
         fact = Layer(
             class_name=type(op).__name__,
             created_at=site,
-            name=op.name if explicit else None,
+            # Models' names: Keras raises on duplicates, reported from the
+            # exception (rules.raised) at the helper call that differs.
+            name=op.name if explicit and not isinstance(op, self.K_Model) else None,
             label=label or op.name,
             weighted=weighted,
             library_made=library,
@@ -200,6 +202,13 @@ class _FactsBuilder:
             else:
                 t.label = label or knode.operation.name
             fact.outputs.append(t)
+        # A backbone called like a layer (`x = base(x, training=False)`):
+        # its 4-D output is a feature map just like `base.output`.
+        mrec = self.rec.models.get(id(knode.operation)) if self.rec else None
+        if mrec is not None and mrec.kind == "application" and mrec.include_top is False and mrec.pooling is None:
+            for t in fact.outputs:
+                if t.rank == 4:
+                    t.feature_map_of = self.model(knode.operation)
         fact.layer.nodes.append(fact)
         self.facts.nodes.append(fact)
         return fact

@@ -256,6 +256,13 @@ def trace_files(requests: list[TraceRequest], config: Any) -> dict[str, Facts]:
             try:
                 message = worker.run(payload, timeout)
             except WorkerFailure as exc:
+                progress = worker.last_progress or {}
+                if progress.get("guessed"):
+                    # Only guessed to be a builder (by its name): no finding.
+                    results[request.path] = Facts(path=request.path, engine="trace", builders=list(request.builders))
+                    worker.close(kill=True)
+                    worker = None
+                    continue
                 site = worker.crash_site(request.path, request.abspath)
                 if site is None and worker.last_progress:
                     site = Site(request.path, int(worker.last_progress.get("line") or 1), 1)

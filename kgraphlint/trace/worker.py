@@ -21,6 +21,7 @@ import importlib.util
 import inspect
 import json
 import os
+import re
 import signal
 import sys
 from typing import Any, BinaryIO, Optional
@@ -51,6 +52,7 @@ class Worker:
         from kgraphlint.trace.labels import LabelIndex
         from kgraphlint.trace.model_facts import facts_from_models
         from kgraphlint.trace.serialize import facts_to_dict
+        from kgraphlint.trace.errors import rule_for_exception
 
         path: str = request["path"]
         abspath: str = os.path.abspath(request["abspath"])
@@ -88,6 +90,7 @@ class Worker:
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
         partial = False
+        current: tuple[Optional[str], bool] = (None, False)
         try:
             with recording(recorder):
                 module = None
@@ -104,7 +107,7 @@ class Worker:
                     record(exc, None)
                     partial, module = True, None
                 if module is not None:
-                    for fn_name, args, kwargs in _targets(module, request):
+                    for fn_name, args, kwargs, guessed in _targets(module, request):
                         fn = getattr(module, fn_name, None)
                         if not inspect.isfunction(fn):
                             errors.append(
@@ -115,20 +118,26 @@ class Worker:
                                 )
                             )
                             continue
-                        self.send({"progress": {"builder": fn_name, "line": fn.__code__.co_firstlineno}})
+                        current = (fn_name, guessed)
+                        self.send(
+                            {"progress": {"builder": fn_name, "line": fn.__code__.co_firstlineno, "guessed": guessed}}
+                        )
                         try:
                             recorder.returned.append(fn(*args, **kwargs))
                         except (TraceTimeout, TraceExit, SystemExit, KeyboardInterrupt, Exception) as exc:
                             if isinstance(exc, TraceTimeout):
                                 raise
-                            record(exc, fn)
                             partial = True
+                            if guessed and rule_for_exception(type(exc).__name__, str(exc)) is None:
+                                continue  # maybe not a builder at all: say nothing
+                            record(exc, fn)
         except TraceTimeout as exc:
             signal.setitimer(signal.ITIMER_REAL, 0)
             site = sites.site_of_traceback(exc.__traceback__)
-            errors.append(
-                RaisedError("TimeoutError", f"tracing timed out after {timeout:g} s", site or Site(path, 1, 1))
-            )
+            if not current[1]:
+                errors.append(
+                    RaisedError("TimeoutError", f"tracing timed out after {timeout:g} s", site or Site(path, 1, 1))
+                )
             partial, restart = True, True
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -181,18 +190,28 @@ def _missing_third_party(exc: BaseException) -> Optional[str]:
     return None if found else top
 
 
-def _targets(module: Any, request: dict[str, Any]) -> list[tuple[str, list, dict]]:
-    """Functions to call: configured calls, then builders needing no argument."""
-    targets: list[tuple[str, list, dict]] = []
+# Zero-argument functions with these names are traced even when the static
+# engine could not see them build a model (e.g. through a builder class).
+_BUILDER_NAME = re.compile(r"^(build|construct)|^(make|create|get|define)_?\w*(model|net|gan|network)", re.I)
+
+
+def _targets(module: Any, request: dict[str, Any]) -> list[tuple[str, list, dict, bool]]:
+    """Functions to call: configured calls, then builders needing no argument.
+
+    The last item tells whether the function is only guessed to be a builder
+    (from its name): its failures that no rule explains are not reported.
+    """
+    targets: list[tuple[str, list, dict, bool]] = []
     configured = set()
     for name, args, kwargs in request.get("calls", []):
-        targets.append((name, list(args), dict(kwargs)))
+        targets.append((name, list(args), dict(kwargs), False))
         configured.add(name)
-    for name, required in request.get("builders", []):
-        if required or name in configured:
+    listed = {name for name, required in request.get("builders", []) if not required}
+    zero_arg: list[tuple[int, str, bool]] = []
+    for name, fn in vars(module).items():
+        if name in configured or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
             continue
-        fn = getattr(module, name, None)
-        if not inspect.isfunction(fn) or getattr(fn, "__module__", None) != module.__name__:
+        if name not in listed and not _BUILDER_NAME.search(name):
             continue
         try:
             params = inspect.signature(fn).parameters.values()
@@ -203,7 +222,9 @@ def _targets(module: Any, request: dict[str, Any]) -> list[tuple[str, list, dict
             for p in params
         ):
             continue
-        targets.append((name, [], {}))
+        zero_arg.append((fn.__code__.co_firstlineno, name, name not in listed))
+    for _, name, guessed in sorted(zero_arg):
+        targets.append((name, [], {}, guessed))
     return targets
 
 
@@ -233,7 +254,7 @@ def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
             key=lambda r: r.order,
         )
         if len(same) >= 2 and same[1].site is not None:
-            site = same[1].site
+            site = same[1].site  # where the graph rule reports it too
     return RaisedError(exc_type, short_message(message), site or Site(path, 1, 1), code)
 
 
