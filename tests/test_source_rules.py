@@ -27,6 +27,7 @@ from kgraphlint.rules.kg401_private_keras_api import (
     _PUBLIC_NAMES,
     _TOP_LEVEL_HOME,
     inside_keras_package,
+    inside_tensorflow_package,
     is_private,
     public_targets,
     text_offsets,
@@ -221,6 +222,10 @@ CATCHES = {
         "import keras\n\nmodel.fit(x, y, use_multiprocessing=False, workers=1)  # expect\n",
         "self.model.fit_generator(self.train_seq, epochs=3)  # expect\n",
         "model.fit_generator(gen, samples_per_epoch=1000, nb_epoch=5)  # expect\n",
+        "import tf_keras as tfk\n\nopt = tfk.optimizers.Adam(lr=1e-3)  # expect\n",
+        "try:\n    from tensorflow.keras.optimizers import SGD\nexcept ImportError:\n    from keras.optimizers import SGD\n\n"
+        "sgd = SGD(lr=0.1)  # expect\n",
+        "registry[name].fit_generator(gen)  # expect\n",
     ],
     "KG501": [
         # the unfreeze at the end of an iteration meets the fit at its start
@@ -426,9 +431,24 @@ def test_keras_package_detection(tmp_path):
     user.write_text("from keras.src import ops\n")
     assert inside_keras_package(str(inside)) and inside_keras_package(str(api))
     assert not inside_keras_package(str(user))
+    assert not inside_tensorflow_package(str(inside))
     text = "from keras.src.layers import Dense\n"
     assert check("KG401", text, str(inside)) == []
     assert len(check("KG401", text, str(user))) == 1
+
+
+def test_tensorflow_own_files_may_use_its_keras_copy(tmp_path):
+    package = tmp_path / "tensorflow"
+    (package / "python" / "keras").mkdir(parents=True)
+    for init in (package / "__init__.py", package / "python" / "__init__.py"):
+        init.write_text("")
+    inside = package / "python" / "layers.py"
+    user = tmp_path / "project" / "train.py"
+    user.parent.mkdir()
+    text = "from tensorflow.python.keras.engine import base_layer\nfrom keras.engine.training import Model\n"
+    # inside TensorFlow only its own private copy is fine, not keras.engine
+    assert [f.line for f in check("KG401", text, str(inside))] == [2]
+    assert [f.line for f in check("KG401", text, str(user))] == [1, 2]
 
 
 # ---------------------------------------------------------------------------

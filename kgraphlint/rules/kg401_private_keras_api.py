@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
-from typing import Iterable, Iterator, Optional, Sequence, Union
+from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 
 import libcst as cst
 
@@ -553,15 +553,25 @@ def inside_keras_package(path: str) -> bool:
     parent directories is a ``keras`` (or ``tf_keras``) package that has a
     ``src`` sub-package, which is how Keras 3 (and tf_keras) lay themselves out.
     """
-    return _inside_keras_dir(os.path.dirname(os.path.abspath(path)))
+    directory = os.path.dirname(os.path.abspath(path))
+    return _inside_package(directory, "keras", "src") or _inside_package(directory, "tf_keras", "src")
 
 
-@lru_cache(maxsize=256)
-def _inside_keras_dir(directory: str) -> bool:
+def inside_tensorflow_package(path: str) -> bool:
+    """Whether ``path`` is a file of TensorFlow itself (which owns ``tensorflow.python.keras``)."""
+    return _inside_package(os.path.dirname(os.path.abspath(path)), "tensorflow", "python")
+
+
+@lru_cache(maxsize=512)
+def _inside_package(directory: str, package: str, subpackage: str) -> bool:
+    """Whether ``directory`` is (inside) a directory named ``package`` that is a
+    Python package with the sub-package ``subpackage``."""
     while True:
-        if os.path.basename(directory) in ("keras", "tf_keras") and os.path.isfile(
-            os.path.join(directory, "__init__.py")
-        ) and os.path.isfile(os.path.join(directory, "src", "__init__.py")):
+        if (
+            os.path.basename(directory) == package
+            and os.path.isfile(os.path.join(directory, "__init__.py"))
+            and os.path.isfile(os.path.join(directory, subpackage, "__init__.py"))
+        ):
             return True
         parent = os.path.dirname(directory)
         if parent == directory:
@@ -684,7 +694,9 @@ class PrivateKerasApi(Rule):
 
     Files that are part of Keras itself (inside a `keras/` package directory
     that has a `src/` sub-package, e.g. `site-packages/keras/src/...`) are not
-    checked: Keras's own code is where `keras.src` is meant to be used.
+    checked: Keras's own code is where `keras.src` is meant to be used. In the
+    same way, TensorFlow's own files (inside a `tensorflow/` package with a
+    `python/` sub-package) may use `tensorflow.python.keras`.
     `tf_keras` (the Keras 2 package) is left alone: its layout is its own.
 
     ## Why is this bad?
@@ -769,30 +781,38 @@ class PrivateKerasApi(Rule):
             return []
         if inside_keras_package(ctx.path):
             return []
+        private: Callable[[str], bool] = is_private
+        if inside_tensorflow_package(ctx.path):
+            # TensorFlow's own modules may use its own private copy of Keras.
+            def private(path: str) -> bool:
+                return is_private(path) and not path.startswith("tensorflow.python.keras")
+
         collector = _Collector()
         ctx.module.visit(collector)
         findings: list[Finding] = []
         for node in collector.import_nodes:
             if isinstance(node, cst.Import):
-                findings.extend(self._check_import(ctx, collector, node))
+                findings.extend(self._check_import(ctx, collector, node, private))
             else:
-                finding = self._check_import_from(ctx, collector, node)
+                finding = self._check_import_from(ctx, collector, node, private)
                 if finding is not None:
                     findings.append(finding)
         for chain in collector.chains:
-            finding = self._check_chain(ctx, collector, chain)
+            finding = self._check_chain(ctx, collector, chain, private)
             if finding is not None:
                 findings.append(finding)
         return findings
 
     # -- import keras.engine.training [as t] --------------------------------------
-    def _check_import(self, ctx: SourceContext, names: _Collector, node: cst.Import) -> Iterator[Finding]:
+    def _check_import(
+        self, ctx: SourceContext, names: _Collector, node: cst.Import, private: Callable[[str], bool]
+    ) -> Iterator[Finding]:
         for alias in node.names:
             parts = dotted_parts(alias.name)
             if not parts:
                 continue
             path = ".".join(parts)
-            if not is_private(path):
+            if not private(path):
                 continue
             edit: Optional[Edit] = None
             if alias.asname is None:
@@ -817,7 +837,7 @@ class PrivateKerasApi(Rule):
 
     # -- from keras.engine.training import Model ------------------------------------
     def _check_import_from(
-        self, ctx: SourceContext, names: _Collector, node: cst.ImportFrom
+        self, ctx: SourceContext, names: _Collector, node: cst.ImportFrom, private: Callable[[str], bool]
     ) -> Optional[Finding]:
         if node.relative or node.module is None:
             return None
@@ -826,21 +846,21 @@ class PrivateKerasApi(Rule):
             return None
         module = ".".join(module_parts)
         if isinstance(node.names, cst.ImportStar):
-            if not is_private(module):
+            if not private(module):
                 return None
             return self.finding(
                 ctx.site(node),
                 f"{describe_private(module)}.",
                 "import the names you use from the public Keras API instead of `*`",
             )
-        private = [
+        private_names = [
             f"{module}.{'.'.join(dotted_parts(a.name) or [])}"
             for a in node.names
-            if is_private(f"{module}.{'.'.join(dotted_parts(a.name) or [])}")
+            if private(f"{module}.{'.'.join(dotted_parts(a.name) or [])}")
         ]
-        if not private:
+        if not private_names:
             return None
-        shown = module if is_private(module) else private[0]
+        shown = module if private(module) else private_names[0]
         edits = _from_import_edits(ctx, names, node, module)
         fix = None
         if edits:
@@ -849,19 +869,21 @@ class PrivateKerasApi(Rule):
         return self.finding(ctx.site(node), f"{describe_private(shown)}.", _fix_hint(fix) or _hint_for(shown), fix=fix)
 
     # -- keras.engine.training.Model(...) ---------------------------------------------
-    def _check_chain(self, ctx: SourceContext, names: _Collector, chain: cst.Attribute) -> Optional[Finding]:
+    def _check_chain(
+        self, ctx: SourceContext, names: _Collector, chain: cst.Attribute, private: Callable[[str], bool]
+    ) -> Optional[Finding]:
         parts = dotted_parts(chain)
         if not parts:
             return None
         roots = names.resolve_name(parts[0])
-        if not roots or any(is_private(r) for r in roots):
+        if not roots or any(private(r) for r in roots):
             # Unknown root, or a name bound by a private import: that import is
             # the finding (its uses are not repeated).
             return None
         first_private: Optional[int] = None
         for root in roots:
             k = next(
-                (k for k in range(2, len(parts) + 1) if is_private(".".join([root, *parts[1:k]]))),
+                (k for k in range(2, len(parts) + 1) if private(".".join([root, *parts[1:k]]))),
                 None,
             )
             if k is None:

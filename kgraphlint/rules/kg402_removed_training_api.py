@@ -142,9 +142,13 @@ class RemovedTrainingApi(Rule):
     The `*_generator` method names are specific to Keras, so they are reported on
     any receiver, unless the file defines a function of that name itself (then
     it is the user's own API). `lr=` / `decay=` are reported only when the callee
-    resolves, through the file's imports, to a Keras optimizer class: a user's
-    own `Adam` or `torch.optim.Adam(lr=...)` is never reported. The other
-    arguments are reported in files that import Keras or TensorFlow.
+    resolves, through the file's imports, to a Keras optimizer class
+    (`keras`, `tensorflow.keras` / `tf.keras`, `tf_keras`, any alias; not the
+    `optimizers.legacy` classes, which still take them): a user's own `Adam` or
+    `torch.optim.Adam(lr=...)` is never reported. The other arguments are
+    reported in files that import Keras or TensorFlow; `workers=` on a plain
+    `fit()` / `evaluate()` / `predict()` only together with
+    `use_multiprocessing=` or `max_queue_size=` (the word alone is too common).
 
     ## Why is this bad?
     Keras 3 raises on all of them: `'Model' object has no attribute
@@ -255,9 +259,9 @@ class RemovedTrainingApi(Rule):
         self, ctx: SourceContext, call: cst.Call, func: cst.Attribute, method: str
     ) -> list[_Issue]:
         new = GENERATOR_METHODS[method]
-        receiver = ctx.code_for(func.value)
+        receiver = ctx.code_for(func.value).strip()
         if "\n" in receiver or len(receiver) > 40:
-            receiver = "model"
+            receiver = ""  # name only the method
         issue = _Issue(
             None,
             f"`{receiver}.{method}()` was removed in Keras 3.",
