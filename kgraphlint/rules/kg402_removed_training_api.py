@@ -151,11 +151,11 @@ class RemovedTrainingApi(Rule):
     `use_multiprocessing=` or `max_queue_size=` (the word alone is too common).
 
     ## Why is this bad?
-    Keras 3 raises on all of them: `'Model' object has no attribute
+    Keras 3 raises on all of them but one: `'Model' object has no attribute
     'fit_generator'`, `fit() got an unexpected keyword argument 'workers'`,
-    `Argument(s) not recognized: {'lr': 0.001}` (and tf_keras 2.11+ drops `lr`
-    with only a warning, training at the default rate). `decay=` is silently
-    ignored by Keras 3, so the learning rate no longer decays.
+    `Argument(s) not recognized: {'lr': 0.001}` (tf_keras 2.11+ only warns that
+    `lr` is deprecated). The exception is `decay=`: Keras 3 ignores it with a
+    warning, so the learning rate silently stops decaying (checked on keras 3.15).
 
     ## Example
     ```python

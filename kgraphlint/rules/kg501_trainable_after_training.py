@@ -89,7 +89,7 @@ class _State:
 
     def forget(self, name: str) -> None:
         """``name`` now holds a new object."""
-        for table in (self.last_fit, self.pending, self.bases, self.taint, self.layer_of, self.built):
+        for table in (self.last_fit, self.pending, self.bases, self.taint, self.layer_of, self.built, self.values):
             table.pop(name, None)
         self.models.discard(name)
 
