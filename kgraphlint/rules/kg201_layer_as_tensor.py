@@ -135,28 +135,35 @@ out = layers.Dense(1)(inp)  # expect
 
     def check(self, facts: Facts) -> Iterable[Finding]:
         for event in events_of(facts, self.code):
-            what = quoted(event.what)
-            if event.value_kind == "input-layer":
+            what, name = quoted(event.what), plain(event.what)
+            # The engines put the layer's class in `detail` when they know it.
+            cls = event.detail.strip("`") if event.detail.strip("`").isidentifier() else ""
+            role = event.role.lower()
+            if event.value_kind == "input-layer" or cls == "InputLayer":
                 kind = "an `InputLayer` object"
                 hint = (
                     "create the Input with `keras.Input(shape=...)`, which returns a "
                     "tensor, instead of `InputLayer(...)`."
                 )
             else:
-                kind = "a layer" if event.value_kind in ("layer", "") else f"a {event.value_kind}"
-                role = event.role.lower()
-                if "output" in role or "input" in role:
+                if cls and cls not in ("Layer", "Operation"):
+                    kind = f"a `{cls}` layer"
+                else:
+                    kind = "a layer" if event.value_kind in ("layer", "") else f"a {event.value_kind}"
+                if "model output" in role or "model input" in role:
                     hint = (
-                        f"use the tensor the layer produced (`{plain(event.what)}.output`), "
-                        f"or call the layer on a tensor (`{plain(event.what)}(x)`) and use the result."
+                        f"use the tensor the layer produced (`{name}.output`), or call the "
+                        f"layer on a tensor (`{name}(x)`) and use the result."
+                    )
+                elif cls and cls not in ("Layer", "Operation"):
+                    hint = (
+                        f"apply the layer to a tensor and pass the result "
+                        f"(`x = layers.{cls}(...)(x)`, not `x = layers.{cls}(...)`)."
                     )
                 else:
-                    hint = (
-                        f"call the layer on a tensor first (`y = {plain(event.what)}(x)`) "
-                        f"and pass the result `y`."
-                    )
+                    hint = f"apply the layer to a tensor first (`y = {name}(x)`) and pass the result `y`."
             message = f"{what} is {kind}, not a tensor, but it is {used_as(event.role)}."
-            if event.detail:
+            if event.detail and not cls:
                 message = message[:-1] + f" ({event.detail})."
             yield self.finding(
                 event.site,

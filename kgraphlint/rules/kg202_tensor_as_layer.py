@@ -111,7 +111,12 @@ def build():
                     "give `Sequential` the layer itself (`model.add(layers.Dense(8))`), not "
                     "the result of calling it on a tensor."
                 )
-            elif "timedistributed" in role or "bidirectional" in role or "wrap" in role:
+            elif "bidirectional" in role:
+                hint = (
+                    "wrap the layer, then call the wrapper on the tensor: "
+                    "`layers.Bidirectional(layers.LSTM(16))(x)`."
+                )
+            elif "timedistributed" in role or "wrap" in role:
                 hint = (
                     "wrap the layer, then call the wrapper on the tensor: "
                     "`layers.TimeDistributed(layers.Dense(8))(x)`."
