@@ -411,3 +411,109 @@ def test_odd_programs_do_not_crash(source: str) -> None:
 def test_deeply_nested_expression_does_not_crash() -> None:
     source = "import keras\nx = " + "(" * 200 + "1" + ")" * 200 + "\n" + "y = " + " + ".join(["1"] * 3000) + "\n"
     analyze(make_context("deep.py", source, cst.parse_module(source)))
+
+
+def test_builder_class_instances_track_self() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+
+        class TwoTower:
+            def __init__(self, dim=16):
+                self.dim = dim
+                self.shared = layers.Dense(dim)
+
+            def tower(self, x):
+                return self.shared(layers.Dense(32)(x))
+
+            def build(self):
+                user = keras.Input((10,))
+                item = keras.Input((12,))
+                return keras.Model([user, item], layers.Dot(axes=1)([self.tower(user), self.tower(item)]))
+
+        def build_two_tower():
+            return TwoTower().build()
+        """
+    )
+    model = facts.models[-1]
+    ancestry = graph.input_roots(model.outputs[0])
+    assert ancestry.possible == {id(t) for t in model.inputs}
+    shared = [l for l in facts.layers if l.class_name == "Dense" and l.nodes and len(l.nodes) == 2]
+    assert shared, "self.shared is one layer called on both towers"
+
+
+def test_functional_subclass_super_init() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+
+        class Net(keras.Model):
+            def __init__(self):
+                inputs = keras.Input((4,))
+                outputs = layers.Dense(2)(inputs)
+                super().__init__(inputs, outputs)
+
+        class Plain(keras.Model):
+            def describe(self):
+                return self.name
+
+        a = keras.Input((3,))
+        plain = Plain(inputs=a, outputs=layers.Dense(1)(a))
+        """
+    )
+    kinds = [m.kind for m in facts.models]
+    assert kinds.count("functional") == 2
+
+
+def test_version_shim_is_one_api() -> None:
+    facts = facts_of(
+        """
+        import tensorflow as tf
+        try:
+            import keras
+        except ImportError:
+            keras = tf.keras
+        x = keras.Input((3,))
+        y = keras.layers.Dense(2)(x)
+        """
+    )
+    assert layer_classes(facts) == ["Dense"]
+
+
+def test_helper_returned_tensor_dropped_by_caller_is_unused() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+
+        def block(x):
+            main = layers.Dense(8)(x)
+            aux = layers.Dense(2)(main)
+            return main, aux
+
+        def build():
+            inp = keras.Input((4,))
+            x, aux = block(inp)
+            return keras.Model(inp, layers.Dense(1)(x))
+        """
+    )
+    unused = [t for t in facts.tensors if t.used is False and t.producer is not None]
+    assert [t.site.line for t in unused] == [7]
+
+
+def test_constructor_trainable_false_is_frozen() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+        emb = layers.Embedding(10, 4, trainable=False)
+        inp = keras.Input((3,))
+        m = keras.Model(inp, layers.Dense(1)(emb(inp)))
+        m.compile("adam", "mse")
+        """
+    )
+    (compiled,) = facts.compiles
+    embedding = [l for l in facts.layers if l.class_name == "Embedding"][0]
+    assert compiled.trainable[embedding] is False

@@ -36,6 +36,7 @@ from kgraphlint.static.values import (
     Const,
     DictV,
     FuncV,
+    InstanceV,
     LayerOfModelV,
     LayerV,
     ModelLayersV,
@@ -257,6 +258,7 @@ class Interpreter:
                 frame.env[name] = UNKNOWN
         for name in _star_names(params):
             frame.env[name] = UNKNOWN
+        self.bind_self(func, frame)
         self.inline_stack.append(func.node)
         try:
             self.exec_block(_body_statements(func.node), frame)
@@ -265,6 +267,30 @@ class Interpreter:
         # Returned values leave the function: they are used by its caller.
         for value in frame.returns:
             self.mark_used(value)
+
+    def bind_self(self, func: FuncV, frame: Frame) -> None:
+        """In a method run on its own, ``self`` is the class's stand-in instance
+        (plain classes only: Keras layers and models keep ``self`` unknown)."""
+        owner = func.owner
+        if owner is None:
+            return
+        frame.env["__class__"] = owner
+        positional = list(func.node.params.posonly_params) + list(func.node.params.params)
+        if not positional or owner.keras_base is not None or _is_static(func.node):
+            return
+        first = positional[0].name.value
+        if _is_classmethod(func.node):
+            frame.env[first] = owner
+            return
+        frame.env[first] = self.standalone_instance(owner)
+
+    def standalone_instance(self, cls: ClassV) -> InstanceV:
+        if cls.standalone is None:
+            cls.standalone = InstanceV(cls)
+            init = cls.members.get("__init__")
+            if isinstance(init, FuncV) and id(init.node) not in self.interpreted_functions:
+                self.run_standalone(init)
+        return cls.standalone
 
     def _record_builders(self, module: cst.Module) -> None:
         for stmt in module.body:
@@ -545,6 +571,10 @@ class Interpreter:
         cls = ClassV(stmt.name.value, keras_base, stmt)
         body = Frame(frame, module=frame.module, function="class")
         self.exec_block(stmt.body.body, body)
+        cls.members = dict(body.env)
+        for member in cls.members.values():
+            if isinstance(member, FuncV):
+                member.owner = cls
         # Class attributes are reached through ``self``: count them as used.
         for value in body.env.values():
             self.mark_used(value)
@@ -613,6 +643,8 @@ class Interpreter:
             self.assign_unpack(target, value, frame)
         elif isinstance(target, cst.Attribute):
             obj = self.eval(target.value, frame)
+            if isinstance(obj, InstanceV):
+                obj.attrs[target.attr.value] = value if not self.uncertain or target.attr.value not in obj.attrs else union([obj.attrs[target.attr.value], value])
             if target.attr.value == "trainable":
                 self.set_trainable(obj, value)
             else:
@@ -718,6 +750,16 @@ class Interpreter:
             return self.model_attribute(base, name, node)
         if isinstance(base, LayerV):
             return self.layer_attribute(base, name, node)
+        if isinstance(base, InstanceV):
+            value = base.attrs.get(name)
+            if value is not None:
+                return value
+            member = base.cls.members.get(name)
+            if isinstance(member, FuncV):
+                return BoundMethod(base, name)
+            return member if member is not None else UNKNOWN
+        if isinstance(base, ClassV):
+            return base.members.get(name, UNKNOWN)
         if isinstance(base, (SeqV, DictV, TensorV, LayerOfModelV, Const)):
             return BoundMethod(base, name)
         return UNKNOWN
@@ -934,9 +976,16 @@ class Interpreter:
             if func.keras_base == "layer":
                 return self.new_layer(func.name, node, kwargs, weighted=None)
             if func.keras_base == "model":
+                if "__init__" not in func.members and (len(args) >= 2 or "outputs" in kwargs):
+                    # A subclass that only adds methods, built functionally.
+                    return self.create_functional(args, kwargs, node)
                 model = graph.Model(kind="subclass", site=self.site(node))
                 return self.new_model(model)
-            return UNKNOWN
+            instance = InstanceV(func)
+            init = func.members.get("__init__")
+            if isinstance(init, FuncV):
+                self.call_function(init, [(instance, node)] + list(args), kwargs, node)
+            return instance
         if isinstance(func, BoundMethod):
             return self.call_method(func, args, kwargs, node, frame)
         self.mark_args_used(args, kwargs)
@@ -948,6 +997,13 @@ class Interpreter:
         if path.startswith("builtins."):
             return self.call_builtin(path[9:], args, kwargs, node, frame)
         canon = catalogue.canonical(path)
+        if canon.endswith(".__init__"):
+            # ``super().__init__(inputs, outputs)`` in a functional subclass.
+            base = catalogue.classify(canon[: -len(".__init__")])
+            if base is not None and base.kind == "model":
+                return self.create_functional(args, kwargs, node)
+            self.mark_args_used(args, kwargs)
+            return UNKNOWN
         kn = catalogue.classify(canon)
         if kn is None:
             if catalogue.is_backend_function(path):
@@ -1314,6 +1370,14 @@ class Interpreter:
             return self.dict_method(obj, name, args, kwargs)
         if isinstance(obj, ModelV):
             return self.model_method(obj, name, args, kwargs, node)
+        if isinstance(obj, InstanceV):
+            method = obj.cls.members.get(name)
+            if isinstance(method, FuncV):
+                if _is_static(method.node):
+                    return self.call_function(method, args, kwargs, node)
+                return self.call_function(method, [(obj, node)] + list(args), kwargs, node)
+            self.mark_args_used(args, kwargs)
+            return UNKNOWN
         if isinstance(obj, Const) and isinstance(obj.value, str) and name == "format":
             self.mark_args_used(args, kwargs)
             values = [a for a, _ in args]
@@ -1483,6 +1547,8 @@ class Interpreter:
         frame = Frame(func.closure, module=func.closure.module if func.closure else None, inline=True, function=func.node)
         if not self.bind_arguments(func, frame, args, kwargs):
             return UNKNOWN
+        if func.owner is not None:
+            frame.env["__class__"] = func.owner
         self.inline_stack.append(func.node)
         try:
             self.exec_block(_body_statements(func.node), frame)
@@ -1594,6 +1660,13 @@ class Interpreter:
                 return self.attribute(values[0], values[1].value, node)
             if name == "print":
                 return Const(None)
+            if name == "super":
+                owner = frame.lookup("__class__")
+                if isinstance(owner, ClassV) and owner.keras_base == "model":
+                    return Ref("keras.Model")
+                if isinstance(owner, ClassV) and owner.keras_base == "layer":
+                    return Ref("keras.layers.Layer")
+                return UNKNOWN
         except Exception:
             return UNKNOWN
         return UNKNOWN
@@ -2050,6 +2123,25 @@ def _string_const(node: cst.SimpleString) -> Value:
         return Const(node.evaluated_value)
     except Exception:
         return UNKNOWN
+
+
+def _decorator_names(func: cst.FunctionDef) -> set[str]:
+    names = set()
+    for dec in func.decorators:
+        d = dec.decorator
+        if isinstance(d, cst.Name):
+            names.add(d.value)
+        elif isinstance(d, cst.Attribute):
+            names.add(d.attr.value)
+    return names
+
+
+def _is_static(func: Any) -> bool:
+    return isinstance(func, cst.FunctionDef) and "staticmethod" in _decorator_names(func)
+
+
+def _is_classmethod(func: Any) -> bool:
+    return isinstance(func, cst.FunctionDef) and "classmethod" in _decorator_names(func)
 
 
 def _is_test_function(node: Any) -> bool:

@@ -13,6 +13,7 @@ from typing import Any, Optional
 import libcst as cst
 
 from kgraphlint import graph
+from kgraphlint.static.catalogue import canonical
 
 
 class Value:
@@ -137,7 +138,7 @@ class DictV(Value):
 class FuncV(Value):
     """A function defined in this file (or a lambda)."""
 
-    __slots__ = ("node", "name", "closure", "defaults", "is_lambda")
+    __slots__ = ("node", "name", "closure", "defaults", "is_lambda", "owner")
     kind = "function"
 
     def __init__(self, node: Any, name: str, closure: Any, defaults: dict[str, Value]) -> None:
@@ -146,18 +147,36 @@ class FuncV(Value):
         self.closure = closure
         self.defaults = defaults
         self.is_lambda = isinstance(node, cst.Lambda)
+        # The class whose body defines it, for methods.
+        self.owner: Optional["ClassV"] = None
 
 
 class ClassV(Value):
     """A class defined in this file; ``keras_base`` is "layer", "model" or None."""
 
-    __slots__ = ("name", "keras_base", "node")
+    __slots__ = ("name", "keras_base", "node", "members", "standalone")
     kind = "class"
 
     def __init__(self, name: str, keras_base: Optional[str], node: cst.ClassDef) -> None:
         self.name = name
         self.keras_base = keras_base
         self.node = node
+        # Class-body bindings: methods (FuncV) and class attributes.
+        self.members: dict[str, Value] = {}
+        # The instance that stands for ``self`` when a method is interpreted
+        # on its own (not called from this file).
+        self.standalone: Optional["InstanceV"] = None
+
+
+class InstanceV(Value):
+    """An instance of a plain class of this file (a model builder, a config)."""
+
+    __slots__ = ("cls", "attrs")
+    kind = "instance"
+
+    def __init__(self, cls: ClassV) -> None:
+        self.cls = cls
+        self.attrs: dict[str, Value] = {}
 
 
 class BoundMethod(Value):
@@ -191,6 +210,9 @@ def union(values: list[Value]) -> Value:
             if isinstance(o, Const):
                 # Equal constants are one value.
                 key = hash(("const", type(o.value).__name__, repr(o.value)))
+            elif isinstance(o, Ref):
+                # ``keras`` and ``tf.keras`` (a version shim) are one API.
+                key = hash(("ref", canonical(o.path)))
             else:
                 key = id(o)
             if key not in seen:
