@@ -161,6 +161,10 @@ TRAPS = {
     "Trainer().fit_generator(iter([1]), workers=1)\n",
     "non-keras-fit-workers": "import numpy as np\nfrom lightweight import Model\n\nModel().fit(np.zeros(3), workers=4)\n",
     "keras-fit-workers-alone": "import keras\n\nestimator.fit(x, y, workers=4)\n",
+    # The Keras 3 home of the loader options.
+    "pydataset-options": "import keras\n\nclass Batches(keras.utils.PyDataset):\n"
+    "    def __init__(self, x, **kwargs):\n        super().__init__(workers=4, use_multiprocessing=True, max_queue_size=10)\n"
+    "        self.x = x\n",
     "regex-compile": "import re\nimport keras\n\npattern = re.compile(r'lr=(\\d+)')\nlr = 0.1\ndecay = 0.9\n",
     "user-engine-package": "import engine\nimport engine.training\nfrom engine.topology import Input\nfrom .engine import training\n\n"
     "model = engine.training.Model(Input())\n",
