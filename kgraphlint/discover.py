@@ -43,7 +43,8 @@ def discover(paths: Iterable[str], config: Config) -> Discovery:
     """Expand files and directories (recursively) into .py files, in a stable order.
 
     A file named explicitly is always checked, even when ``exclude`` matches it:
-    the user asked for it (pre-commit passes file names this way).
+    the user asked for it (pre-commit passes file names this way).  Inside a
+    directory, ``exclude`` applies to everything, the directory itself included.
     """
     result = Discovery()
     seen: set[str] = set()
@@ -51,7 +52,10 @@ def discover(paths: Iterable[str], config: Config) -> Discovery:
         if not os.path.lexists(raw):
             raise MissingPathError(f"{raw}: no such file or directory")
         if os.path.isdir(raw):
+            start = len(result.files)
             _walk(raw, config, result, seen)
+            # Depth-first path order (pkg/sub/y.py before pkg/z.py), as ls -R users expect.
+            result.files[start:] = sorted(result.files[start:], key=lambda f: f.path.split(os.sep))
         else:
             _add_file(raw, result, seen)
     return result

@@ -34,7 +34,7 @@ _MARKERS = (b"keras", b"tensorflow")
 # to analyse a single process is faster.
 PARALLEL_THRESHOLD = 8
 # Larger files are almost certainly generated; parsing them could take minutes.
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024
 TRACE_UNAVAILABLE = "--trace needs TensorFlow: pip install 'kgraphlint[tensorflow]'"
 
 __all__ = [

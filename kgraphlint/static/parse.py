@@ -75,9 +75,48 @@ def parse_source(data: bytes, path: str = "<unknown>") -> tuple[str, "cst.Module
     return text, parse_text(text, path)
 
 
+# libcst's native parser overflows its stack (a segfault that would kill the
+# whole run) on about 1,000 nested brackets or 10,000-term expressions; CPython
+# refuses both much earlier (200 brackets, recursion limit).  Files that could
+# come near those limits are first compiled by CPython, which costs ~10% of a
+# libcst parse, so only suspicious files pay for it.
+_PRECHECK_SIZE = 20 * 1024  # a 10,000-term expression needs at least 20 KiB
+_PRECHECK_DEPTH = 100
+_PRECHECK_LINE = 4000
+_NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
+_DEPTH_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+
+
+def _needs_precheck(text: str) -> bool:
+    if len(text) > _PRECHECK_SIZE:
+        return True
+    if max(map(len, text.splitlines()), default=0) > _PRECHECK_LINE:
+        return True
+    depth = peak = 0
+    for char in _NOT_BRACKET.sub("", text):  # brackets in strings count too: conservative
+        depth += _DEPTH_STEP[char]
+        if depth > peak:
+            peak = depth
+    return peak > _PRECHECK_DEPTH
+
+
+def _precheck(text: str, path: str) -> None:
+    try:
+        compile(text, path, "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
+    except SyntaxError as syn:
+        column = syn.offset if syn.offset and syn.offset > 0 else 1
+        raise ParseFailure(f"syntax error: {syn.msg}", syn.lineno or 1, column) from None
+    except (RecursionError, MemoryError):
+        raise ParseFailure("file is too deeply nested to parse") from None
+    except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
+        raise ParseFailure(f"syntax error: {exc}") from None
+
+
 def parse_text(text: str, path: str = "<unknown>") -> "cst.Module":
     import libcst as cst  # lazy: --version and byte-scan-only runs never pay for it
 
+    if _needs_precheck(text):
+        _precheck(text, path)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
