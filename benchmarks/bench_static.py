@@ -7,7 +7,8 @@ with Keras 3.15), found without importing Keras and copied to a temporary
 directory (so the cache and any tool state live there, not in site-packages).
 
 Every measurement is a fresh process (what users pay) timed as wall-clock,
-median of ``--repeat`` runs after one untimed warm-up run (OS file cache):
+median of ``--repeat`` runs after one untimed warm-up run (OS file cache);
+the runs are interleaved round-robin so that load changes hit all alike:
 
   baseline   python + import libcst + libcst.parse_module on every file
   cold       kgraphlint --no-cache --jobs 1
@@ -66,6 +67,7 @@ class Measurement:
     key: str
     label: str
     command: list[str]
+    ok_codes: frozenset[int] = frozenset({0})
     times: list[float] = field(default_factory=list)
     returncodes: list[int] = field(default_factory=list)
     note: str = ""
@@ -101,19 +103,18 @@ def run(command: Sequence[str], cwd: Path) -> tuple[float, int, str]:
     return elapsed, proc.returncode, proc.stderr.decode(errors="replace")
 
 
-def measure(m: Measurement, cwd: Path, repeat: int, ok_codes: set[int], prepare=None) -> Measurement:
-    if prepare:
-        prepare()
-    run(m.command, cwd)  # warm-up: OS file cache, .pyc files, primed kgraphlint cache
+def measure_all(measurements: list[Measurement], cwd: Path, repeat: int) -> None:
+    """Round-robin: each round runs every command once, so a change in machine
+    load during the run affects all measurements alike and the ratios hold."""
+    for m in measurements:
+        run(m.command, cwd)  # warm-up: OS file cache, .pyc files
     for _ in range(repeat):
-        if prepare:
-            prepare()
-        elapsed, code, err = run(m.command, cwd)
-        m.times.append(elapsed)
-        m.returncodes.append(code)
-        if code not in ok_codes and not m.note:
-            m.note = f"exit {code}: " + (err.strip().splitlines() or [""])[-1][:120]
-    return m
+        for m in measurements:
+            elapsed, code, err = run(m.command, cwd)
+            m.times.append(elapsed)
+            m.returncodes.append(code)
+            if code not in m.ok_codes and not m.note:
+                m.note = f"exit {code}: " + (err.strip().splitlines() or [""])[-1][:120]
 
 
 def imported_heavy(command: Sequence[str], cwd: Path) -> list[str]:
@@ -136,6 +137,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median)")
     parser.add_argument("--json", type=Path, help="also write the raw numbers here")
+    parser.add_argument("--no-others", action="store_true", help="skip fixit and pylint (quick runs)")
     args = parser.parse_args(argv)
 
     source_dir = keras_applications_dir()
@@ -156,60 +158,36 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         kg = [PYTHON, "-m", "kgraphlint"]
         common = ["--format", "text", "--quiet", "--exit-zero"]
-        lint_ok = {0, 1}
-        results: list[Measurement] = []
-
-        def clear_cache() -> None:
-            shutil.rmtree(cache, ignore_errors=True)
-
-        results.append(
-            measure(
-                Measurement("baseline", "libcst parse (python + import libcst + parse)", [PYTHON, "-c", PARSE_SCRIPT, *files]),
-                work, args.repeat, {0},
-            )
-        )
-        results.append(
-            measure(Measurement("python", "python -c pass (interpreter start-up)", [PYTHON, "-c", "pass"]), work, args.repeat, {0})
-        )
-        results.append(
-            measure(
-                Measurement("cold", "kgraphlint --no-cache --jobs 1", [*kg, *common, "--no-cache", "--jobs", "1", *files]),
-                work, args.repeat, lint_ok, prepare=clear_cache,
-            )
-        )
-        # Prime the cache with the same command as the timed runs, then re-run unchanged.
-        warm_cmd = [*kg, *common, "--jobs", "1", *files]
-        clear_cache()
-        run(warm_cmd, work)
-        results.append(measure(Measurement("warm", "kgraphlint --jobs 1, warm cache", warm_cmd), work, args.repeat, lint_ok))
-        results.append(
-            measure(
-                Measurement("jobs2", "kgraphlint --no-cache --jobs 2", [*kg, *common, "--no-cache", "--jobs", "2", *files]),
-                work, args.repeat, lint_ok,
-            )
-        )
-        results.append(
-            measure(
-                Measurement("jobsN", f"kgraphlint --no-cache (all {os.cpu_count()} cores)", [*kg, *common, "--no-cache", *files]),
-                work, args.repeat, lint_ok,
-            )
-        )
-        fixit = tool("fixit")
+        lint_ok = frozenset({0, 1})
+        results = [
+            Measurement("baseline", "libcst parse (python + import libcst + parse)", [PYTHON, "-c", PARSE_SCRIPT, *files]),
+            Measurement("python", "python -c pass (interpreter start-up)", [PYTHON, "-c", "pass"]),
+            Measurement("cold", "kgraphlint --no-cache --jobs 1", [*kg, *common, "--no-cache", "--jobs", "1", *files], lint_ok),
+            # The cache is primed by the warm-up run and never cleared (the
+            # other kgraphlint runs use --no-cache): every timed run is a re-run.
+            Measurement("warm", "kgraphlint --jobs 1, warm cache", [*kg, *common, "--jobs", "1", *files], lint_ok),
+            Measurement("jobs2", "kgraphlint --no-cache --jobs 2", [*kg, *common, "--no-cache", "--jobs", "2", *files], lint_ok),
+            Measurement(
+                "jobsN", f"kgraphlint --no-cache (all {os.cpu_count()} cores)", [*kg, *common, "--no-cache", *files], lint_ok
+            ),
+        ]
+        fixit = None if args.no_others else tool("fixit")
         if fixit:
-            results.append(measure(Measurement("fixit", "fixit lint", [fixit, "lint", *files]), work, args.repeat, {0, 1}))
-        pylint = tool("pylint")
+            results.append(Measurement("fixit", "fixit lint", [fixit, "lint", *files], frozenset({0, 1})))
+        pylint = None if args.no_others else tool("pylint")
         if pylint:
             # pylint's exit status is a bit mask of message kinds; 32 is a usage error.
             results.append(
-                measure(
-                    Measurement("pylint", "pylint --errors-only", [pylint, "--errors-only", "--persistent=n", *files]),
-                    work, args.repeat, set(range(32)),
+                Measurement(
+                    "pylint", "pylint --errors-only", [pylint, "--errors-only", "--persistent=n", *files], frozenset(range(32))
                 )
             )
         version_cmd = [*kg, "--version"]
         small_cmd = [*kg, *common, "--no-cache", "small.py"]
-        results.append(measure(Measurement("version", "kgraphlint --version", version_cmd), work, args.repeat, {0}))
-        results.append(measure(Measurement("one-file", "kgraphlint --no-cache small.py", small_cmd), work, args.repeat, lint_ok))
+        results.append(Measurement("version", "kgraphlint --version", version_cmd))
+        results.append(Measurement("one-file", "kgraphlint --no-cache small.py", small_cmd, lint_ok))
+        shutil.rmtree(cache, ignore_errors=True)
+        measure_all(results, work, args.repeat)
         heavy = {"version": imported_heavy(version_cmd, work), "one-file": imported_heavy(small_cmd, work)}
 
     by_key = {m.key: m for m in results}
@@ -250,7 +228,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 {
                     "corpus": {"dir": str(source_dir), "files": len(sources), "lines": lines},
                     "repeat": args.repeat,
-                    "measurements": [dict(asdict(m), median=m.median, ratio=m.median / base) for m in results],
+                    "measurements": [dict(asdict(m), ok_codes=sorted(m.ok_codes), median=m.median, ratio=m.median / base) for m in results],
                     "heavy_imports": heavy,
                 },
                 indent=2,

@@ -67,33 +67,23 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_ModelWatch(config), "kgraphlint-model-watch")
 
 
-def _config_value(config: pytest.Config, key: str) -> Any:
-    """A value from ``[tool.kgraphlint]`` through kgraphlint's own config loader."""
-    cache = config.stash.setdefault(_CONFIG_KEY, {})
-    if "config" not in cache:
-        cache["config"] = None
+_CONFIG_KEY = pytest.StashKey[Any]()
+
+
+def project_config(config: pytest.Config) -> Any:
+    """``[tool.kgraphlint]`` of the nearest pyproject.toml at or above the rootdir."""
+    if _CONFIG_KEY not in config.stash:
+        from kgraphlint.config import ConfigError, load_config
+
         try:
-            from kgraphlint.config import load_config
-        except ImportError:  # the config module is optional for the plugin
-            pass
-        else:
-            try:
-                cache["config"] = load_config(Path(str(config.rootpath)))
-            except Exception as exc:  # a broken pyproject must not break pytest
-                warnings.warn(KgraphlintWarning(f"kgraphlint: cannot read configuration: {exc}"))
-    loaded = cache["config"]
-    if loaded is None:
-        return None
-    if isinstance(loaded, dict):
-        return loaded.get(key) or loaded.get(key.replace("_", "-"))
-    return getattr(loaded, key, None)
-
-
-_CONFIG_KEY = pytest.StashKey[dict]()
+            config.stash[_CONFIG_KEY] = load_config(config.rootpath)
+        except ConfigError as exc:  # same as the CLI: a usage error, not a traceback
+            raise pytest.UsageError(f"kgraphlint: {exc}") from None
+    return config.stash[_CONFIG_KEY]
 
 
 def fail_on_level(config: pytest.Config) -> str:
-    level = config.getini("kgraphlint_fail_on") or _config_value(config, "fail_on") or DEFAULT_FAIL_ON
+    level = config.getini("kgraphlint_fail_on") or project_config(config).fail_on or DEFAULT_FAIL_ON
     level = str(level).strip().lower()
     if level not in SEVERITIES:
         raise pytest.UsageError(
