@@ -62,12 +62,14 @@ def symbolic_tensors(tensors: Iterable[Tensor]) -> set[int]:
 def explained_roots(facts: Facts) -> set[int]:
     """Input roots of dropped branches that another finding already explains.
 
-    A dropped branch that starts at a listed Input no model output uses (KG102,
-    often with KG101 when the head was put on another model's `.output`), or
-    at an input of a model whose outputs the engine cannot follow (e.g. a
-    layer passed where a tensor belongs, KG201), is most likely the piece that
-    was meant to go into that model: the other rule names the mistake and
-    KG103 would only repeat it.
+    A dropped branch that starts at a listed Input of a model that Keras
+    refuses to build (an output depends on an Input that is not listed, KG101,
+    typically the head put on another model's `.output`), or at an input of a
+    model whose outputs the engine cannot follow (e.g. a layer passed where a
+    tensor belongs, KG201), is most likely the piece that was meant to go into
+    that model: the other rule names the mistake and KG103 would only repeat
+    it.  A model that builds with an unused Input (KG102 alone) keeps its
+    KG103: the dropped branch is a second, separate fact worth its own line.
     """
     roots: set[int] = set()
     for model in facts.models:
@@ -76,14 +78,17 @@ def explained_roots(facts: Facts) -> set[int]:
         listed = list(model.inputs)
         stop = frozenset(id(t) for t in listed)
         unfollowable = model.outputs is None
+        disconnected = False
         possible: set[int] = set()
         for output in model.outputs or ():
             ancestry = input_roots(output, stop)
             possible |= ancestry.possible
             if not ancestry.complete:
                 unfollowable = True
+            if any(tid not in stop and ancestry.tensors[tid].is_input for tid in ancestry.definite):
+                disconnected = True
         for t in listed:
-            if unfollowable or (t.is_input and id(t) not in possible):
+            if unfollowable or (disconnected and t.is_input and id(t) not in possible):
                 roots.add(id(t))
                 roots |= input_roots(t).possible
     return roots

@@ -85,14 +85,14 @@ APPLICATIONS = frozenset(
     """.split()
 )
 
-# Layers through which a 4-D feature map stays a 4-D feature map (KG503).
+# Layers through which a backbone's feature map stays that same feature map
+# (KG503).  Spatial layers (convolutions, up-sampling) are left out on purpose:
+# after them a per-pixel Dense is usually meant (segmentation heads).
 RANK_PRESERVING = frozenset(
     """
     Dropout SpatialDropout2D GaussianDropout GaussianNoise AlphaDropout
     BatchNormalization LayerNormalization GroupNormalization Activation ReLU
-    LeakyReLU ELU PReLU Softmax Conv2D Convolution2D SeparableConv2D
-    DepthwiseConv2D MaxPooling2D MaxPool2D AveragePooling2D AvgPool2D
-    ZeroPadding2D Cropping2D UpSampling2D Rescaling Identity
+    LeakyReLU ELU PReLU Softmax Rescaling Identity
     """.split()
 )
 
@@ -110,7 +110,8 @@ _KERAS_PREFIXES = (
 # Non-Keras libraries whose functions cannot take a symbolic Keras tensor.
 BACKEND_ROOTS = ("tensorflow.", "numpy.", "torch.", "jax.")
 
-# Backend functions that inspect without converting: they accept a KerasTensor.
+# Backend functions that inspect or restructure without converting: they
+# accept a KerasTensor.
 BACKEND_SAFE = frozenset(
     {
         "tensorflow.is_tensor",
@@ -121,6 +122,7 @@ BACKEND_SAFE = frozenset(
         "torch.is_tensor",
     }
 )
+BACKEND_SAFE_PREFIXES = ("tensorflow.nest.", "jax.tree_util.", "jax.tree.", "tensorflow.debugging.is_")
 
 
 def canonical(path: str) -> str:
@@ -184,4 +186,9 @@ def layer_weighted(class_name: str) -> Optional[bool]:
 
 def is_backend_function(path: str) -> bool:
     """A TensorFlow / NumPy / PyTorch / JAX function (not their Keras)."""
-    return path.startswith(BACKEND_ROOTS) and not is_keras(canonical(path)) and path not in BACKEND_SAFE
+    return (
+        path.startswith(BACKEND_ROOTS)
+        and not is_keras(canonical(path))
+        and path not in BACKEND_SAFE
+        and not path.startswith(BACKEND_SAFE_PREFIXES)
+    )

@@ -547,6 +547,8 @@ class Interpreter:
         for p in _all_params(stmt.params):
             if p.default is not None:
                 defaults[p.name.value] = self.eval(p.default, frame)
+                # A default value is stored in the function: not dropped.
+                self.mark_used(defaults[p.name.value])
         closure = frame
         while closure is not None and closure.function == "class":
             closure = closure.parent
@@ -743,7 +745,10 @@ class Interpreter:
 
     def attribute(self, base: Value, name: str, node: cst.CSTNode) -> Value:
         if isinstance(base, UnionV):
-            return union([self.attribute(o, name, node) for o in base.options])
+            # ``keras = None`` in an ``except ImportError`` fallback: reading an
+            # attribute of None fails, so only the other options go on.
+            live = [o for o in base.options if not (isinstance(o, Const) and o.value is None)]
+            return union([self.attribute(o, name, node) for o in live or base.options])
         if isinstance(base, Ref):
             return Ref(f"{base.path}.{name}")
         if isinstance(base, ModelV):
@@ -1207,16 +1212,7 @@ class Interpreter:
     def call_model(self, mv: ModelV, args, kwargs, node) -> Value:
         self.mark_args_used(args, kwargs)
         model = mv.fact
-        if mv.as_layer is None:
-            mv.as_layer = graph.Layer(
-                class_name=model.application or "Model",
-                created_at=model.site,
-                label=model.label,
-                weighted=None,
-                model=model,
-                used=True,
-            )
-            self.facts.layers.append(mv.as_layer)
+        self.model_as_layer(mv)
         tensors: list[graph.Tensor] = []
         opaque = not args and "inputs" not in kwargs
         for value, expr in args[:1] + ([kwargs["inputs"]] if "inputs" in kwargs else []):
@@ -1229,6 +1225,21 @@ class Interpreter:
             result.fact.feature_map_of = model
             result.fact.rank = 4
         return result
+
+    def model_as_layer(self, mv: ModelV) -> graph.Layer:
+        """The Layer fact that stands for a model used inside another model."""
+        if mv.as_layer is None:
+            model = mv.fact
+            mv.as_layer = graph.Layer(
+                class_name=model.application or "Model",
+                created_at=model.site,
+                label=model.label,
+                weighted=None,
+                model=model,
+                used=True,
+            )
+            self.facts.layers.append(mv.as_layer)
+        return mv.as_layer
 
     # --------------------------------------------------------- model objects
     def new_model(self, model: graph.Model) -> ModelV:
@@ -1305,6 +1316,9 @@ class Interpreter:
             elif isinstance(opt, LayerV):
                 opt.fact.used = True
                 mv.fact.extra_layers.append(opt.fact)
+            elif isinstance(opt, ModelV):
+                # ``Sequential([generator, discriminator])``: a model as a layer.
+                mv.fact.extra_layers.append(self.model_as_layer(opt))
 
     def create_application(self, name: str, args, kwargs, node) -> Value:
         self.mark_args_used(args, kwargs)
