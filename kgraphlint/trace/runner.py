@@ -67,6 +67,7 @@ class _WorkerProcess:
             start_new_session=True,  # its own process group: kill user children too
         )
         self._buffer = b""
+        self.eof = False
         self.last_progress: Optional[dict[str, Any]] = None
         message = self._read(time.monotonic() + STARTUP_TIMEOUT)
         if message is None or not message.get("ready"):
@@ -76,9 +77,10 @@ class _WorkerProcess:
 
     # -- plumbing --------------------------------------------------------------
     def _read(self, deadline: float) -> Optional[dict[str, Any]]:
-        """One message, or None on EOF / deadline."""
+        """One message, or None on EOF / deadline (``self.eof`` tells which)."""
         assert self.proc.stdout is not None
         fd = self.proc.stdout.fileno()
+        self.eof = False
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -88,6 +90,7 @@ class _WorkerProcess:
                 continue
             chunk = os.read(fd, 1 << 20)
             if not chunk:
+                self.eof = True
                 return None
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
@@ -146,7 +149,7 @@ class _WorkerProcess:
         while True:
             message = self._read(deadline)
             if message is None:
-                if self.alive():
+                if not self.eof and self.alive():
                     # Stuck in C code: SIGABRT makes faulthandler dump the stacks.
                     self._signal_group(signal.SIGABRT)
                     try:
