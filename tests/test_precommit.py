@@ -113,6 +113,9 @@ def test_hook_passes_on_siamese_model(tmp_path: Path, env: dict[str, str]) -> No
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
     assert "Passed" in output, output
+    # The hook leaves the user's repository clean (its cache ignores itself).
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, env=env, capture_output=True, text=True)
+    assert status.stdout == "", status.stdout
 
 
 def test_manifest(env: dict[str, str]) -> None:
