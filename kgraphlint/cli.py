@@ -135,6 +135,9 @@ def _main(argv: Optional[Sequence[str]]) -> int:
 
     from kgraphlint.rules import all_rules
 
+    if not args.quiet:
+        for note in result.notes:
+            _error(f"note: {note}")
     rules = all_rules()
     if args.statistics:
         _statistics(result, sys.stdout, json_format=(fmt == "json"))

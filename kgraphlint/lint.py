@@ -61,6 +61,9 @@ class LintResult:
     # Errors that are kgraphlint's own fault (an engine or rule crashed):
     # the CLI exits 2 for them.
     internal_errors: int = 0
+    # Things worth telling the user that are not findings (e.g. a file the
+    # tracer could not import because a package is missing).
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -243,6 +246,7 @@ def lint_paths(
 
     found = discover(paths, config)
     errors = list(found.errors)
+    notes: list[str] = []
     files_checked = 0
     outcomes: dict[str, _Outcome] = {}
     pending: list[tuple[SourceFile, bytes, Optional[str]]] = []
@@ -287,7 +291,7 @@ def lint_paths(
     abspaths = {s.path: s.abspath for s in found.files}
     if trace:
         requests = [(s, outcomes[s.path].builders) for s in found.files if s.path in outcomes and outcomes[s.path].parsed]
-        trace_findings, trace_errors = _trace(requests, config, eff_select, eff_ignore)
+        trace_findings, trace_errors = _trace(requests, config, eff_select, eff_ignore, notes)
         errors.extend(trace_errors)
         findings = merge_trace(findings, _suppress_elsewhere(trace_findings, abspaths))
 
@@ -295,7 +299,7 @@ def lint_paths(
     findings.sort(key=Finding.sort_key)
     errors.sort(key=lambda e: (e.path, e.message))
     internal = sum(1 for e in errors if e.message.startswith("internal error"))
-    return LintResult(findings, errors, files_checked, internal)
+    return LintResult(findings, errors, files_checked, internal, notes)
 
 
 def _read(source: SourceFile, errors: list[FileError]) -> Optional[bytes]:
@@ -343,7 +347,11 @@ def _check_trace_available() -> None:
     import importlib.util
 
     # find_spec does not import TensorFlow: the worker does that, once.
-    if importlib.util.find_spec("tensorflow") is None:
+    try:
+        found = importlib.util.find_spec("tensorflow") is not None
+    except (ImportError, ValueError):  # a broken or blocked installation
+        found = False
+    if not found:
         raise TraceUnavailable(TRACE_UNAVAILABLE)
 
 
@@ -352,6 +360,7 @@ def _trace(
     config: Config,
     select: Optional[tuple[str, ...]],
     ignore: tuple[str, ...],
+    notes: list[str],
 ) -> tuple[list[Finding], list[FileError]]:
     try:
         from kgraphlint.trace.runner import TraceRequest, trace_files
@@ -367,6 +376,7 @@ def _trace(
     findings: list[Finding] = []
     errors: list[FileError] = []
     for path, facts in facts_by_path.items():
+        notes.extend(getattr(facts, "trace_skipped", None) or ())
         for rule in graph_rules:
             try:
                 findings.extend(rule.check(facts))
