@@ -453,6 +453,10 @@ def test_tensorflow_own_files_may_use_its_keras_copy(tmp_path):
     # inside TensorFlow only its own private copy is fine, not keras.engine
     assert [f.line for f in check("KG401", text, str(inside))] == [2]
     assert [f.line for f in check("KG401", text, str(user))] == [1, 2]
+    # TensorFlow's Keras 2 copy defines the Keras 2 training API it uses
+    training = "import tensorflow as tf\n\nmodel.compile('sgd', 'mse', sample_weight_mode=None)\nmodel.fit_generator(g)\n"
+    assert check("KG402", training, str(inside)) == []
+    assert len(check("KG402", training, str(user))) == 2
 
 
 # ---------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from kgraphlint.rules.base import Rule
 from kgraphlint.rules.kg401_private_keras_api import (
     ImportBindings,
     dotted_parts,
+    inside_keras_package,
+    inside_tensorflow_package,
     replace_node,
     slice_text,
     split_family,
@@ -149,6 +151,8 @@ class RemovedTrainingApi(Rule):
     reported in files that import Keras or TensorFlow; `workers=` on a plain
     `fit()` / `evaluate()` / `predict()` only together with
     `use_multiprocessing=` or `max_queue_size=` (the word alone is too common).
+    Files of the Keras, tf_keras and TensorFlow packages themselves (which
+    define these APIs, e.g. TensorFlow's frozen Keras 2 copy) are not checked.
 
     ## Why is this bad?
     Keras 3 raises on all of them but one: `'Model' object has no attribute
@@ -214,6 +218,10 @@ class RemovedTrainingApi(Rule):
 
     def check_source(self, ctx: SourceContext) -> Iterable[Finding]:
         if not _PRECHECK.search(ctx.text):
+            return []
+        if inside_keras_package(ctx.path) or inside_tensorflow_package(ctx.path):
+            # The packages that define these APIs (TensorFlow's frozen Keras 2
+            # copy, tf_keras) use them legitimately.
             return []
         collector = _Collector()
         ctx.module.visit(collector)
