@@ -413,13 +413,21 @@ def test_keras_own_applications_sources_are_clean():
         pytest.skip("keras is not installed")
     files = sorted(glob.glob(os.path.join(keras_dir, "src", "applications", "*.py")))
     assert files
-    total_user_view = 0
     for path in files:
         text = Path(path).read_text()
         assert check_all(text, path) == [], path
-        # The same text outside the keras package is user code reaching into keras.src.
-        total_user_view += len(check("KG401", text, os.path.join("myproject", os.path.basename(path))))
-    assert total_user_view > 0
+        # A copy outside site-packages (vendored, or the benchmark's temporary
+        # copy) is still a piece of Keras: it publishes Keras API with keras_export.
+        assert check_all(text, os.path.join("myproject", os.path.basename(path))) == [], path
+
+
+def test_keras_internals_are_recognised_by_content_not_by_keras_src_alone():
+    internal = "from keras.src.api_export import keras_export\nfrom keras.src.layers import Dense\n"
+    tests = "from keras.src import backend, testing\nfrom keras.src.layers import Dense\n"
+    user = "from keras.src import backend\nfrom keras.src.layers import Dense  # expect\n"
+    assert check("KG401", internal, "vendor/inception_v3.py") == []
+    assert check("KG401", tests, "vendor/dense_test.py") == []
+    assert len(check("KG401", user, "app/model.py")) == 2
 
 
 def test_keras_package_detection(tmp_path):

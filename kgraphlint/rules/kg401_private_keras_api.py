@@ -557,6 +557,25 @@ def inside_keras_package(path: str) -> bool:
     return _inside_package(directory, "keras", "src") or _inside_package(directory, "tf_keras", "src")
 
 
+# Infrastructure that exists only for Keras's own modules: the decorator that
+# publishes a Keras API name, and Keras's internal test base.
+_KERAS_INTERNALS = re.compile(
+    r"\bkeras\.src\.api_export\b|\bkeras\.src\.testing\b|\bfrom\s+keras\.src\s+import\s+[^\n]*\btesting\b"
+)
+
+
+def declares_keras_internals(text: str) -> bool:
+    """Whether a module is part of Keras by what it does, wherever it lies.
+
+    A module that publishes Keras API with ``keras.src.api_export.keras_export``
+    (every module behind ``keras.applications``, ``keras.layers``...), or is
+    written on Keras's internal ``keras.src.testing`` test base, is a piece of
+    Keras even when copied out of site-packages (a vendored or benchmarked
+    copy of ``keras/src/applications``).
+    """
+    return bool(_KERAS_INTERNALS.search(text))
+
+
 def inside_tensorflow_package(path: str) -> bool:
     """Whether ``path`` is a file of TensorFlow itself (which owns ``tensorflow.python.keras``)."""
     return _inside_package(os.path.dirname(os.path.abspath(path)), "tensorflow", "python")
@@ -694,7 +713,11 @@ class PrivateKerasApi(Rule):
 
     Files that are part of Keras itself (inside a `keras/` package directory
     that has a `src/` sub-package, e.g. `site-packages/keras/src/...`) are not
-    checked: Keras's own code is where `keras.src` is meant to be used. In the
+    checked: Keras's own code is where `keras.src` is meant to be used. Nor
+    are modules that are pieces of Keras by what they do, wherever they lie:
+    they publish Keras API through `keras.src.api_export.keras_export` or are
+    written on Keras's internal test base `keras.src.testing` (a vendored copy
+    of `keras/src/applications/inception_v3.py`, say). In the
     same way, TensorFlow's own files (inside a `tensorflow/` package with a
     `python/` sub-package) may use `tensorflow.python.keras`.
     `tf_keras` (the Keras 2 package) is left alone: its layout is its own.
@@ -779,7 +802,7 @@ class PrivateKerasApi(Rule):
     def check_source(self, ctx: SourceContext) -> Iterable[Finding]:
         if "keras" not in ctx.text or not _PRECHECK.search(ctx.text):
             return []
-        if inside_keras_package(ctx.path):
+        if inside_keras_package(ctx.path) or declares_keras_internals(ctx.text):
             return []
         private: Callable[[str], bool] = is_private
         if inside_tensorflow_package(ctx.path):
