@@ -1,0 +1,12 @@
+"""The runtime tracer (``--trace``): builds the real Keras graph of each file.
+
+Parent side (never imports keras): :mod:`~kgraphlint.trace.runner`
+(``TraceRequest``, ``trace_files``), :mod:`~kgraphlint.trace.calls`
+(``trace.calls`` entries), :mod:`~kgraphlint.trace.serialize`.
+Worker side (imports keras, in ``python -m kgraphlint.trace.worker``):
+:mod:`~kgraphlint.trace.hooks`, :mod:`~kgraphlint.trace.model_facts`
+(also ``check_model`` for models built elsewhere), :mod:`~kgraphlint.trace.labels`,
+:mod:`~kgraphlint.trace.frames`, :mod:`~kgraphlint.trace.errors`.
+
+Importing this package imports nothing else.
+"""

@@ -81,6 +81,7 @@ class Worker:
                 site = Site(path, fn.__code__.co_firstlineno, 1)
             errors.append(_raised(exc, site, recorder, path))
 
+        saved = _GlobalState.save()
         self.counter += 1
         stem = "".join(c if c.isalnum() else "_" for c in os.path.splitext(os.path.basename(abspath))[0])
         modname = f"_kgraphlint_traced_{self.counter}_{stem}"
@@ -169,13 +170,47 @@ class Worker:
             module_file = getattr(sys.modules.get(name), "__file__", None)
             if name == modname or (module_file and is_user_file(module_file)):
                 sys.modules.pop(name, None)
-        try:
-            import keras
+        saved.restore()
+        return {"facts": payload, "restart": restart, "skipped": skipped}
 
+
+class _GlobalState:
+    """What one file's code may change that must not leak into the next file."""
+
+    def __init__(self) -> None:
+        import keras
+
+        self.cwd = os.getcwd()
+        self.sys_path = list(sys.path)
+        self.environ = dict(os.environ)
+        config = keras.config
+        self.keras = (config.floatx(), config.image_data_format(), config.epsilon(), config.dtype_policy())
+
+    @classmethod
+    def save(cls) -> "_GlobalState":
+        return cls()
+
+    def restore(self) -> None:
+        import keras
+
+        try:
+            os.chdir(self.cwd)
+        except OSError:
+            pass
+        sys.path[:] = self.sys_path
+        if dict(os.environ) != self.environ:
+            os.environ.clear()
+            os.environ.update(self.environ)
+        try:
+            # Auto-name counters, graph memory; then floatx, channels order...
             keras.backend.clear_session()
+            floatx, data_format, epsilon, policy = self.keras
+            keras.config.set_floatx(floatx)
+            keras.config.set_image_data_format(data_format)
+            keras.config.set_epsilon(epsilon)
+            keras.config.set_dtype_policy(policy)
         except Exception:
             pass
-        return {"facts": payload, "restart": restart, "skipped": skipped}
 
 
 def _missing_third_party(exc: BaseException) -> Optional[str]:
