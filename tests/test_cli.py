@@ -386,3 +386,56 @@ def test_reference_fixture_is_clean(cli):
     repo = Path(__file__).resolve().parents[1]
     res = cli("--no-cache", "fixtures/inception_v3_finetune.py", cwd=repo)
     assert res.returncode == 0, res.output
+
+
+# ----------------------------------------------------------------------
+# --trace: merging with static findings, and the missing-TensorFlow message.
+
+
+def test_merge_trace_findings():
+    from kgraphlint.findings import Finding, Related
+    from kgraphlint.lint import merge_trace
+
+    def make(code, line, engine, severity="error", related=()):
+        return Finding(code, "n", severity, "m.py", line, 9, line, 20, f"{engine} text", "", engine, list(related))
+
+    static = [
+        make("KG101", 6, "static", related=[Related("m.py", 4, 5, "`b` is defined here")]),
+        make("KG401", 1, "static"),
+        make("KG102", 8, "static", severity="warning"),
+    ]
+    trace = [
+        make("KG101", 6, "trace", related=[Related("m.py", 4, 5, "same place"), Related("lib.py", 3, 1, "made here")]),
+        make("KG901", 1, "trace"),  # the crash the private import causes: folded into KG401
+        make("KG901", 8, "trace"),  # a warning does not explain a crash: reported
+        make("KG304", 9, "trace"),  # only the trace saw it
+    ]
+    merged = {(f.code, f.line): f for f in merge_trace(static, trace)}
+    assert sorted(merged) == [("KG101", 6), ("KG102", 8), ("KG304", 9), ("KG401", 1), ("KG901", 8)]
+    kg101 = merged[("KG101", 6)]
+    assert (kg101.engine, kg101.message) == ("both", "static text")
+    assert [(r.path, r.message) for r in kg101.related] == [("m.py", "`b` is defined here"), ("lib.py", "made here")]
+    assert merged[("KG401", 1)].engine == "both"
+    assert merged[("KG102", 8)].engine == "static"
+    assert merged[("KG901", 8)].engine == "trace"
+    assert merged[("KG304", 9)].engine == "trace"
+
+
+def test_trace_without_tensorflow_is_a_usage_error(cli, tmp_path):
+    write(tmp_path, "m.py", BROKEN)
+    res = cli("--trace", "m.py", cwd=tmp_path, block_keras=True)
+    assert res.returncode == 2
+    assert res.stdout == ""
+    assert res.stderr == "kgraphlint: --trace needs TensorFlow: pip install 'kgraphlint[tensorflow]'\n"
+
+
+@needs_engine
+def test_trace_merges_with_static(cli, tmp_path):
+    pytest.importorskip("tensorflow")
+    if not (Path(__file__).resolve().parents[1] / "kgraphlint" / "trace" / "runner.py").exists():
+        pytest.skip("the trace engine is not there yet")
+    write(tmp_path, "broken.py", BROKEN)
+    res = cli("--trace", "--format", "json", "broken.py", cwd=tmp_path)
+    assert res.returncode == 1, res.output
+    engines = {(f["code"], f["line"]): f["engine"] for f in res.json()["findings"]}
+    assert engines.get(("KG101", 6)) == "both", engines
