@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Iterator, Optional, Sequence, Union
 
 import libcst as cst
 
@@ -107,25 +108,45 @@ def _key(expr: cst.BaseExpression) -> Optional[str]:
     return ".".join(parts) if parts else None
 
 
-class _Calls(cst.CSTVisitor):
-    """Calls of an expression in source order, not entering lambdas."""
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_NOT_CODE = ("whitespace", "lpar", "rpar", "comma", "semicolon", "equal", "colon", "dot", "header", "footer")
 
-    def __init__(self) -> None:
-        self.calls: list[cst.Call] = []
 
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
+def _child_fields(kind: type) -> tuple[str, ...]:
+    names = _CHILD_FIELDS.get(kind)
+    if names is None:
+        names = tuple(
+            f.name for f in dataclasses.fields(kind) if not any(part in f.name for part in _NOT_CODE)
+        )
+        _CHILD_FIELDS[kind] = names
+    return names
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+
+def _nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The nodes of an expression or small statement, pre-order (source
+    order), not entering lambdas.  Much cheaper than a libcst visitor, which
+    rebuilds every node it passes."""
+    stack: list[cst.CSTNode] = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, cst.Lambda):
+            continue
+        children: list[cst.CSTNode] = []
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                children.append(value)
+            elif isinstance(value, (list, tuple)):
+                children.extend(v for v in value if isinstance(v, cst.CSTNode))
+        stack.extend(reversed(children))
 
 
 def _calls_in(node: Optional[cst.CSTNode]) -> list[cst.Call]:
+    """Calls of an expression in source order, not entering lambdas."""
     if node is None:
         return []
-    visitor = _Calls()
-    node.visit(visitor)
-    return visitor.calls
+    return [n for n in _nodes(node) if isinstance(n, cst.Call)]
 
 
 def _functions(module: cst.Module) -> list[tuple[cst.FunctionDef, bool]]:
@@ -379,25 +400,20 @@ class _ScopeWalker:
     def models_in(self, expr: cst.CSTNode, state: _State) -> set[str]:
         """Models whose graph the tensors of ``expr`` come from."""
         found: set[str] = set()
-
-        class Visitor(cst.CSTVisitor):
-            def visit_Attribute(self, node: cst.Attribute) -> None:
+        for node in _nodes(expr):
+            if isinstance(node, cst.Attribute):
                 if node.attr.value in _TENSOR_ATTRIBUTES:
                     key = _key(node.value)
                     if key:
                         found.add(key)
-
-            def visit_Call(self, node: cst.Call) -> None:
+            elif isinstance(node, cst.Call):
                 key = _key(node.func)
                 if key in state.models:
                     found.add(key)
-
-            def visit_Name(self, node: cst.Name) -> None:
+            elif isinstance(node, cst.Name):
                 found.update(state.taint.get(node.value, ()))
                 if node.value in state.models:
                     found.add(node.value)
-
-        expr.visit(Visitor())
         return found
 
     def layers_owner(self, expr: cst.BaseExpression, state: _State) -> set[str]:
