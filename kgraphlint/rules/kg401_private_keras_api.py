@@ -7,6 +7,7 @@ read off the module's import statements without importing anything.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from functools import lru_cache
@@ -62,7 +63,44 @@ def _target_names(target: cst.BaseExpression) -> Iterator[str]:
         yield from _target_names(target.value)
 
 
-class ImportBindings(cst.CSTVisitor):
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields that hold only layout (whitespace, brackets, punctuation, comments).
+_LAYOUT = ("whitespace", "lpar", "rpar", "comma", "semicolon", "equal", "colon", "dot", "header", "footer", "lines")
+
+
+def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The code-bearing children of a node, in source order.
+
+    Reading the dataclass fields directly is several times cheaper than a
+    libcst visitor, which rebuilds every node it passes.
+    """
+    kind = type(node)
+    names = _CHILD_FIELDS.get(kind)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(kind) if not any(p in f.name for p in _LAYOUT))
+        _CHILD_FIELDS[kind] = names
+    children: list[cst.CSTNode] = []
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            children.append(value)
+        elif isinstance(value, (list, tuple)):
+            children.extend(v for v in value if isinstance(v, cst.CSTNode))
+    return children
+
+
+def iter_nodes(root: cst.CSTNode, skip: tuple[type, ...] = ()) -> Iterator[cst.CSTNode]:
+    """All nodes under ``root`` (itself included), pre-order; the children of
+    ``skip`` types are not entered."""
+    stack: list[cst.CSTNode] = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, skip):
+            stack.extend(reversed(child_nodes(node)))
+
+
+class ImportBindings:
     """One walk of a module: what every name may be bound to.
 
     ``imports[name]`` is the set of dotted paths that import statements bind
@@ -77,6 +115,30 @@ class ImportBindings(cst.CSTVisitor):
     def __init__(self) -> None:
         self.imports: dict[str, set[str]] = {}
         self.other: set[str] = set()
+        # True while the walk is inside the body of a `try:` that falls back
+        # on a missing module (see _handles_missing_module).
+        self.guarded = False
+
+    def collect(self, module: cst.Module) -> None:
+        """Walk the module once, calling ``visit_<NodeType>`` hooks; a hook
+        returning False keeps the walk out of that node's children."""
+        hooks: dict[type, Optional[Callable[[cst.CSTNode], Optional[bool]]]] = {}
+        stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+        while stack:
+            node, guarded = stack.pop()
+            kind = type(node)
+            if kind not in hooks:
+                hooks[kind] = getattr(self, f"visit_{kind.__name__}", None)
+            hook = hooks[kind]
+            if hook is not None:
+                self.guarded = guarded
+                if hook(node) is False:
+                    continue
+            children = child_nodes(node)
+            if isinstance(node, cst.Try) and any(_handles_missing_module(h) for h in node.handlers):
+                stack.extend((c, guarded or c is node.body) for c in reversed(children))
+            else:
+                stack.extend((c, guarded) for c in reversed(children))
 
     # -- queries --------------------------------------------------------------
     def resolve_name(self, name: str) -> frozenset[str]:
@@ -638,30 +700,13 @@ class _Collector(ImportBindings):
         self.chains: list[cst.Attribute] = []
         self.chains_by_root: dict[str, list[list[str]]] = {}
         self.bare_names: set[str] = set()
-        # Bodies of `try:` blocks with an `except ImportError` (or broader)
-        # fallback, and how deep inside such bodies the walk is.
-        self._guarded: set[int] = set()
-        self._guard_depth = 0
-
-    def visit_Try(self, node: cst.Try) -> None:
-        if any(_handles_missing_module(h) for h in node.handlers):
-            self._guarded.add(id(node.body))
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        if id(node) in self._guarded:
-            self._guard_depth += 1
-
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
-        if id(original_node) in self._guarded:
-            self._guard_depth -= 1
-
     def visit_Import(self, node: cst.Import) -> Optional[bool]:
-        if not self._guard_depth:
+        if not self.guarded:
             self.import_nodes.append(node)
         return super().visit_Import(node)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
-        if not self._guard_depth:
+        if not self.guarded:
             self.import_nodes.append(node)
         return super().visit_ImportFrom(node)
 
@@ -669,7 +714,7 @@ class _Collector(ImportBindings):
         parts = dotted_parts(node)
         if parts is None:
             return True
-        if not self._guard_depth:
+        if not self.guarded:
             self.chains.append(node)
         self.chains_by_root.setdefault(parts[0], []).append(parts)
         return False  # the inner links of a chain are not chains of their own
@@ -811,7 +856,7 @@ class PrivateKerasApi(Rule):
                 return is_private(path) and not path.startswith("tensorflow.python.keras")
 
         collector = _Collector()
-        ctx.module.visit(collector)
+        collector.collect(ctx.module)
         findings: list[Finding] = []
         for node in collector.import_nodes:
             if isinstance(node, cst.Import):

@@ -224,7 +224,7 @@ class RemovedTrainingApi(Rule):
             # copy, tf_keras) use them legitimately.
             return []
         collector = _Collector()
-        ctx.module.visit(collector)
+        collector.collect(ctx.module)
         if not collector.calls:
             return []
         starts = text_offsets(ctx.text)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional, Sequence, Union
+from typing import Iterable, Optional, Sequence, Union
 
 import libcst as cst
 
 from kgraphlint.findings import Finding
 from kgraphlint.rules.base import Rule
-from kgraphlint.rules.kg401_private_keras_api import dotted_parts
+from kgraphlint.rules.kg401_private_keras_api import dotted_parts, iter_nodes
 from kgraphlint.static.source import SourceContext
 
 FIT_METHODS = frozenset({"fit", "fit_generator", "train_on_batch"})
@@ -108,45 +107,11 @@ def _key(expr: cst.BaseExpression) -> Optional[str]:
     return ".".join(parts) if parts else None
 
 
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-_NOT_CODE = ("whitespace", "lpar", "rpar", "comma", "semicolon", "equal", "colon", "dot", "header", "footer")
-
-
-def _child_fields(kind: type) -> tuple[str, ...]:
-    names = _CHILD_FIELDS.get(kind)
-    if names is None:
-        names = tuple(
-            f.name for f in dataclasses.fields(kind) if not any(part in f.name for part in _NOT_CODE)
-        )
-        _CHILD_FIELDS[kind] = names
-    return names
-
-
-def _nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """The nodes of an expression or small statement, pre-order (source
-    order), not entering lambdas.  Much cheaper than a libcst visitor, which
-    rebuilds every node it passes."""
-    stack: list[cst.CSTNode] = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, cst.Lambda):
-            continue
-        children: list[cst.CSTNode] = []
-        for name in _child_fields(type(node)):
-            value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                children.append(value)
-            elif isinstance(value, (list, tuple)):
-                children.extend(v for v in value if isinstance(v, cst.CSTNode))
-        stack.extend(reversed(children))
-
-
 def _calls_in(node: Optional[cst.CSTNode]) -> list[cst.Call]:
     """Calls of an expression in source order, not entering lambdas."""
     if node is None:
         return []
-    return [n for n in _nodes(node) if isinstance(n, cst.Call)]
+    return [n for n in iter_nodes(node, skip=(cst.Lambda,)) if isinstance(n, cst.Call)]
 
 
 def _functions(module: cst.Module) -> list[tuple[cst.FunctionDef, bool]]:
@@ -400,7 +365,7 @@ class _ScopeWalker:
     def models_in(self, expr: cst.CSTNode, state: _State) -> set[str]:
         """Models whose graph the tensors of ``expr`` come from."""
         found: set[str] = set()
-        for node in _nodes(expr):
+        for node in iter_nodes(expr, skip=(cst.Lambda,)):
             if isinstance(node, cst.Attribute):
                 if node.attr.value in _TENSOR_ATTRIBUTES:
                     key = _key(node.value)
