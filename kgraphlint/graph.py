@@ -261,12 +261,18 @@ class Ancestry:
 
 def _ancestry(tensor: Tensor, stop: frozenset[int], memo: dict[int, Ancestry]) -> Ancestry:
     # Iterative post-order so deep graphs (ResNet-152) never hit the
-    # recursion limit.
+    # recursion limit.  ``pending`` guards against cycles, which no engine
+    # should produce: a tensor met again while it is being expanded counts as
+    # opaque, so the walk ends and stays quiet.
     stack: list[tuple[Tensor, bool]] = [(tensor, False)]
+    pending: set[int] = set()
     while stack:
         t, expanded = stack.pop()
         tid = id(t)
         if tid in memo:
+            continue
+        if not expanded and tid in pending:
+            memo[tid] = Ancestry(set(), set(), False, {})
             continue
         children: list[Tensor] = []
         if tid in stop or t.is_input:
@@ -280,11 +286,13 @@ def _ancestry(tensor: Tensor, stop: frozenset[int], memo: dict[int, Ancestry]) -
         elif t.producer is not None:
             children = list(t.producer.inputs)
         if not expanded:
+            pending.add(tid)
             stack.append((t, True))
             for c in children:
                 if id(c) not in memo:
                     stack.append((c, False))
             continue
+        pending.discard(tid)
         parts = [memo[id(c)] for c in children]
         complete = all(p.complete for p in parts)
         tensors: dict[int, Tensor] = {}

@@ -517,3 +517,28 @@ def test_constructor_trainable_false_is_frozen() -> None:
     (compiled,) = facts.compiles
     embedding = [l for l in facts.layers if l.class_name == "Embedding"][0]
     assert compiled.trainable[embedding] is False
+
+
+def test_functools_partial_layer_factories() -> None:
+    facts = facts_of(
+        """
+        import functools
+        import keras
+        from keras import layers
+        Conv3x3 = functools.partial(layers.Conv2D, kernel_size=3, padding="same")
+        inp = keras.Input((8, 8, 3))
+        x = Conv3x3(16, name="c1")(inp)
+        """
+    )
+    (conv,) = [l for l in facts.layers if l.class_name == "Conv2D"]
+    assert conv.name == "c1" and conv.nodes
+
+
+def test_ancestry_walk_survives_a_cycle() -> None:
+    inp = graph.Tensor(is_input=True)
+    loop = graph.Tensor()
+    node = graph.Node(layer=graph.Layer("Dense"), inputs=[loop])
+    out = graph.Tensor(producer=node)
+    loop.alternatives = (inp, out)
+    ancestry = graph.input_roots(out)
+    assert not ancestry.complete or ancestry.possible == {id(inp)}

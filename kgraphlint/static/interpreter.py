@@ -41,6 +41,7 @@ from kgraphlint.static.values import (
     LayerV,
     ModelLayersV,
     ModelV,
+    PartialV,
     Ref,
     SeqV,
     TensorV,
@@ -993,6 +994,8 @@ class Interpreter:
             return instance
         if isinstance(func, BoundMethod):
             return self.call_method(func, args, kwargs, node, frame)
+        if isinstance(func, PartialV):
+            return self.call(func.func, list(func.args) + list(args), {**func.kwargs, **kwargs}, node, frame)
         self.mark_args_used(args, kwargs)
         return UNKNOWN
 
@@ -1001,6 +1004,9 @@ class Interpreter:
         path = ref.path
         if path.startswith("builtins."):
             return self.call_builtin(path[9:], args, kwargs, node, frame)
+        if path == "functools.partial" and args:
+            # ``Conv3x3 = partial(layers.Conv2D, 32, 3, padding="same")``
+            return PartialV(args[0][0], list(args[1:]), dict(kwargs))
         canon = catalogue.canonical(path)
         if canon.endswith(".__init__"):
             # ``super().__init__(inputs, outputs)`` in a functional subclass.

@@ -188,6 +188,18 @@ class BoundMethod(Value):
         self.name = name
 
 
+class PartialV(Value):
+    """``functools.partial(func, *args, **kwargs)``: a call waiting for more."""
+
+    __slots__ = ("func", "args", "kwargs")
+    kind = "partial"
+
+    def __init__(self, func: Value, args: list, kwargs: dict) -> None:
+        self.func = func
+        self.args = args
+        self.kwargs = kwargs
+
+
 class UnionV(Value):
     """One of several values, chosen by control flow the engine cannot decide."""
 
