@@ -10,6 +10,7 @@ of a file must apply in one pass, or a second ``--fix`` would change the file ag
 from __future__ import annotations
 
 import glob
+import importlib
 import importlib.util
 import os
 import re
@@ -126,6 +127,7 @@ def test_kg501_helper_report_points_inside_the_helper():
     (finding,) = check("KG501", sample)
     inner, before, after = finding.related
     assert inner.line == 3 and "unfreeze" in inner.message
+    assert (before.line, after.line) == (9, 11)  # the fits happen inside train(...)
     assert "`unfreeze()` changes `trainable` on `model`" in finding.message
 
 
@@ -135,6 +137,7 @@ def test_kg501_fixture_related_locations():
     (first, *_) = check("KG501", text, str(path))
     lines = text.splitlines()
     before, after = first.related
+    assert before.path == after.path == str(path)
     assert "model.fit(" in lines[before.line - 1] and "model.fit(" in lines[after.line - 1]
     assert before.line < first.line < after.line
     assert "base_model" in first.message and "compile" in first.hint
@@ -390,6 +393,20 @@ def test_no_fix_when_not_mechanical():
     assert found and found[0].fix is None  # both spellings given: the user decides
 
 
+def test_module_mapping_only_when_every_use_is_public():
+    fixed = apply_fixes(
+        "import keras.src.layers as kl\nx = kl.Dense(3)(kl.Input((2,)))\n",
+        check("KG401", "import keras.src.layers as kl\nx = kl.Dense(3)(kl.Input((2,)))\n"),
+    )
+    assert fixed == "import keras.layers as kl\nx = kl.Dense(3)(kl.Input((2,)))\n"
+    for text in (
+        "from keras.src import layers\nregistry = layers  # the module object itself\n",
+        "from keras.src import layers\nlayers.core.dense.Dense(3)  # not public\n",
+    ):
+        (finding,) = check("KG401", text)
+        assert finding.fix is None, text
+
+
 def test_decay_hint_gives_the_equivalent_schedule():
     (finding,) = check("KG402", "import keras\n\nopt = keras.optimizers.SGD(learning_rate=0.1, decay=1e-4)\n")
     assert finding.fix is None
@@ -493,8 +510,6 @@ def keras():
 
 
 def _resolve(keras, dotted: str):
-    import importlib
-
     parts = dotted.split(".")
     obj = importlib.import_module(parts[0])
     for i, part in enumerate(parts[1:], 1):
@@ -538,8 +553,6 @@ def test_keras_src_targets_are_the_same_objects(keras):
 
 def test_public_names_under_keras_src_are_the_same_objects(keras):
     """`keras.src.<ns>.<Name>` -> `keras.<ns>.<Name>` is only right if they are one object."""
-    import importlib
-
     for namespace, names in _PUBLIC_NAMES.items():
         if not namespace:
             continue

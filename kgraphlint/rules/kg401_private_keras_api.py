@@ -719,6 +719,9 @@ class _Collector(ImportBindings):
         self.chains_by_root.setdefault(parts[0], []).append(parts)
         return False  # the inner links of a chain are not chains of their own
 
+    def visit_Name(self, node: cst.Name) -> None:
+        self.bare_names.add(node.value)
+
 
 # A `try:` whose handler catches one of these is a version shim: the private
 # name is tried first and the code falls back when it is gone (as on Keras 3).
@@ -737,9 +740,6 @@ def _handles_missing_module(handler: cst.ExceptHandler) -> bool:
         if parts and parts[-1] in _MISSING_MODULE_ERRORS:
             return True
     return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.bare_names.add(node.value)
 
 
 class PrivateKerasApi(Rule):

@@ -12,7 +12,6 @@ from kgraphlint.findings import Edit, Finding, Fix
 from kgraphlint.rules.base import Rule
 from kgraphlint.rules.kg401_private_keras_api import (
     ImportBindings,
-    dotted_parts,
     inside_keras_package,
     inside_tensorflow_package,
     replace_node,
@@ -417,7 +416,7 @@ def _plan_deletions(ctx: SourceContext, starts: list[int], call: cst.Call, issue
         return
     deleted = {id(i.arg) for i in deletable}
     pos = [ctx.positions.position(a) for a in args]
-    own_line = {id(a): _own_line_range(ctx, starts, a, p) for a, p in zip(args, pos) if id(a) in deleted}
+    own_line = {id(a): _own_line_range(ctx, starts, p) for a, p in zip(args, pos) if id(a) in deleted}
     if all(r is not None for r in own_line.values()):
         ranges = own_line
     else:
@@ -454,7 +453,7 @@ _REST_OF_ARG_LINE = re.compile(r"[ \t]*,?[ \t]*(#[^\r\n]*)?(\r\n|\r|\n)")
 
 
 def _own_line_range(
-    ctx: SourceContext, starts: list[int], arg: cst.Arg, pos: tuple[int, int, int, int]
+    ctx: SourceContext, starts: list[int], pos: tuple[int, int, int, int]
 ) -> Optional[tuple[tuple[int, int], tuple[int, int]]]:
     """The range that removes an argument written on lines of its own, or None."""
     line, column, end_line, end_column = pos
