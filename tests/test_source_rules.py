@@ -309,6 +309,7 @@ def _fix_inputs():
         for i, sample in enumerate(CATCHES[code]):
             yield pytest.param(sample, id=f"{code}-catch-{i}")
         yield pytest.param(BUG_FIXTURES[code].read_text(), id=f"{code}-fixture")
+        yield pytest.param(BUG_FIXTURES[code].read_text().replace("\n", "\r\n"), id=f"{code}-fixture-crlf")
 
 
 def _comments(text: str) -> list[str]:
@@ -323,6 +324,7 @@ def test_fixes_parse_preserve_comments_and_are_idempotent(text):
     found = check_all(text)
     fixed = apply_fixes(text, found)
     cst.parse_module(fixed)  # still Python
+    assert ("\r\n" in text) == ("\r\n" in fixed)  # line endings kept
     compile(fixed, "<fixed>", "exec")
     assert _comments(fixed) == _comments(text)
     again = check_all(fixed)
