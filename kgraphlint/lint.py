@@ -332,11 +332,23 @@ def _analyse_all(
 
         chunk = max(1, len(jobs_list) // (workers * 4))
         try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
                 return list(pool.map(worker, jobs_list, chunksize=chunk))
-        except (BrokenProcessPool, OSError):
+        except (BrokenProcessPool, OSError, NotImplementedError):
             pass  # no processes available here (sandbox, limits): run serially
     return [worker(job) for job in jobs_list]
+
+
+def _pool_context():  # -> multiprocessing context
+    import multiprocessing
+    import sys
+    import threading
+
+    # Forking is the cheapest start, but forking a process that has threads
+    # (TensorFlow's, when kgraphlint runs inside pytest) can deadlock the child.
+    if threading.active_count() > 1 or "tensorflow" in sys.modules:
+        return multiprocessing.get_context("spawn")
+    return None  # the platform default
 
 
 # --------------------------------------------------------------------------
