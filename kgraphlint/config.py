@@ -33,7 +33,7 @@ class Config:
     trace_timeout: float = 120.0
     # Directory paths are matched against (exclude, per-file-ignores) and where
     # the cache lives: the pyproject.toml's directory, else the working directory.
-    root: Path = field(default_factory=Path.cwd)
+    root: Path = field(default_factory=lambda: Path(os.getcwd()))
     source: Optional[Path] = None  # the file the settings came from, if any
 
     def relative(self, path: Path) -> str:
@@ -61,7 +61,9 @@ def parse_selectors(value: Any, where: str) -> tuple[str, ...]:
 
 def find_pyproject(start: Path) -> Optional[Path]:
     """The nearest pyproject.toml at or above ``start``."""
-    start = start.resolve()
+    # abspath, not resolve(): file paths are compared with the root without
+    # resolving symlinks either (/tmp -> /private/tmp on macOS).
+    start = Path(os.path.abspath(start))
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
@@ -111,7 +113,7 @@ def load_config_file(path: "str | os.PathLike[str]") -> Config:
         where = str(path)
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: expected a table")
-    return config_from_table(table, root=path.resolve().parent, source=path, where=where)
+    return config_from_table(table, root=Path(os.path.abspath(path)).parent, source=path, where=where)
 
 
 def config_from_table(table: dict[str, Any], root: Path, source: Optional[Path] = None, where: str = "config") -> Config:

@@ -43,7 +43,7 @@ def test_full_table(tmp_path):
     )
     (tmp_path / "src" / "pkg").mkdir(parents=True)
     config = load_config(tmp_path / "src" / "pkg")  # found by walking up
-    assert config.root == tmp_path.resolve()
+    assert config.root == tmp_path
     assert config.source is not None and config.source.name == "pyproject.toml"
     assert config.select == ("KG1", "KG301")
     assert config.ignore == ("KG103",)
@@ -65,7 +65,7 @@ def test_nearest_pyproject_wins_and_fixes_the_root(tmp_path):
     inner = tmp_path / "inner"
     write(inner, "pyproject.toml", "[project]\nname = 'inner'\n")
     config = load_config(inner / "file.py")
-    assert config.root == inner.resolve()
+    assert config.root == inner
     assert config.ignore == ()  # the inner project has no [tool.kgraphlint]
 
 
@@ -100,7 +100,7 @@ def test_standalone_config_file(tmp_path):
     path = write(tmp_path, "kgraphlint.toml", 'ignore = ["KG2"]\nfail-on = "error"\n')
     config = load_config_file(path)
     assert config.ignore == ("KG2",) and config.fail_on == "error"
-    assert config.root == tmp_path.resolve()
+    assert config.root == tmp_path
 
 
 @pytest.mark.parametrize(
@@ -182,3 +182,14 @@ def test_cli_config_option(cli, tmp_path):
     assert [f["code"] for f in data["findings"]] == ["KG992"]
     missing = cli("--config", "nope.toml", "m.py", cwd=tmp_path)
     assert missing.returncode == 2 and "cannot read config file nope.toml" in missing.stderr
+
+
+def test_cli_per_file_ignores_through_a_symlinked_project(cli, tmp_path):
+    real = tmp_path / "real"
+    write(real, "tests/test_m.py", HEADER + "a = WARN_HERE\nb = ERROR_HERE\n")
+    pyproject(real, '[tool.kgraphlint.per-file-ignores]\n"tests/*" = ["KG991"]\n')
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    for arg, cwd in [(str(link / "tests" / "test_m.py"), tmp_path), ("tests", link), (str(link), tmp_path)]:
+        data = cli("--format", "json", "--no-cache", arg, cwd=cwd, test_rules=True).json()
+        assert [f["code"] for f in data["findings"]] == ["KG992"], arg
