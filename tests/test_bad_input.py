@@ -5,7 +5,6 @@ rule's own samples."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -80,7 +79,7 @@ def test_empty_and_whitespace_files(cli, tmp_path):
     write(tmp_path, "good.py", GOOD)
     (tmp_path / "empty.py").write_bytes(b"")
     (tmp_path / "blank.py").write_bytes(b"\n\n   \n")
-    res, data = run_json(cli, tmp_path, ".")
+    _, data = run_json(cli, tmp_path, ".")
     assert data["files_checked"] == 3
     assert [f["path"] for f in data["findings"]] == ["good.py"]
     assert data["errors"] == []
@@ -107,9 +106,9 @@ def test_directory_named_py(cli, tmp_path):
     write(tmp_path, "good.py", GOOD)
     write(tmp_path, "pkg.py/inner.py", GOOD)
     (tmp_path / "empty.py").mkdir()
-    res, data = run_json(cli, tmp_path, ".")
+    _, data = run_json(cli, tmp_path, ".")
     assert sorted(f["path"] for f in data["findings"]) == ["good.py", "pkg.py/inner.py"]
-    res, data = run_json(cli, tmp_path, "empty.py", "good.py")
+    _, data = run_json(cli, tmp_path, "empty.py", "good.py")
     assert data["files_checked"] == 1 and data["errors"] == []
 
 
@@ -121,7 +120,7 @@ def test_broken_symlink(cli, tmp_path):
     assert_good_file_checked(data)
     assert res.returncode == 1
     # Named explicitly, it is the same errors entry, not "no such file".
-    res, data = run_json(cli, tmp_path, "link.py", "good.py")
+    _, data = run_json(cli, tmp_path, "link.py", "good.py")
     assert data["errors"] == [{"path": "link.py", "message": "broken symbolic link"}]
 
 
@@ -129,7 +128,7 @@ def test_symlink_loop_and_fifo(cli, tmp_path):
     write(tmp_path, "good.py", GOOD)
     os.symlink(tmp_path / "loop.py", tmp_path / "loop.py")
     os.mkfifo(tmp_path / "pipe.py")
-    res, data = run_json(cli, tmp_path, ".")
+    _, data = run_json(cli, tmp_path, ".")
     errors = {e["path"]: e["message"] for e in data["errors"]}
     assert errors["pipe.py"] == "not a regular file"
     assert errors["loop.py"] == "cannot read file: Too many levels of symbolic links"
@@ -181,7 +180,7 @@ def test_deeply_nested_expressions_do_not_crash_the_parser(cli, tmp_path):
     write(tmp_path, "good.py", GOOD)
     write(tmp_path, "deep.py", HEADER + "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
     write(tmp_path, "chain.py", HEADER + "x = (" + "1+\n" * 12000 + "1)\n")
-    res, data = run_json(cli, tmp_path, ".")
+    _, data = run_json(cli, tmp_path, ".")
     messages = {f["path"]: f["message"] for f in data["findings"] if f["code"] == "KG900"}
     assert messages == {
         "deep.py": "Syntax error: too many nested parentheses.",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from kgraphlint.config import Config, ConfigError, load_config, load_config_file, path_matches
+from kgraphlint.config import ConfigError, load_config, load_config_file, path_matches
 
 HEADER = "import keras\n\n"
 
