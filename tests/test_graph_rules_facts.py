@@ -492,7 +492,7 @@ def test_kg302_sub_model_expanded():
     d1, d2, disc_layer, gan, snapshot = _gan(b, False)
     snapshot.update({d1: True, d2: True, disc_layer: True})
     (f,) = run("KG302", b.facts)
-    assert f.line == 9 and "Layers" in f.message
+    assert f.line == 9 and "2 `Dense` layers are trainable" in f.message
 
 
 # ---------------------------------------------------------------------- KG304

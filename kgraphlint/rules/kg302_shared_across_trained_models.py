@@ -43,7 +43,7 @@ def trainable_at(compile_: Compile, layer: Layer, wrappers: tuple[Layer, ...]) -
 
 
 def _shorten(names: list[str]) -> str:
-    shown = ", ".join(f"`{n}`" for n in names[:3])
+    shown = ", ".join(names[:3])
     if len(names) > 3:
         shown += f" and {len(names) - 3} more"
     return shown
@@ -211,12 +211,19 @@ def build():
     ) -> Finding:
         assert later.site is not None
         shared.sort(key=lambda l: (l.created_at.line if l.created_at else 0, l.display()))
-        names = [layer.display() for layer in shared]
-        noun = "Layer" if len(names) == 1 else "Layers"
-        verb = "is" if len(names) == 1 else "are"
+        names = _distinct_names(shared)
+        verb = "is" if len(shared) == 1 else "are"
+        subject = _shorten(names)
+        if not any(name.endswith(" layers") for name in names):
+            subject = ("Layer " if len(shared) == 1 else "Layers ") + subject
+        later_ref, earlier_ref = model_ref(later), model_ref(earlier)
+        if later_ref == earlier_ref:
+            # Two builders that both call their result `model`: tell them apart.
+            later_ref += _built_at(later)
+            earlier_ref += _built_at(earlier)
         message = (
-            f"{noun} {_shorten(names)} {verb} trainable in both {model_ref(later)} and "
-            f"{model_ref(earlier)}, which are compiled separately: training one silently "
+            f"{subject} {verb} trainable in both {later_ref} and "
+            f"{earlier_ref}, which are compiled separately: training one silently "
             f"changes the other."
         )
         first = shared[0]
@@ -227,8 +234,25 @@ def build():
         )
         user_made = next((layer for layer in shared if not layer.library_made), None)
         related = [
-            (earlier_compile.site, f"{capitalized(model_ref(earlier))} is compiled here"),
+            (earlier_compile.site, f"{capitalized(earlier_ref)} is compiled here"),
         ]
         if user_made is not None:
             related.append((user_made.created_at, f"`{user_made.display()}` is created here"))
         return self.finding(later.site, message, hint, engine=facts.engine, related=related)
+
+
+def _built_at(model: Model) -> str:
+    return f" (built at line {model.site.line})" if model.site is not None and model.site.line else ""
+
+
+def _distinct_names(layers: list[Layer]) -> list[str]:
+    """Layer names for the message; unnamed layers of one class are counted
+    (``2 `Dense` layers``) rather than repeated."""
+    counts: dict[str, int] = {}
+    order: list[str] = []
+    for layer in layers:
+        name = layer.display()
+        if name not in counts:
+            order.append(name)
+        counts[name] = counts.get(name, 0) + 1
+    return [f"`{n}`" if counts[n] == 1 else f"{counts[n]} `{n}` layers" for n in order]
