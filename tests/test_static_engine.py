@@ -409,7 +409,7 @@ def test_odd_programs_do_not_crash(source: str) -> None:
 
 
 def test_deeply_nested_expression_does_not_crash() -> None:
-    source = "import keras\nx = " + "(" * 200 + "1" + ")" * 200 + "\n" + "y = " + " + ".join(["1"] * 3000) + "\n"
+    source = "import keras\nx = " + "(" * 100 + "1" + ")" * 100 + "\n" + "y = " + " + ".join(["1"] * 800) + "\n"
     analyze(make_context("deep.py", source, cst.parse_module(source)))
 
 
