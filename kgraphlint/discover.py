@@ -85,7 +85,7 @@ def _add_file(path: str, result: Discovery, seen: set[str]) -> None:
 
 def _walk(top: str, config: Config, result: Discovery, seen: set[str]) -> None:
     def on_error(exc: OSError) -> None:
-        result.errors.append(FileError(exc.filename or top, f"cannot list directory: {exc.strerror or exc}"))
+        result.errors.append(FileError(_display(exc.filename or top), f"cannot list directory: {exc.strerror or exc}"))
 
     # followlinks=False: a symlinked directory loop cannot make the walk endless.
     for dirpath, dirnames, filenames in os.walk(top, onerror=on_error):

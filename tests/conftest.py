@@ -23,7 +23,7 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pytest
 
@@ -161,6 +161,7 @@ class Cli:
         block_keras: bool = False,
         env: Optional[dict[str, str]] = None,
         timeout: float = 300,
+        prefix: Sequence[str] = (),
     ) -> CliResult:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("KGRAPHLINT_TEST_")}
         environ.update({"NO_COLOR": "1", "COLUMNS": "100", "PYTHONIOENCODING": "utf-8"})
@@ -172,7 +173,7 @@ class Cli:
             environ["KGRAPHLINT_TEST_BLOCK_KERAS"] = "1"
         environ.update(env or {})
         proc = subprocess.run(
-            [sys.executable, "-m", "kgraphlint", *args],
+            [*prefix, sys.executable, "-m", "kgraphlint", *args],
             cwd=cwd,
             capture_output=True,
             text=True,

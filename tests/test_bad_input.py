@@ -5,6 +5,7 @@ rule's own samples."""
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
@@ -135,22 +136,52 @@ def test_symlink_loop_and_fifo(cli, tmp_path):
     assert_good_file_checked(data)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="running as root: file permissions do not block reads")
+# Root reads any file; dropping the capabilities that let it bypass file
+# permissions makes a chmod 000 file really unreadable for the CLI.
+DROP_DAC = ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+
+
 def test_unreadable_file(cli, tmp_path):
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: permissions cannot block reads")
+        prefix = DROP_DAC
     write(tmp_path, "good.py", GOOD)
     secret = write(tmp_path, "secret.py", GOOD)
     secret.chmod(0)
     try:
-        _, data = run_json(cli, tmp_path, ".")
+        res = cli("--format", "json", "--no-cache", ".", cwd=tmp_path, test_rules=True, prefix=prefix)
     finally:
         secret.chmod(0o644)
+    assert "Traceback" not in res.output
+    data = res.json()
     assert data["errors"] == [{"path": "secret.py", "message": "cannot read file: Permission denied"}]
+    assert_good_file_checked(data)
+    assert res.returncode == 1
+
+
+def test_unlistable_directory(cli, tmp_path):
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: permissions cannot block reads")
+        prefix = DROP_DAC
+    write(tmp_path, "good.py", GOOD)
+    write(tmp_path, "locked/inner.py", GOOD)
+    (tmp_path / "locked").chmod(0)
+    try:
+        res = cli("--format", "json", "--no-cache", ".", cwd=tmp_path, test_rules=True, prefix=prefix)
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    assert "Traceback" not in res.output
+    data = res.json()
+    assert data["errors"] == [{"path": "locked", "message": "cannot list directory: Permission denied"}]
     assert_good_file_checked(data)
 
 
-def test_unlistable_directory_as_root_alternative(cli, tmp_path):
-    # Root can read anything, but cannot read a file through a path whose
-    # directory part is a regular file: "x.py/y.py" where x.py is a file.
+def test_path_through_a_file_does_not_exist(cli, tmp_path):
+    # "x.py/y.py" where x.py is a regular file.
     write(tmp_path, "good.py", GOOD)
     write(tmp_path, "x.py", GOOD)
     res = cli("--format", "json", "x.py/y.py", "good.py", cwd=tmp_path, test_rules=True)
