@@ -20,6 +20,7 @@ layers of an InceptionV3 backbone, marked ``library_made``).
 from __future__ import annotations
 
 import re
+from types import FrameType
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from kgraphlint.findings import Finding
@@ -64,6 +65,9 @@ class _FactsBuilder:
         self.unknown = unknown_site
         self.layers: dict[int, Layer] = {}
         self.tensors: dict[int, Tensor] = {}
+        self.keras_tensors: dict[int, Any] = {}
+        # The traced module's namespace (module-level variables).
+        self.module_globals: Optional[dict[str, Any]] = None
         self.models: dict[int, Model] = {}
         self.keras_models: dict[int, Any] = {}
         self.keras_nodes: dict[int, Any] = {}
@@ -171,6 +175,7 @@ class _FactsBuilder:
             fact.opaque = True
             fact.label = getattr(kt, "name", None)
         self.tensors[id(kt)] = fact
+        self.keras_tensors[id(kt)] = kt
         self.facts.tensors.append(fact)
         return fact
 
@@ -295,6 +300,7 @@ def facts_from_models(
     recorder: Optional["Recorder"] = None,
     labels: Optional["LabelIndex"] = None,
     partial: bool = False,
+    module_globals: Optional[dict[str, Any]] = None,
 ) -> Facts:
     """Facts for Keras models (and, with a recorder, everything a trace built).
 
@@ -306,6 +312,7 @@ def facts_from_models(
     if path is None:
         path = f"<model {models[0].name}>" if models else "<model>"
     builder = _FactsBuilder(path, recorder, labels, Site(path, 0, 0))
+    builder.module_globals = module_globals
     for m in models:
         builder.include_model(m)
     if recorder is not None:
@@ -357,6 +364,9 @@ def _mark_usage(builder: _FactsBuilder, recorder: "Recorder", partial: bool) -> 
     for kid, t in builder.tensors.items():
         if partial or kid in consumed or kid in returned:
             t.used = True
+    # A result nothing consumes may still be kept: in a module-level variable,
+    # a dict, a list, an attribute.  Then it is not dangling (KG103).
+    _mark_stored_tensors(builder, partial)
     # Layers in the facts are used (called, part of a model, compiled...).
     for fact in builder.layers.values():
         fact.used = True
@@ -385,6 +395,90 @@ def _mark_usage(builder: _FactsBuilder, recorder: "Recorder", partial: bool) -> 
             used=False,
         )
         facts.layers.append(fact)
+
+
+def _globals_read_by_functions(namespace: dict[str, Any]) -> set[str]:
+    """Global names that the functions (and methods) defined in a module read."""
+    import inspect
+
+    names: set[str] = set()
+    module = namespace.get("__name__")
+    codes = []
+    for value in namespace.values():
+        if inspect.isfunction(value) and value.__module__ == module:
+            codes.append(value.__code__)
+        elif inspect.isclass(value) and value.__module__ == module:
+            codes.extend(v.__code__ for v in vars(value).values() if inspect.isfunction(v))
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+    return names
+
+
+def _mark_stored_tensors(builder: _FactsBuilder, partial: bool) -> None:
+    if partial:
+        return
+    facts = builder.facts
+    consumed = {id(t) for node in facts.nodes for t in node.inputs}
+    outputs = {id(t) for m in facts.models for t in (m.outputs or ())}
+    fact_ids = {id(f): kid for kid, f in builder.tensors.items()}
+    candidates = [
+        t
+        for t in facts.tensors
+        if t.producer is not None
+        and not t.library_made
+        and t.used is None
+        and id(t) not in consumed
+        and id(t) not in outputs
+    ]
+    if not candidates:
+        return
+    import gc
+
+    module_globals = builder.module_globals
+    read_globals = _globals_read_by_functions(module_globals) if module_globals is not None else set()
+
+    for t in candidates:
+        kt = builder.keras_tensors.get(fact_ids[id(t)])
+        history = getattr(kt, "_keras_history", None)
+        knode = None
+        try:
+            knode = history.operation._inbound_nodes[history.node_index]
+        except (AttributeError, IndexError):
+            pass
+        node_outputs = getattr(knode, "outputs", None)
+        # Objects made after the worker started (gc.freeze) are all visible.
+        if _held_elsewhere(kt, (node_outputs, builder.keras_tensors), module_globals, read_globals):
+            t.used = True
+
+
+def _held_elsewhere(kt: Any, ignored: tuple, module_globals: Optional[dict[str, Any]], read_globals: set[str]) -> bool:
+    """Whether anything but Keras's own node and our bookkeeping refers to ``kt``.
+
+    Plain loops only: a comprehension mentioning ``kt`` would put it in a
+    closure cell, itself a referrer.
+    """
+    import gc
+
+    for holder in gc.get_referrers(kt):
+        if isinstance(holder, FrameType):
+            continue
+        skip = False
+        for known in ignored:
+            if holder is known:
+                skip = True
+        if skip:
+            continue
+        if holder is module_globals:
+            # A module-level variable is a name, not a use (as in the static
+            # engine), unless a function of the module reads that global.
+            for name, value in module_globals.items():
+                if value is kt and name in read_globals:
+                    return True
+            continue
+        return True
+    return False
 
 
 def check_model(model: Any) -> list[Finding]:

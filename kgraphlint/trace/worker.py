@@ -148,7 +148,10 @@ class Worker:
                 pass
 
         try:
-            facts = facts_from_models(path=path, recorder=recorder, labels=labels, partial=partial)
+            module_globals = vars(sys.modules[modname]) if modname in sys.modules else None
+            facts = facts_from_models(
+                path=path, recorder=recorder, labels=labels, partial=partial, module_globals=module_globals
+            )
         except Exception as exc:  # a bug in kgraphlint, not in the user's code
             from kgraphlint.graph import Facts
 
