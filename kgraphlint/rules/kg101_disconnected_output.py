@@ -236,8 +236,10 @@ model = keras.Model(a, [out_a, out_b])  # expect
                 f"the output from that, or list `{stray_name}` as the model input."
             )
         if listed:
+            # `base.inputs` is itself a list: splice it rather than nest it.
+            spliced = f"*{listed}" if listed.endswith(".inputs") else listed
             return (
                 f"add `{stray_name}` to the model inputs "
-                f"(`inputs=[{listed}, {stray_name}]`), or build the output from `{listed}`."
+                f"(`inputs=[{spliced}, {stray_name}]`), or build the output from `{listed}`."
             )
         return f"add `{stray_name}` to the model inputs."
