@@ -96,9 +96,22 @@ def tool(name: str) -> Optional[str]:
     return shutil.which(name)
 
 
+ENV = dict(os.environ)
+
+
+def snapshot(rev: str, into: Path) -> Path:
+    """Export kgraphlint at git revision ``rev`` (so edits made to the working
+    tree during the run cannot change what is measured)."""
+    repo = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "archive", rev, "kgraphlint"], cwd=repo, capture_output=True, check=True).stdout
+    into.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
 def run(command: Sequence[str], cwd: Path) -> tuple[float, int, str]:
     start = time.perf_counter()
-    proc = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
     return elapsed, proc.returncode, proc.stderr.decode(errors="replace")
 
@@ -120,7 +133,7 @@ def measure_all(measurements: list[Measurement], cwd: Path, repeat: int) -> None
 def imported_heavy(command: Sequence[str], cwd: Path) -> list[str]:
     """Top-level modules among tensorflow/keras that ``command`` imported (-X importtime)."""
     proc = subprocess.run(
-        [command[0], "-X", "importtime", *command[1:]], cwd=cwd, capture_output=True, text=True
+        [command[0], "-X", "importtime", *command[1:]], cwd=cwd, env=ENV, capture_output=True, text=True
     )
     heavy = set()
     for line in proc.stderr.splitlines():
@@ -137,6 +150,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median)")
     parser.add_argument("--json", type=Path, help="also write the raw numbers here")
+    parser.add_argument(
+        "--rev",
+        help="measure kgraphlint as committed at this git revision (e.g. HEAD) instead of the "
+        "installed / working-tree code",
+    )
     parser.add_argument("--no-others", action="store_true", help="skip fixit and pylint (quick runs)")
     args = parser.parse_args(argv)
 
@@ -153,6 +171,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         # An empty project file pins the kgraphlint project root (and its cache) here.
         (work / "pyproject.toml").write_text("[project]\nname = 'bench'\nversion = '0'\n")
         (work / "small.py").write_text(SMALL_FILE)
+        measured = "installed kgraphlint"
+        if args.rev:
+            code = snapshot(args.rev, work / "snapshot")
+            # PYTHONPATH wins over the editable install (its finder comes last).
+            ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), ENV.get("PYTHONPATH")]))
+            sha = subprocess.run(
+                ["git", "rev-parse", "--short", args.rev], cwd=Path(__file__).resolve().parents[1],
+                capture_output=True, text=True,
+            ).stdout.strip()
+            measured = f"kgraphlint at {args.rev} ({sha})"
         files = [str(Path("applications") / p.name) for p in sources]
         cache = work / ".kgraphlint_cache"
 
@@ -192,7 +220,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     by_key = {m.key: m for m in results}
     base = by_key["baseline"].median
-    print(f"corpus: {source_dir} ({len(sources)} files, {lines} lines)")
+    print(f"corpus: {source_dir} ({len(sources)} files, {lines} lines); {measured}")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.repeat} runs (wall clock)")
     print()
     header = f"{'measurement':<48} {'median s':>9} {'best s':>8} {'x baseline':>10}  note"
