@@ -391,8 +391,9 @@ def test_no_fix_when_not_mechanical():
     ):
         found = check("KG401", text)
         assert found and all(f.fix is None for f in found), text
-    found = check("KG402", "import keras\n\nkeras.optimizers.Adam(lr=1, learning_rate=2)\n")
-    assert found and found[0].fix is None  # both spellings given: the user decides
+    text = "import keras\n\nkeras.optimizers.Adam(lr=1, learning_rate=2)\n"
+    # Both spellings given: Keras 2 (2.3+, tf.keras) used `lr` and ignored the other.
+    assert apply_fixes(text, check("KG402", text)) == "import keras\n\nkeras.optimizers.Adam(learning_rate=1)\n"
 
 
 def test_module_mapping_only_when_every_use_is_public():
@@ -409,10 +410,14 @@ def test_module_mapping_only_when_every_use_is_public():
         assert finding.fix is None, text
 
 
-def test_decay_hint_gives_the_equivalent_schedule():
-    (finding,) = check("KG402", "import keras\n\nopt = keras.optimizers.SGD(learning_rate=0.1, decay=1e-4)\n")
-    assert finding.fix is None
+def test_decay_hint_and_fix_give_the_equivalent_schedule():
+    text = "import keras\n\nopt = keras.optimizers.SGD(learning_rate=0.1, decay=1e-4)\n"
+    (finding,) = check("KG402", text)
     assert "InverseTimeDecay" in finding.hint and "decay_steps=1" in finding.hint
+    assert apply_fixes(text, [finding]) == (
+        "import keras\n\nopt = keras.optimizers.SGD("
+        "learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.1, decay_steps=1, decay_rate=1e-4))\n"
+    )
 
 
 # ---------------------------------------------------------------------------

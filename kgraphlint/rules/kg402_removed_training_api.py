@@ -12,8 +12,10 @@ from kgraphlint.findings import Edit, Finding, Fix
 from kgraphlint.rules.base import Rule
 from kgraphlint.rules.kg401_private_keras_api import (
     ImportBindings,
+    dotted_parts,
     inside_keras_package,
     inside_tensorflow_package,
+    is_private,
     replace_node,
     slice_text,
     split_family,
@@ -47,18 +49,28 @@ TRAINING_METHODS = frozenset({"fit", "evaluate", "predict", *GENERATOR_METHODS})
 
 # Data-loading options that Keras 3 moved from fit/evaluate/predict to
 # `keras.utils.PyDataset` (keras 3.15: `fit(workers=2)` raises TypeError), with
-# their Keras 2 default: an argument equal to its default can simply go.
+# their Keras 2 default.  Removing them is the Keras 3 rewrite whatever their
+# value: `fit()` rejects them, and a PyDataset carries its own settings.
 LOADER_ARGUMENTS = {"workers": "1", "use_multiprocessing": "False", "max_queue_size": "10"}
 # Only Keras calls these names so: on a plain `.fit(...)` they are evidence enough.
 KERAS_ONLY_LOADER_ARGUMENTS = frozenset({"use_multiprocessing", "max_queue_size"})
 
 # Keras 1 names that Keras 2 still translated with a warning and Keras 3 rejects.
-KERAS1_RENAMES = {"nb_epoch": "epochs"}
+# Keras 2's legacy interface (keras/legacy/interfaces.py) renamed `nb_epoch` to
+# `epochs` and `nb_val_samples` to `validation_steps` as they were (it only
+# warned that validation_steps counts batches): the same rename keeps what the
+# script did.
+KERAS1_RENAMES = {"nb_epoch": "epochs", "nb_val_samples": "validation_steps"}
+KERAS1_RENAME_HINTS = {
+    "nb_val_samples": "`validation_steps` counts batches, not samples: Keras 2 passed the number on unchanged, "
+    "so it stays; you probably want `validation_steps=samples // batch_size`",
+}
+# Keras 1 spellings of the loader options (Keras 2 renamed them to `workers` /
+# `use_multiprocessing`): removed like them.
+KERAS1_LOADER_ARGUMENTS = {"nb_worker": "workers", "pickle_safe": "use_multiprocessing"}
 KERAS1_SAMPLE_COUNTS = {
-    "samples_per_epoch": "`steps_per_epoch` counts batches, not samples: use `steps_per_epoch=samples // batch_size`",
-    "nb_val_samples": "`validation_steps` counts batches, not samples: use `validation_steps=samples // batch_size`",
-    "nb_worker": "Keras 3 reads worker settings from a `keras.utils.PyDataset`",
-    "pickle_safe": "Keras 3 reads worker settings from a `keras.utils.PyDataset`",
+    "samples_per_epoch": "`steps_per_epoch` counts batches, not samples: use `steps_per_epoch=samples // batch_size` "
+    "(Keras 2 divided by the generator's `batch_size` attribute when it had one)",
 }
 
 # `Model.compile()` arguments of Keras 2 that Keras 3's `compile()` does not
@@ -68,12 +80,25 @@ COMPILE_ARGUMENTS = {
     "weights to `fit(..., sample_weight=w)` with shape (samples, timesteps)",
     "target_tensors": "feed the targets as `y` (or through a `tf.data.Dataset`) instead",
 }
+# Arguments whose removal is the whole Keras 3 rewrite, whatever their value:
+# Keras 3 reads the weighting mode off the shape of `sample_weight`.
+COMPILE_REMOVABLE = frozenset({"sample_weight_mode"})
 
 # Keras optimizer classes whose constructor rejects `lr=` (keras 3.15:
 # "Argument(s) not recognized: {'lr': ...}") and ignores `decay=` with a warning.
 OPTIMIZERS = frozenset(
     "Adam AdamW Adadelta Adafactor Adagrad Adamax Ftrl Lamb Lion Nadam RMSprop SGD".split()
 )
+# Keras 3's default `learning_rate` of each of them (keras 3.15,
+# keras/src/optimizers/*.py; tests check them against the installed Keras).
+# Used for `decay=` without a learning rate: the schedule starts where the
+# optimizer would have started without `decay=`.
+DEFAULT_LEARNING_RATES = {name: "0.001" for name in OPTIMIZERS} | {"SGD": "0.01"}
+# Keras 2 decayed the rate of every optimizer as lr / (1 + decay * iterations);
+# Keras 3's InverseTimeDecay(lr, decay_steps=1, decay_rate=decay) is
+# lr / (1 + decay * step), evaluated at the same `iterations`.
+SCHEDULE = "InverseTimeDecay"
+SCHEDULE_MODULE = "optimizers.schedules"
 
 # Keyword arguments are written after "(" or ","; the method names after ".".
 _PRECHECK = re.compile(
@@ -83,12 +108,25 @@ _PRECHECK = re.compile(
 )
 
 
+def optimizer_family(path: str) -> str:
+    """The public Keras package a (possibly private) optimizer path belongs to."""
+    split = split_family(path)
+    family = split[0] if split else "keras"
+    return "tensorflow.keras" if family == "tensorflow.python.keras" else family
+
+
 def is_keras_optimizer(path: str) -> bool:
-    """``keras.optimizers.Adam``, ``tensorflow.keras.optimizers.adam.Adam``..."""
+    """``keras.optimizers.Adam``, ``tensorflow.keras.optimizers.adam.Adam``...
+
+    ``keras.src.optimizers.Adam`` too: KG401 rewrites it to ``keras.optimizers.Adam``
+    in the same ``--fix``, so its arguments are fixed in that pass as well.
+    """
     split = split_family(path)
     if split is None:
         return False
     parts = split[1].split(".")
+    if parts[0] == "src" and split[0] == "keras":
+        parts = parts[1:]
     if len(parts) < 2 or parts[0] != "optimizers" or parts[-1] not in OPTIMIZERS:
         return False
     # `optimizers.legacy.Adam` (tf.keras 2.11+, tf_keras) still takes lr/decay.
@@ -102,7 +140,13 @@ class _Issue:
     hint: str
     description: str = ""
     edits: list[Edit] = field(default_factory=list)
-    delete: bool = False  # the fix deletes `arg` (ranges computed per call)
+    delete: bool = False  # the fix (also) deletes `target` (ranges computed per call)
+    target: Optional[cst.Arg] = None  # the argument to delete; `arg` when None
+    needs_import: bool = False  # the fix names InverseTimeDecay, which one fix imports
+
+    @property
+    def deleted(self) -> Optional[cst.Arg]:
+        return self.target if self.target is not None else self.arg
 
 
 class _Collector(ImportBindings):
@@ -228,9 +272,11 @@ class RemovedTrainingApi(Rule):
             return []
         starts = text_offsets(ctx.text)
         keras_file = collector.keras_family_in_use()
+        schedules = _ScheduleNames(ctx, collector)
         findings: list[Finding] = []
+        needing_import: list[Finding] = []
         for call in collector.calls:
-            issues = self._issues(ctx, collector, call, keras_file)
+            issues = self._issues(ctx, collector, call, keras_file, schedules)
             if not issues:
                 continue
             _plan_deletions(ctx, starts, call, issues)
@@ -238,12 +284,15 @@ class RemovedTrainingApi(Rule):
             for issue in issues:
                 fix = Fix(issue.description, issue.edits) if issue.edits else None
                 where = ctx.site(issue.arg) if issue.arg is not None else site
-                findings.append(self.finding(where, issue.message, issue.hint, fix=fix))
+                finding = self.finding(where, issue.message, issue.hint, fix=fix)
+                findings.append(finding)
+                if fix is not None and issue.needs_import:
+                    needing_import.append(finding)
+        _attach_import(ctx, schedules, needing_import)
         return findings
-
     # ------------------------------------------------------------------------
     def _issues(
-        self, ctx: SourceContext, names: _Collector, call: cst.Call, keras_file: bool
+        self, ctx: SourceContext, names: _Collector, call: cst.Call, keras_file: bool, schedules: "_ScheduleNames"
     ) -> list[_Issue]:
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value in TRAINING_METHODS | {"compile"}:
@@ -259,7 +308,7 @@ class RemovedTrainingApi(Rule):
             return _training_arguments(ctx, call, method, generator=False)
         paths = names.resolve(func)
         if paths and all(is_keras_optimizer(p) for p in paths):
-            return _optimizer_arguments(ctx, call, ctx.code_for(func))
+            return _optimizer_arguments(ctx, call, ctx.code_for(func), paths, schedules)
         return []
 
     def _generator_call(
@@ -302,6 +351,30 @@ class RemovedTrainingApi(Rule):
         return [issue, *_training_arguments(ctx, call, method, generator=True)]
 
 
+def _attach_import(ctx: SourceContext, schedules: "_ScheduleNames", findings: Sequence[Finding]) -> None:
+    """Give the import of `InverseTimeDecay` to one fix of the file.
+
+    Every decay fix that names `InverseTimeDecay` needs it, but one line can
+    only be added once in a pass (two fixes inserting at one place would
+    collide), so the first fix that a `# noqa` comment does not silence
+    carries it for all; without it, the others are not offered.
+    """
+    if not findings:
+        return
+    from kgraphlint.suppress import comment_suppressions, is_suppressed  # the rules package loads first
+
+    edit = schedules.import_edit()
+    suppressions = comment_suppressions(ctx.text) if "#" in ctx.text else {}
+    carrier = next((f for f in findings if not is_suppressed(f, suppressions)), None)
+    if edit is None or carrier is None:
+        for finding in findings:
+            finding.fix = None
+        return
+    assert carrier.fix is not None
+    carrier.fix.edits.append(edit)
+    carrier.fix.description += f" (and import `{SCHEDULE}`)"
+
+
 def _keyword_args(call: cst.Call) -> list[tuple[str, cst.Arg]]:
     return [(a.keyword.value, a) for a in call.args if a.keyword is not None]
 
@@ -312,41 +385,92 @@ def _training_arguments(ctx: SourceContext, call: cst.Call, method: str, *, gene
     issues: list[_Issue] = []
     # `workers=` alone is too common a word: on a plain fit() it needs a
     # Keras-only companion argument.
-    loader_evidence = generator or bool(names & KERAS_ONLY_LOADER_ARGUMENTS)
+    loader_evidence = generator or bool(names & (KERAS_ONLY_LOADER_ARGUMENTS | set(KERAS1_LOADER_ARGUMENTS)))
     new_method = GENERATOR_METHODS.get(method, method)
     for keyword, arg in keywords:
-        if keyword in LOADER_ARGUMENTS and loader_evidence:
-            default = LOADER_ARGUMENTS[keyword]
+        if (keyword in LOADER_ARGUMENTS and loader_evidence) or (
+            keyword in KERAS1_LOADER_ARGUMENTS and (generator or method == "fit")
+        ):
+            option = KERAS1_LOADER_ARGUMENTS.get(keyword, keyword)
+            message = (
+                f"`{keyword}=` is no longer an argument of `{new_method}()` in Keras 3."
+                if keyword == option
+                else f"`{keyword}=` is Keras 1 spelling of `{option}=`, which Keras 3's `{new_method}()` no longer takes."
+            )
             issue = _Issue(
                 arg,
-                f"`{keyword}=` is no longer an argument of `{new_method}()` in Keras 3.",
-                f"pass `{keyword}=` to your `keras.utils.PyDataset` subclass "
-                f"(`super().__init__({keyword}=...)`); a plain generator is read in the main thread",
+                message,
+                f"pass `{option}=` to your `keras.utils.PyDataset` subclass "
+                f"(`super().__init__({option}=...)`); a plain generator is read in the main thread",
             )
-            if ctx.code_for(arg.value).strip() == default:
-                issue.delete = True
-                issue.description = f"remove `{keyword}={default}` (the Keras 2 default)"
+            # Keras 3's fit() rejects the argument whatever its value: removing
+            # it is the rewrite (the data is then read in the main thread unless
+            # it is a PyDataset, which the hint explains).
+            issue.delete = True
+            value = ctx.code_for(arg.value).strip()
+            if value == LOADER_ARGUMENTS.get(option):
+                issue.description = f"remove `{keyword}={value}` (the Keras 2 default)"
+            else:
+                issue.description = f"remove `{keyword}=`"
             issues.append(issue)
         elif keyword in KERAS1_RENAMES and method in ("fit", "fit_generator"):
             new = KERAS1_RENAMES[keyword]
             issue = _Issue(
                 arg,
                 f"`{keyword}=` is Keras 1 spelling that Keras 3 rejects.",
-                f"use `{new}=`",
+                KERAS1_RENAME_HINTS.get(keyword, f"use `{new}=`"),
             )
             if new not in names:
                 issue.description = f"rename to `{new}=`"
                 issue.edits = [replace_node(ctx, arg.keyword, new)]  # type: ignore[arg-type]
             issues.append(issue)
-        elif keyword in KERAS1_SAMPLE_COUNTS and (generator or method == "fit"):
-            issues.append(
-                _Issue(
-                    arg,
-                    f"`{keyword}=` is Keras 1 spelling that Keras 3 rejects.",
-                    KERAS1_SAMPLE_COUNTS[keyword],
-                )
+        elif (keyword in KERAS1_SAMPLE_COUNTS or keyword == "nb_val_samples") and (generator or method == "fit"):
+            issue = _Issue(
+                arg,
+                f"`{keyword}=` is Keras 1 spelling that Keras 3 rejects.",
+                KERAS1_SAMPLE_COUNTS.get(keyword) or KERAS1_RENAME_HINTS.get(keyword) or "",
             )
+            if keyword == "samples_per_epoch" and generator and "steps_per_epoch" not in names:
+                _plan_samples_per_epoch(ctx, call, arg, issue)
+            issues.append(issue)
     return issues
+
+
+# Values that need no parentheses in front of `//`.
+_ATOM = (cst.Name, cst.Attribute, cst.Integer, cst.Float, cst.Call, cst.Subscript)
+
+
+def _plan_samples_per_epoch(ctx: SourceContext, call: cst.Call, arg: cst.Arg, issue: _Issue) -> None:
+    """Keras 2 turned `fit_generator(gen, samples_per_epoch=n)` into
+    `steps_per_epoch = n // gen.batch_size` when `gen` had a `batch_size`
+    (Keras's own iterators), else `n` (keras/legacy/interfaces.py): the fix
+    writes exactly that, when the generator is a plain name it may read twice."""
+    positional = [a for a in call.args if a.keyword is None]
+    keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
+    if any(a.star for a in call.args):
+        return
+    if len(positional) == 1 and "generator" not in keywords:
+        generator = positional[0].value
+    elif not positional and "generator" in keywords:
+        generator = keywords["generator"].value
+    else:
+        return  # steps given positionally too: Keras 2 raised
+    if dotted_parts(generator) is None:
+        return  # an expression: reading it twice could build two generators
+    gen = ctx.code_for(generator).strip()
+    if "\n" in gen or "#" in gen:
+        return
+    value = arg.value
+    start = ctx.positions.position(value)
+    suffix = f' // getattr({gen}, "batch_size", 1)'
+    edits = [replace_node(ctx, arg.keyword, "steps_per_epoch")]  # type: ignore[arg-type]
+    if isinstance(value, _ATOM) or value.lpar:
+        edits.append(Edit(start[2], start[3], start[2], start[3], suffix))
+    else:
+        edits.append(Edit(start[0], start[1], start[0], start[1], "("))
+        edits.append(Edit(start[2], start[3], start[2], start[3], ")" + suffix))
+    issue.edits = edits
+    issue.description = "use `steps_per_epoch=` divided by the generator's `batch_size`, as Keras 2 did"
 
 
 def _compile_arguments(ctx: SourceContext, call: cst.Call) -> list[_Issue]:
@@ -358,9 +482,13 @@ def _compile_arguments(ctx: SourceContext, call: cst.Call) -> list[_Issue]:
                 f"`compile()` no longer takes `{keyword}=` in Keras 3.",
                 COMPILE_ARGUMENTS[keyword],
             )
-            if ctx.code_for(arg.value).strip() == "None":
+            value = ctx.code_for(arg.value).strip()
+            if value == "None":
                 issue.delete = True
                 issue.description = f"remove `{keyword}=None`"
+            elif keyword in COMPILE_REMOVABLE:
+                issue.delete = True
+                issue.description = f"remove `{keyword}=` (Keras 3 reads it off the shape of `sample_weight`)"
             issues.append(issue)
     return issues
 
@@ -368,9 +496,11 @@ def _compile_arguments(ctx: SourceContext, call: cst.Call) -> list[_Issue]:
 _ZERO = re.compile(r"^0(\.0*)?$|^0?\.0+$")
 
 
-def _optimizer_arguments(ctx: SourceContext, call: cst.Call, callee: str) -> list[_Issue]:
+def _optimizer_arguments(
+    ctx: SourceContext, call: cst.Call, callee: str, paths: frozenset[str], schedules: "_ScheduleNames"
+) -> list[_Issue]:
     keywords = _keyword_args(call)
-    names = {k for k, _ in keywords}
+    by_name = dict(keywords)
     if "\n" in callee:
         callee = "the optimizer"
     issues = []
@@ -381,9 +511,15 @@ def _optimizer_arguments(ctx: SourceContext, call: cst.Call, callee: str) -> lis
                 f"`{callee}(lr=...)`: Keras 3 optimizers take `learning_rate=`, not `lr=`.",
                 "rename `lr=` to `learning_rate=`",
             )
-            if "learning_rate" not in names:
-                issue.description = "rename to `learning_rate=`"
-                issue.edits = [replace_node(ctx, arg.keyword, "learning_rate")]  # type: ignore[arg-type]
+            issue.description = "rename to `learning_rate=`"
+            issue.edits = [replace_node(ctx, arg.keyword, "learning_rate")]  # type: ignore[arg-type]
+            if "learning_rate" in by_name:
+                # Both given: every Keras 2 optimizer that accepted both used
+                # `lr` (`kwargs.pop("lr", learning_rate)` in keras 2.3+ and
+                # tf.keras 2.x), so the `learning_rate=` it ignored goes.
+                issue.delete = True
+                issue.target = by_name["learning_rate"]
+                issue.description = "rename to `learning_rate=`, dropping the `learning_rate=` that Keras 2 ignored"
             issues.append(issue)
         elif keyword == "decay":
             value = ctx.code_for(arg.value).strip()
@@ -396,29 +532,208 @@ def _optimizer_arguments(ctx: SourceContext, call: cst.Call, callee: str) -> lis
             if _ZERO.match(value):
                 issue.delete = True
                 issue.description = "remove `decay=0` (no decay)"
+            else:
+                _plan_decay(ctx, call, arg, by_name, paths, schedules, issue)
             issues.append(issue)
     return issues
 
 
+def _plan_decay(
+    ctx: SourceContext,
+    call: cst.Call,
+    arg: cst.Arg,
+    by_name: dict[str, cst.Arg],
+    paths: frozenset[str],
+    schedules: "_ScheduleNames",
+    issue: _Issue,
+) -> None:
+    """The fix of `decay=D`: the learning rate becomes
+    `InverseTimeDecay(LR, decay_steps=1, decay_rate=D)`, the schedule Keras 2
+    applied (lr / (1 + D * iterations)), and `decay=` goes."""
+    rate = ctx.code_for(arg.value).strip()
+    if "#" in rate:
+        return  # a comment inside the value would be copied: left to the user
+    # The learning rate Keras 2 used: `lr=` (which wins over `learning_rate=`),
+    # `learning_rate=`, the first positional argument, or the default.
+    lr_arg = by_name.get("lr") or by_name.get("learning_rate")
+    if lr_arg is None:
+        positional = [a for a in call.args if a.keyword is None]
+        if positional:
+            if positional[0].star:
+                return  # `*args` may hold it
+            lr_arg = positional[0]
+        elif any(a.star == "**" for a in call.args):
+            return  # `**kwargs` may hold it
+    if lr_arg is not None and _is_schedule(lr_arg.value):
+        return  # a schedule cannot start another schedule
+    defaults = {DEFAULT_LEARNING_RATES[p.rpartition(".")[2]] for p in paths}
+    if lr_arg is None and len(defaults) != 1:
+        return
+    families = sorted({optimizer_family(p) for p in paths}, key=_FAMILY_ORDER.index)
+    line = ctx.positions.position(call)[0]
+    reference = schedules.reference(families[0], line)
+    if reference is None:
+        return
+    if lr_arg is not None:
+        start_line, start_col, end_line, end_col = ctx.positions.position(lr_arg.value)
+        issue.edits = [
+            Edit(start_line, start_col, start_line, start_col, f"{reference}("),
+            Edit(end_line, end_col, end_line, end_col, f", decay_steps=1, decay_rate={rate})"),
+        ]
+        issue.delete = True
+        issue.description = f"make the learning rate `{reference}(lr, decay_steps=1, decay_rate={rate})`, the same decay"
+    else:
+        (default,) = defaults
+        start_line, start_col, _, _ = ctx.positions.position(arg)
+        _, _, end_line, end_col = ctx.positions.position(arg.value)
+        content = f"learning_rate={reference}({default}, decay_steps=1, decay_rate={rate})"
+        issue.edits = [Edit(start_line, start_col, end_line, end_col, content)]
+        issue.description = f"use `{content}` (the default learning rate, decayed as before)"
+    issue.needs_import = reference == SCHEDULE and schedules.import_family is not None
+
+
+_FAMILY_ORDER = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras")
+_SCHEDULE_CALLEE = re.compile(r"(Decay|Schedule|Restarts|Warmup)\w*$")
+
+
+def _is_schedule(expr: cst.BaseExpression) -> bool:
+    """Whether an expression is visibly a learning-rate schedule (a call of one)."""
+    if isinstance(expr, cst.Call):
+        parts = dotted_parts(expr.func)
+        return bool(parts) and ("schedules" in parts or bool(_SCHEDULE_CALLEE.search(parts[-1])))
+    return False
+
+
+class _ScheduleNames:
+    """How the file can name `<keras>.optimizers.schedules.InverseTimeDecay`.
+
+    Through a name a top-level import binds once in the whole file (`keras`,
+    `tf`, `from keras import optimizers`...), bound above the call; otherwise
+    through `InverseTimeDecay` itself, imported by one added import line
+    (`from keras.optimizers.schedules import InverseTimeDecay`) whose family
+    is the first one asked for.
+    """
+
+    def __init__(self, ctx: SourceContext, names: ImportBindings) -> None:
+        self.ctx = ctx
+        self.names = names
+        self.import_family: Optional[str] = None
+        self.first_line: Optional[int] = None  # of the first call that needs the import
+        # name -> (path, line of its import)
+        self.bindings: dict[str, tuple[str, int]] = {}
+        for statement in ctx.module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                for name, path in _bound_by(small):
+                    unique = names.imports.get(name) == {path} and name not in names.other
+                    if unique and name not in self.bindings:
+                        self.bindings[name] = (path, ctx.positions.position(small)[0])
+
+    def reference(self, family: str, line: int) -> Optional[str]:
+        target = f"{family}.{SCHEDULE_MODULE}.{SCHEDULE}"
+        candidates = []
+        for name, (path, bound_at) in self.bindings.items():
+            if bound_at >= line or is_private(path):
+                continue
+            if target == path or target.startswith(path + "."):
+                candidates.append((-len(path), name, name + target[len(path) :]))
+        if candidates:
+            return min(candidates)[2]
+        if SCHEDULE in self.names.imports or SCHEDULE in self.names.other:
+            return None  # the name is taken
+        if self.import_family not in (None, family):
+            return None  # one added import per file
+        self.import_family = family
+        if self.first_line is None:
+            self.first_line = line
+        return SCHEDULE
+
+    def import_edit(self) -> Optional[Edit]:
+        """The edit adding `from <family>.optimizers.schedules import InverseTimeDecay`:
+        after the last top-level import above the first call that uses it
+        (else right before the top-level statement holding that call)."""
+        if self.import_family is None or self.first_line is None:
+            return None
+        ctx = self.ctx
+        text = ctx.text
+        newline = _LINE_BREAK.search(text)
+        eol = newline.group(0) if newline else "\n"
+        statement_line = f"from {self.import_family}.{SCHEDULE_MODULE} import {SCHEDULE}{eol}"
+        after: Optional[int] = None
+        before: Optional[int] = None
+        for statement in ctx.module.body:
+            start, _, end, _ = ctx.positions.position(statement)
+            decorators = getattr(statement, "decorators", ())
+            if decorators:
+                start = min(start, ctx.positions.position(decorators[0])[0])
+            if end >= self.first_line:
+                before = start if start <= self.first_line else None
+                break
+            if isinstance(statement, cst.SimpleStatementLine) and any(
+                isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
+            ):
+                after = end
+        if after is not None:
+            lines = text_offsets(text)
+            if after < len(lines):
+                return Edit(after + 1, 1, after + 1, 1, statement_line)
+            # the import is on the last line, which has no line break
+            column = len(text) - lines[after - 1] + 1
+            return Edit(after, column, after, column, eol + statement_line.rstrip("\r\n"))
+        if before is not None:
+            return Edit(before, 1, before, 1, statement_line)
+        return None
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _bound_by(small: cst.BaseSmallStatement) -> Iterable[tuple[str, str]]:
+    """(name, dotted path) pairs an import statement binds."""
+    if isinstance(small, cst.Import):
+        for alias in small.names:
+            parts = dotted_parts(alias.name)
+            if not parts:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                yield alias.asname.name.value, ".".join(parts)
+            else:
+                yield parts[0], parts[0]
+    elif isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
+        module = dotted_parts(small.module)
+        if module is None or isinstance(small.names, cst.ImportStar):
+            return
+        for alias in small.names:
+            parts = dotted_parts(alias.name)
+            if not parts:
+                continue
+            name = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else parts[0]
+            yield name, ".".join([*module, *parts])
+
+
 def _plan_deletions(ctx: SourceContext, starts: list[int], call: cst.Call, issues: Sequence[_Issue]) -> None:
-    """Give each deletable issue an edit removing its argument.
+    """Add to each deleting issue the edit removing its argument.
 
     One argument per line (the usual layout of long calls): the argument's
     line goes, but a comment on it stays, alone on its line.  Otherwise an
     argument followed by a kept one is removed up to that argument's start, and
     a run of deleted arguments at the end is removed from the end of the
-    argument before it (keeping a trailing comma).  The ranges of one call never
+    argument before it.  Where that range would take a comment along, only
+    the argument (and its own comma) goes and the comment stays where it was
+    (leaving, at worst, a trailing comma).  The ranges of one call never
     overlap and each is valid alone, so any subset of the fixes applies cleanly.
     """
     args = list(call.args)
-    deletable = [i for i in issues if i.delete and i.arg is not None]
+    deletable = [i for i in issues if i.delete and i.deleted is not None]
     if not deletable:
         return
-    deleted = {id(i.arg) for i in deletable}
+    deleted = {id(i.deleted) for i in deletable}
     pos = [ctx.positions.position(a) for a in args]
     own_line = {id(a): _own_line_range(ctx, starts, p) for a, p in zip(args, pos) if id(a) in deleted}
+    ranges: dict[int, Optional[tuple[tuple[int, int], tuple[int, int]]]]
     if all(r is not None for r in own_line.values()):
-        ranges = own_line
+        ranges = dict(own_line)
     else:
         ranges = {}
         for i, arg in enumerate(args):
@@ -426,27 +741,42 @@ def _plan_deletions(ctx: SourceContext, starts: list[int], call: cst.Call, issue
                 continue
             kept_after = any(id(a) not in deleted for a in args[i + 1 :])
             kept_before = any(id(a) not in deleted for a in args[:i])
+            own = _own_range(ctx, starts, arg, pos[i])
             if kept_after or (not kept_before and i + 1 < len(args)):
                 # Up to the next argument (when every argument goes, all but the last).
-                ranges[id(arg)] = ((pos[i][0], pos[i][1]), (pos[i + 1][0], pos[i + 1][1]))
+                span = ((pos[i][0], pos[i][1]), (pos[i + 1][0], pos[i + 1][1]))
             elif kept_before:
                 # In the run of deleted arguments after the last kept one.
-                ranges[id(arg)] = ((pos[i - 1][2], pos[i - 1][3]), (pos[i][2], pos[i][3]))
+                span = ((pos[i - 1][2], pos[i - 1][3]), (pos[i][2], pos[i][3]))
             else:
-                end = (pos[i][2], pos[i][3])
-                if isinstance(arg.comma, cst.Comma):
-                    comma = ctx.positions.position(arg.comma)
-                    end = (comma[2], comma[3])
-                ranges[id(arg)] = ((pos[i][0], pos[i][1]), end)
-            if "#" in slice_text(ctx.text, starts, *ranges[id(arg)]):
-                ranges[id(arg)] = None  # a comment would go with it: leave it to the user
+                span = own
+            if "#" in slice_text(ctx.text, starts, *span):
+                span = own  # keep the comment: only the argument and its comma go
+                if "#" in slice_text(ctx.text, starts, *span):
+                    span = None  # a comment inside the argument itself
+            ranges[id(arg)] = span
     for issue in deletable:
-        span = ranges.get(id(issue.arg))
+        span = ranges.get(id(issue.deleted))
         if span is None:
             issue.description = ""
+            issue.edits = []
             continue
         (line, column), (end_line, end_column) = span
-        issue.edits = [Edit(line, column, end_line, end_column, "")]
+        issue.edits = [*issue.edits, Edit(line, column, end_line, end_column, "")]
+
+
+def _own_range(
+    ctx: SourceContext, starts: list[int], arg: cst.Arg, pos: tuple[int, int, int, int]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The argument, its comma and the blanks after that comma on its line."""
+    end = (pos[2], pos[3])
+    if isinstance(arg.comma, cst.Comma):
+        comma = ctx.positions.position(arg.comma)
+        offset = starts[comma[2] - 1] + comma[3] - 1
+        match = re.compile(r"[ \t]*").match(ctx.text, offset)
+        blanks = match.end() - offset if match else 0
+        end = (comma[2], comma[3] + blanks)
+    return (pos[0], pos[1]), end
 
 
 _REST_OF_ARG_LINE = re.compile(r"[ \t]*,?[ \t]*(#[^\r\n]*)?(\r\n|\r|\n)")
