@@ -14,7 +14,13 @@ if TYPE_CHECKING:
 def lint_paths(
     paths: Iterable[str], trace: bool = False, config: Optional["Config"] = None
 ) -> list["Finding"]:
-    """Lint files and directories; returns the findings (errors are KG900)."""
+    """Lint files and directories and return the findings.
+
+    Files that are not valid Python come back as KG900 findings.  Files that
+    could not be read at all (broken symlinks, unreadable, too large) are not
+    findings: use :func:`kgraphlint.lint.lint_paths`, whose result also carries
+    them as ``errors``.
+    """
     from kgraphlint.lint import lint_paths as _lint_paths
 
     return _lint_paths(list(paths), trace=trace, config=config).findings
