@@ -16,6 +16,7 @@ from kgraphlint.rules.kg401_private_keras_api import (
     inside_keras_package,
     inside_tensorflow_package,
     is_private,
+    iter_nodes,
     replace_node,
     slice_text,
     split_family,
@@ -67,7 +68,10 @@ KERAS1_RENAME_HINTS = {
 }
 # Keras 1 spellings of the loader options (Keras 2 renamed them to `workers` /
 # `use_multiprocessing`): removed like them.
-KERAS1_LOADER_ARGUMENTS = {"nb_worker": "workers", "pickle_safe": "use_multiprocessing"}
+KERAS1_LOADER_ARGUMENTS = {"nb_worker": "workers", "pickle_safe": "use_multiprocessing", "max_q_size": "max_queue_size"}
+# Keras 1 `evaluate_generator` / `predict_generator(val_samples=n)`: Keras 2
+# passed it on as `steps=n`.
+KERAS1_STEPS = "val_samples"
 KERAS1_SAMPLE_COUNTS = {
     "samples_per_epoch": "`steps_per_epoch` counts batches, not samples: use `steps_per_epoch=samples // batch_size` "
     "(Keras 2 divided by the generator's `batch_size` attribute when it had one)",
@@ -104,7 +108,7 @@ SCHEDULE_MODULE = "optimizers.schedules"
 _PRECHECK = re.compile(
     r"\.(?:fit|evaluate|predict)_generator\b"
     r"|[(,]\s*(?:lr|decay|workers|use_multiprocessing|max_queue_size|nb_epoch|samples_per_epoch"
-    r"|nb_val_samples|nb_worker|pickle_safe|sample_weight_mode|target_tensors)\s*=(?!=)"
+    r"|nb_val_samples|nb_worker|pickle_safe|max_q_size|val_samples|sample_weight_mode|target_tensors)\s*=(?!=)"
 )
 
 
@@ -176,13 +180,28 @@ class RemovedTrainingApi(Rule):
       positional arguments after the generator become keywords, since `fit`
       orders its parameters differently);
     - `workers=`, `use_multiprocessing=`, `max_queue_size=` in `fit` / `evaluate` /
-      `predict` (autofix: removed when equal to the Keras 2 default);
-    - Keras 1 names `nb_epoch=` (autofix: `epochs=`), `samples_per_epoch=`,
-      `nb_val_samples=`, `nb_worker=`, `pickle_safe=`;
-    - `compile(sample_weight_mode=..., target_tensors=...)` (autofix: removed when `None`);
-    - `lr=` (autofix: `learning_rate=`) and `decay=` (autofix only for `decay=0`)
+      `predict` (autofix: removed, whatever the value: Keras 3's `fit()` rejects
+      them; the data is then read in the main thread unless it is a
+      `keras.utils.PyDataset`, which takes them itself);
+    - Keras 1 names `nb_epoch=` (autofix: `epochs=`), `nb_val_samples=` (autofix:
+      `validation_steps=`), `val_samples=` (autofix: `steps=`), `nb_worker=`,
+      `pickle_safe=`, `max_q_size=` (autofix: removed), `samples_per_epoch=`
+      (autofix: `steps_per_epoch=n // getattr(gen, "batch_size", 1)`, what Keras 2
+      computed, when the generator is a plain name);
+    - `compile(sample_weight_mode=..., target_tensors=...)` (autofix: `sample_weight_mode`
+      removed, `target_tensors` only when `None`);
+    - `lr=` (autofix: `learning_rate=`; when both are given, Keras 2 used `lr`) and
+      `decay=` (autofix: `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr,
+      decay_steps=1, decay_rate=decay)`, with Keras 3's default rate when no rate
+      was given; the schedule is named through an import the file has, or one
+      `from keras.optimizers.schedules import InverseTimeDecay` line is added)
       in Keras optimizer constructors (`keras.optimizers.Adam`, `tf.keras.optimizers.SGD`,
-      `from tensorflow.keras.optimizers import RMSprop`, ...).
+      `from tensorflow.keras.optimizers import RMSprop`, `keras.src.optimizers.Adam`, ...).
+
+    No autofix (reported only): `decay=` on a rate that is itself a schedule or
+    hidden in `*args` / `**kwargs`, `fit_generator(*args)` or with more than six
+    positional arguments (their order changed between Keras 2 releases),
+    `samples_per_epoch=` with a generator expression, `target_tensors=`.
 
     The `*_generator` method names are specific to Keras, so they are reported on
     any receiver, unless the file defines a function of that name itself (then
@@ -413,6 +432,17 @@ def _training_arguments(ctx: SourceContext, call: cst.Call, method: str, *, gene
             else:
                 issue.description = f"remove `{keyword}=`"
             issues.append(issue)
+        elif keyword == KERAS1_STEPS and method in ("evaluate_generator", "predict_generator"):
+            issue = _Issue(
+                arg,
+                f"`{keyword}=` is Keras 1 spelling that Keras 3 rejects.",
+                "`steps` counts batches, not samples: Keras 2 passed the number on unchanged, "
+                "so it stays; you probably want `steps=samples // batch_size`",
+            )
+            if "steps" not in names:
+                issue.description = "rename to `steps=`"
+                issue.edits = [replace_node(ctx, arg.keyword, "steps")]  # type: ignore[arg-type]
+            issues.append(issue)
         elif keyword in KERAS1_RENAMES and method in ("fit", "fit_generator"):
             new = KERAS1_RENAMES[keyword]
             issue = _Issue(
@@ -423,6 +453,12 @@ def _training_arguments(ctx: SourceContext, call: cst.Call, method: str, *, gene
             if new not in names:
                 issue.description = f"rename to `{new}=`"
                 issue.edits = [replace_node(ctx, arg.keyword, new)]  # type: ignore[arg-type]
+            elif keyword == "nb_epoch" and method == "fit":
+                # Keras 2's fit() let `nb_epoch` win (`epochs = kwargs.pop('nb_epoch')`).
+                issue.description = f"rename to `{new}=`, dropping the `{new}=` that Keras 2 ignored"
+                issue.edits = [replace_node(ctx, arg.keyword, new)]  # type: ignore[arg-type]
+                issue.delete = True
+                issue.target = dict(keywords)[new]
             issues.append(issue)
         elif (keyword in KERAS1_SAMPLE_COUNTS or keyword == "nb_val_samples") and (generator or method == "fit"):
             issue = _Issue(
@@ -461,10 +497,13 @@ def _plan_samples_per_epoch(ctx: SourceContext, call: cst.Call, arg: cst.Arg, is
     if "\n" in gen or "#" in gen:
         return
     value = arg.value
-    start = ctx.positions.position(value)
+    start = ctx.positions.position(value)  # inside the value's parentheses
     suffix = f' // getattr({gen}, "batch_size", 1)'
     edits = [replace_node(ctx, arg.keyword, "steps_per_epoch")]  # type: ignore[arg-type]
-    if isinstance(value, _ATOM) or value.lpar:
+    if value.lpar:
+        end = ctx.positions.position(arg)  # after them
+        edits.append(Edit(end[2], end[3], end[2], end[3], suffix))
+    elif isinstance(value, _ATOM):
         edits.append(Edit(start[2], start[3], start[2], start[3], suffix))
     else:
         edits.append(Edit(start[0], start[1], start[0], start[1], "("))
@@ -551,8 +590,6 @@ def _plan_decay(
     `InverseTimeDecay(LR, decay_steps=1, decay_rate=D)`, the schedule Keras 2
     applied (lr / (1 + D * iterations)), and `decay=` goes."""
     rate = ctx.code_for(arg.value).strip()
-    if "#" in rate:
-        return  # a comment inside the value would be copied: left to the user
     # The learning rate Keras 2 used: `lr=` (which wins over `learning_rate=`),
     # `learning_rate=`, the first positional argument, or the default.
     lr_arg = by_name.get("lr") or by_name.get("learning_rate")
@@ -564,7 +601,7 @@ def _plan_decay(
             lr_arg = positional[0]
         elif any(a.star == "**" for a in call.args):
             return  # `**kwargs` may hold it
-    if lr_arg is not None and _is_schedule(lr_arg.value):
+    if lr_arg is not None and _holds_schedule(ctx, lr_arg.value):
         return  # a schedule cannot start another schedule
     defaults = {DEFAULT_LEARNING_RATES[p.rpartition(".")[2]] for p in paths}
     if lr_arg is None and len(defaults) != 1:
@@ -575,25 +612,46 @@ def _plan_decay(
     if reference is None:
         return
     if lr_arg is not None:
+        if "#" in rate:
+            return  # the comment would have to move across arguments: left to the user
         start_line, start_col, end_line, end_col = ctx.positions.position(lr_arg.value)
         issue.edits = [
             Edit(start_line, start_col, start_line, start_col, f"{reference}("),
             Edit(end_line, end_col, end_line, end_col, f", decay_steps=1, decay_rate={rate})"),
         ]
         issue.delete = True
-        issue.description = f"make the learning rate `{reference}(lr, decay_steps=1, decay_rate={rate})`, the same decay"
+        shown = rate if "\n" not in rate else "..."
+        issue.description = f"make the learning rate `{reference}(lr, decay_steps=1, decay_rate={shown})`, the same decay"
     else:
         (default,) = defaults
-        start_line, start_col, _, _ = ctx.positions.position(arg)
-        _, _, end_line, end_col = ctx.positions.position(arg.value)
+        # The argument's range holds the value's parentheses (the value's own does not).
+        start_line, start_col, end_line, end_col = ctx.positions.position(arg)
         content = f"learning_rate={reference}({default}, decay_steps=1, decay_rate={rate})"
         issue.edits = [Edit(start_line, start_col, end_line, end_col, content)]
-        issue.description = f"use `{content}` (the default learning rate, decayed as before)"
+        shown = content if "\n" not in content else f"learning_rate={reference}({default}, decay_steps=1, decay_rate=...)"
+        issue.description = f"use `{shown}` (the default learning rate, decayed as before)"
     issue.needs_import = reference == SCHEDULE and schedules.import_family is not None
 
 
 _FAMILY_ORDER = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras")
 _SCHEDULE_CALLEE = re.compile(r"(Decay|Schedule|Restarts|Warmup)\w*$")
+
+
+def _holds_schedule(ctx: SourceContext, expr: cst.BaseExpression) -> bool:
+    """Whether the learning rate is (or may be) a schedule: a call of one, or a
+    name that the file assigns a schedule to anywhere."""
+    if _is_schedule(expr):
+        return True
+    if not isinstance(expr, cst.Name):
+        return False
+    for node in iter_nodes(ctx.module):
+        if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr)) and node.value is not None:
+            targets = (
+                [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            )
+            if any(isinstance(t, cst.Name) and t.value == expr.value for t in targets) and _is_schedule(node.value):
+                return True
+    return False
 
 
 def _is_schedule(expr: cst.BaseExpression) -> bool:
