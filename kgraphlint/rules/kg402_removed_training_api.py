@@ -698,8 +698,8 @@ class _ScheduleNames:
                 candidates.append((-len(path), name, name + target[len(path) :]))
         if candidates:
             return min(candidates)[2]
-        if SCHEDULE in self.names.imports or SCHEDULE in self.names.other:
-            return None  # the name is taken
+        if SCHEDULE in self.names.other or self.names.imports.get(SCHEDULE, {target}) != {target}:
+            return None  # the name means something else somewhere in the file
         if self.import_family not in (None, family):
             return None  # one added import per file
         self.import_family = family
