@@ -27,13 +27,12 @@ from kgraphlint.rules.kg401_private_keras_api import (
     ENGINE_NAMES,
     _PUBLIC_NAMES,
     _TOP_LEVEL_HOME,
-    inside_keras_package,
-    inside_tensorflow_package,
     is_private,
     public_targets,
-    text_offsets,
 )
+from kgraphlint.static.imports import inside_keras_package, inside_tensorflow_package
 from kgraphlint.static.source import make_context
+from kgraphlint.static.text_edits import text_offsets
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES = ("KG401", "KG402", "KG501")

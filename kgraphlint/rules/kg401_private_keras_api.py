@@ -1,263 +1,29 @@
 """KG401 private-keras-api: Keras 2 private modules and ``keras.src`` in user code.
 
-This module also holds the small import resolver that the other source rules
-(KG402, KG501) share: which dotted Keras path a name or attribute chain means,
-read off the module's import statements without importing anything.
+The import resolver it shares with KG402 / KG501 lives in
+:mod:`kgraphlint.static.imports` (with :mod:`kgraphlint.static.cst_walk` and
+:mod:`kgraphlint.static.text_edits`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import os
 import re
-from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 
 import libcst as cst
 
 from kgraphlint.findings import Edit, Finding, Fix
 from kgraphlint.rules.base import Rule
+from kgraphlint.static.cst_walk import dotted_parts
+from kgraphlint.static.imports import (
+    ImportBindings,
+    alias_binding,
+    inside_keras_package,
+    inside_tensorflow_package,
+    split_family,
+)
 from kgraphlint.static.source import SourceContext
-
-# ----------------------------------------------------------------------------
-# Import resolution shared by the source rules
-# ----------------------------------------------------------------------------
-
-# Package prefixes under which Keras lives.  ``tensorflow.python.keras`` is the
-# private copy of Keras 2 inside TensorFlow; ``tf_keras`` is the Keras 2
-# package that TensorFlow >= 2.16 users install to keep Keras 2.
-KERAS_FAMILIES = ("tensorflow.python.keras", "tensorflow.keras", "tf_keras", "keras")
-
-
-def split_family(path: str) -> Optional[tuple[str, str]]:
-    """``"tensorflow.keras.layers.Dense"`` -> ``("tensorflow.keras", "layers.Dense")``."""
-    for family in KERAS_FAMILIES:
-        if path == family:
-            return family, ""
-        if path.startswith(family) and path[len(family)] == ".":
-            return family, path[len(family) + 1 :]
-    return None
-
-
-def dotted_parts(expr: cst.BaseExpression) -> Optional[list[str]]:
-    """``a.b.c`` -> ``["a", "b", "c"]``; None for anything that is not a plain chain."""
-    parts: list[str] = []
-    while isinstance(expr, cst.Attribute):
-        parts.append(expr.attr.value)
-        expr = expr.value
-    if not isinstance(expr, cst.Name):
-        return None
-    parts.append(expr.value)
-    parts.reverse()
-    return parts
-
-
-def _target_names(target: cst.BaseExpression) -> Iterator[str]:
-    """Names bound by an assignment / for / with target."""
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _target_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _target_names(target.value)
-
-
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-# Fields that hold only layout (whitespace, brackets, punctuation, comments).
-_LAYOUT = ("whitespace", "lpar", "rpar", "comma", "semicolon", "equal", "colon", "dot", "header", "footer", "lines")
-
-
-def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """The code-bearing children of a node, in source order.
-
-    Reading the dataclass fields directly is several times cheaper than a
-    libcst visitor, which rebuilds every node it passes.
-    """
-    kind = type(node)
-    names = _CHILD_FIELDS.get(kind)
-    if names is None:
-        names = tuple(f.name for f in dataclasses.fields(kind) if not any(p in f.name for p in _LAYOUT))
-        _CHILD_FIELDS[kind] = names
-    children: list[cst.CSTNode] = []
-    for name in names:
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            children.append(value)
-        elif isinstance(value, (list, tuple)):
-            children.extend(v for v in value if isinstance(v, cst.CSTNode))
-    return children
-
-
-def iter_nodes(root: cst.CSTNode, skip: tuple[type, ...] = ()) -> Iterator[cst.CSTNode]:
-    """All nodes under ``root`` (itself included), pre-order; the children of
-    ``skip`` types are not entered."""
-    stack: list[cst.CSTNode] = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, skip):
-            stack.extend(reversed(child_nodes(node)))
-
-
-class ImportBindings:
-    """One walk of a module: what every name may be bound to.
-
-    ``imports[name]`` is the set of dotted paths that import statements bind
-    ``name`` to anywhere in the file (``import keras`` binds ``keras`` to
-    ``"keras"``; ``from tensorflow import keras as tfk`` binds ``tfk`` to
-    ``"tensorflow.keras"``).  A name that is also bound any other way (a
-    ``def``, a class, an assignment, a parameter, a loop variable...) is in
-    ``other``: it resolves to nothing, because we cannot tell which binding a
-    use sees.  Scopes are deliberately merged: precision over recall.
-    """
-
-    def __init__(self) -> None:
-        self.imports: dict[str, set[str]] = {}
-        self.other: set[str] = set()
-        # True while the walk is inside the body of a `try:` that falls back
-        # on a missing module (see _handles_missing_module).
-        self.guarded = False
-
-    def collect(self, module: cst.Module) -> None:
-        """Walk the module once, calling ``visit_<NodeType>`` hooks; a hook
-        returning False keeps the walk out of that node's children."""
-        hooks: dict[type, Optional[Callable[[cst.CSTNode], Optional[bool]]]] = {}
-        stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
-        while stack:
-            node, guarded = stack.pop()
-            kind = type(node)
-            if kind not in hooks:
-                hooks[kind] = getattr(self, f"visit_{kind.__name__}", None)
-            hook = hooks[kind]
-            if hook is not None:
-                self.guarded = guarded
-                if hook(node) is False:
-                    continue
-            children = child_nodes(node)
-            if isinstance(node, cst.Try) and any(_handles_missing_module(h) for h in node.handlers):
-                stack.extend((c, guarded or c is node.body) for c in reversed(children))
-            else:
-                stack.extend((c, guarded) for c in reversed(children))
-
-    # -- queries --------------------------------------------------------------
-    def resolve_name(self, name: str) -> frozenset[str]:
-        """Dotted import paths ``name`` may stand for; empty when unknown."""
-        if name in self.other:
-            return frozenset()
-        return frozenset(self.imports.get(name, ()))
-
-    def resolve(self, expr: cst.BaseExpression) -> frozenset[str]:
-        """Dotted paths a Name/Attribute chain may stand for; empty when unknown."""
-        parts = dotted_parts(expr)
-        if not parts:
-            return frozenset()
-        roots = self.resolve_name(parts[0])
-        rest = ".".join(parts[1:])
-        return frozenset(f"{r}.{rest}" if rest else r for r in roots)
-
-    def keras_family_in_use(self) -> bool:
-        """Whether any import in the file reaches Keras or TensorFlow."""
-        return any(
-            split_family(p) is not None or p == "tensorflow" or p.startswith("tensorflow.")
-            for paths in self.imports.values()
-            for p in paths
-        )
-
-    # -- bindings -------------------------------------------------------------
-    def _import(self, name: str, path: str) -> None:
-        self.imports.setdefault(name, set()).add(path)
-
-    def visit_Import(self, node: cst.Import) -> Optional[bool]:
-        for alias in node.names:
-            parts = dotted_parts(alias.name)
-            if not parts:
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self._import(alias.asname.name.value, ".".join(parts))
-            else:
-                self._import(parts[0], parts[0])
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
-        module = dotted_parts(node.module) if node.module is not None else None
-        if node.relative or module is None or isinstance(node.names, cst.ImportStar):
-            # Relative imports name the user's own modules; a star import binds
-            # names we cannot list, but only ones we do not resolve anyway.
-            if not isinstance(node.names, cst.ImportStar):
-                for alias in node.names:
-                    self.other.add(_alias_binding(alias))
-            return False
-        prefix = ".".join(module)
-        for alias in node.names:
-            name = dotted_parts(alias.name)
-            if name:
-                self._import(_alias_binding(alias), f"{prefix}.{'.'.join(name)}")
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.other.add(node.name.value)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.other.add(node.name.value)
-
-    def visit_Param(self, node: cst.Param) -> None:
-        self.other.add(node.name.value)
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.other.update(_target_names(node.target))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.other.update(_target_names(node.target))
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.other.update(_target_names(node.target))
-
-    def visit_For(self, node: cst.For) -> None:
-        self.other.update(_target_names(node.target))
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self.other.update(_target_names(node.target))
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        # ``with ... as x`` / ``except E as x`` (import aliases never get here:
-        # the import visitors return False).
-        self.other.update(_target_names(node.name))
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.other.update(_target_names(node.target))
-
-    def visit_Global(self, node: cst.Global) -> None:
-        self.other.update(n.name.value for n in node.names)
-
-
-def _alias_binding(alias: cst.ImportAlias) -> str:
-    """The local name an import alias binds."""
-    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-        return alias.asname.name.value
-    parts = dotted_parts(alias.name) or ["?"]
-    return parts[0]
-
-
-def text_offsets(text: str) -> list[int]:
-    """Offset of the start of every line (for slicing by 1-based positions)."""
-    starts = [0]
-    for match in re.finditer(r"\r\n|\r|\n", text):
-        starts.append(match.end())
-    return starts
-
-
-def slice_text(text: str, starts: list[int], start: tuple[int, int], end: tuple[int, int]) -> str:
-    """The text between two 1-based (line, column) positions."""
-    a = starts[start[0] - 1] + start[1] - 1
-    b = starts[end[0] - 1] + end[1] - 1
-    return text[a:b]
-
-
-def replace_node(ctx: SourceContext, node: cst.CSTNode, content: str) -> Edit:
-    line, column, end_line, end_column = ctx.positions.position(node)
-    return Edit(line, column, end_line, end_column, content)
-
+from kgraphlint.static.text_edits import replace_node
 
 # ----------------------------------------------------------------------------
 # What is private, and what the public name is
@@ -606,19 +372,6 @@ def _hint_for(path: str) -> str:
     return "use the public Keras 3 name (`keras.Model`, `keras.Input`, `keras.layers.*`, ...)"
 
 
-def inside_keras_package(path: str) -> bool:
-    """Whether ``path`` is a file of the Keras distribution itself.
-
-    Keras's own modules (``site-packages/keras/src/...``, ``keras/api/...``)
-    legitimately import ``keras.src``: the rule is about *user* code reaching
-    into Keras's private modules.  A file belongs to Keras when one of its
-    parent directories is a ``keras`` (or ``tf_keras``) package that has a
-    ``src`` sub-package, which is how Keras 3 (and tf_keras) lay themselves out.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    return _inside_package(directory, "keras", "src") or _inside_package(directory, "tf_keras", "src")
-
-
 # Infrastructure that exists only for Keras's own modules: the decorator that
 # publishes a Keras API name, and Keras's internal test base.
 _KERAS_INTERNALS = re.compile(
@@ -636,28 +389,6 @@ def declares_keras_internals(text: str) -> bool:
     copy of ``keras/src/applications``).
     """
     return bool(_KERAS_INTERNALS.search(text))
-
-
-def inside_tensorflow_package(path: str) -> bool:
-    """Whether ``path`` is a file of TensorFlow itself (which owns ``tensorflow.python.keras``)."""
-    return _inside_package(os.path.dirname(os.path.abspath(path)), "tensorflow", "python")
-
-
-@lru_cache(maxsize=512)
-def _inside_package(directory: str, package: str, subpackage: str) -> bool:
-    """Whether ``directory`` is (inside) a directory named ``package`` that is a
-    Python package with the sub-package ``subpackage``."""
-    while True:
-        if (
-            os.path.basename(directory) == package
-            and os.path.isfile(os.path.join(directory, "__init__.py"))
-            and os.path.isfile(os.path.join(directory, subpackage, "__init__.py"))
-        ):
-            return True
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return False
-        directory = parent
 
 
 def describe_private(path: str, shown: Optional[str] = None) -> str:
@@ -721,25 +452,6 @@ class _Collector(ImportBindings):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.bare_names.add(node.value)
-
-
-# A `try:` whose handler catches one of these is a version shim: the private
-# name is tried first and the code falls back when it is gone (as on Keras 3).
-_MISSING_MODULE_ERRORS = frozenset(
-    {"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"}
-)
-
-
-def _handles_missing_module(handler: cst.ExceptHandler) -> bool:
-    if handler.type is None:
-        return True
-    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
-    for t in types:
-        expr = t.value if isinstance(t, cst.Element) else t
-        parts = dotted_parts(expr)
-        if parts and parts[-1] in _MISSING_MODULE_ERRORS:
-            return True
-    return False
 
 
 class PrivateKerasApi(Rule):
@@ -891,7 +603,7 @@ class PrivateKerasApi(Rule):
                 description = f"import `{parts[0]}`"
             else:
                 targets, is_module = public_targets(path)
-                bound = _alias_binding(alias)
+                bound = alias_binding(alias)
                 if targets and is_module and _uses_are_public(names, bound, targets[0]):
                     edit = replace_node(ctx, alias.name, targets[0])
                     description = f"import `{targets[0]}` instead"
@@ -1077,7 +789,7 @@ def _from_import_edits(
         if is_private(full):
             targets, is_module = public_targets(full)
             if is_module:
-                bound = _alias_binding(alias)
+                bound = alias_binding(alias)
                 targets = tuple(t for t in targets if _uses_are_public(names, bound, t))
         else:
             targets = (full,)

@@ -10,19 +10,15 @@ import libcst as cst
 
 from kgraphlint.findings import Edit, Finding, Fix
 from kgraphlint.rules.base import Rule
-from kgraphlint.rules.kg401_private_keras_api import (
+from kgraphlint.static.cst_walk import dotted_parts, iter_nodes
+from kgraphlint.static.imports import (
     ImportBindings,
-    dotted_parts,
     inside_keras_package,
     inside_tensorflow_package,
-    is_private,
-    iter_nodes,
-    replace_node,
-    slice_text,
     split_family,
-    text_offsets,
 )
 from kgraphlint.static.source import SourceContext
+from kgraphlint.static.text_edits import replace_node, slice_text, text_offsets
 
 GENERATOR_METHODS = {
     "fit_generator": "fit",
@@ -692,7 +688,8 @@ class _ScheduleNames:
         target = f"{family}.{SCHEDULE_MODULE}.{SCHEDULE}"
         candidates = []
         for name, (path, bound_at) in self.bindings.items():
-            if bound_at >= line or is_private(path):
+            # (a prefix of a public path is public: no private module can match)
+            if bound_at >= line:
                 continue
             if target == path or target.startswith(path + "."):
                 candidates.append((-len(path), name, name + target[len(path) :]))

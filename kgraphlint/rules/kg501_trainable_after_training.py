@@ -10,7 +10,7 @@ import libcst as cst
 
 from kgraphlint.findings import Finding
 from kgraphlint.rules.base import Rule
-from kgraphlint.rules.kg401_private_keras_api import dotted_parts, iter_nodes
+from kgraphlint.static.cst_walk import dotted_parts, iter_nodes
 from kgraphlint.static.source import SourceContext
 
 FIT_METHODS = frozenset({"fit", "fit_generator", "train_on_batch"})

@@ -1,0 +1,236 @@
+"""Import resolution without importing: which dotted Keras path a name or an
+attribute chain means, read off a module's import statements, and which files
+belong to the Keras / TensorFlow packages themselves.
+
+Shared by the source rules (KG401, KG402, KG501).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Callable, Iterator, Optional
+
+import libcst as cst
+
+from kgraphlint.static.cst_walk import child_nodes, dotted_parts
+
+# Package prefixes under which Keras lives.  ``tensorflow.python.keras`` is the
+# private copy of Keras 2 inside TensorFlow; ``tf_keras`` is the Keras 2
+# package that TensorFlow >= 2.16 users install to keep Keras 2.
+KERAS_FAMILIES = ("tensorflow.python.keras", "tensorflow.keras", "tf_keras", "keras")
+
+
+def split_family(path: str) -> Optional[tuple[str, str]]:
+    """``"tensorflow.keras.layers.Dense"`` -> ``("tensorflow.keras", "layers.Dense")``."""
+    for family in KERAS_FAMILIES:
+        if path == family:
+            return family, ""
+        if path.startswith(family) and path[len(family)] == ".":
+            return family, path[len(family) + 1 :]
+    return None
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[str]:
+    """Names bound by an assignment / for / with target."""
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+
+
+class ImportBindings:
+    """One walk of a module: what every name may be bound to.
+
+    ``imports[name]`` is the set of dotted paths that import statements bind
+    ``name`` to anywhere in the file (``import keras`` binds ``keras`` to
+    ``"keras"``; ``from tensorflow import keras as tfk`` binds ``tfk`` to
+    ``"tensorflow.keras"``).  A name that is also bound any other way (a
+    ``def``, a class, an assignment, a parameter, a loop variable...) is in
+    ``other``: it resolves to nothing, because we cannot tell which binding a
+    use sees.  Scopes are deliberately merged: precision over recall.
+    """
+
+    def __init__(self) -> None:
+        self.imports: dict[str, set[str]] = {}
+        self.other: set[str] = set()
+        # True while the walk is inside the body of a `try:` that falls back
+        # on a missing module (see handles_missing_module).
+        self.guarded = False
+
+    def collect(self, module: cst.Module) -> None:
+        """Walk the module once, calling ``visit_<NodeType>`` hooks; a hook
+        returning False keeps the walk out of that node's children."""
+        hooks: dict[type, Optional[Callable[[cst.CSTNode], Optional[bool]]]] = {}
+        stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+        while stack:
+            node, guarded = stack.pop()
+            kind = type(node)
+            if kind not in hooks:
+                hooks[kind] = getattr(self, f"visit_{kind.__name__}", None)
+            hook = hooks[kind]
+            if hook is not None:
+                self.guarded = guarded
+                if hook(node) is False:
+                    continue
+            children = child_nodes(node)
+            if isinstance(node, cst.Try) and any(handles_missing_module(h) for h in node.handlers):
+                stack.extend((c, guarded or c is node.body) for c in reversed(children))
+            else:
+                stack.extend((c, guarded) for c in reversed(children))
+
+    # -- queries --------------------------------------------------------------
+    def resolve_name(self, name: str) -> frozenset[str]:
+        """Dotted import paths ``name`` may stand for; empty when unknown."""
+        if name in self.other:
+            return frozenset()
+        return frozenset(self.imports.get(name, ()))
+
+    def resolve(self, expr: cst.BaseExpression) -> frozenset[str]:
+        """Dotted paths a Name/Attribute chain may stand for; empty when unknown."""
+        parts = dotted_parts(expr)
+        if not parts:
+            return frozenset()
+        roots = self.resolve_name(parts[0])
+        rest = ".".join(parts[1:])
+        return frozenset(f"{r}.{rest}" if rest else r for r in roots)
+
+    def keras_family_in_use(self) -> bool:
+        """Whether any import in the file reaches Keras or TensorFlow."""
+        return any(
+            split_family(p) is not None or p == "tensorflow" or p.startswith("tensorflow.")
+            for paths in self.imports.values()
+            for p in paths
+        )
+
+    # -- bindings -------------------------------------------------------------
+    def _import(self, name: str, path: str) -> None:
+        self.imports.setdefault(name, set()).add(path)
+
+    def visit_Import(self, node: cst.Import) -> Optional[bool]:
+        for alias in node.names:
+            parts = dotted_parts(alias.name)
+            if not parts:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._import(alias.asname.name.value, ".".join(parts))
+            else:
+                self._import(parts[0], parts[0])
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
+        module = dotted_parts(node.module) if node.module is not None else None
+        if node.relative or module is None or isinstance(node.names, cst.ImportStar):
+            # Relative imports name the user's own modules; a star import binds
+            # names we cannot list, but only ones we do not resolve anyway.
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    self.other.add(alias_binding(alias))
+            return False
+        prefix = ".".join(module)
+        for alias in node.names:
+            name = dotted_parts(alias.name)
+            if name:
+                self._import(alias_binding(alias), f"{prefix}.{'.'.join(name)}")
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.other.add(node.name.value)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.other.add(node.name.value)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.other.add(node.name.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_For(self, node: cst.For) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        # ``with ... as x`` / ``except E as x`` (import aliases never get here:
+        # the import visitors return False).
+        self.other.update(_target_names(node.name))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.other.update(_target_names(node.target))
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.other.update(n.name.value for n in node.names)
+
+
+def alias_binding(alias: cst.ImportAlias) -> str:
+    """The local name an import alias binds."""
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    parts = dotted_parts(alias.name) or ["?"]
+    return parts[0]
+
+
+# A `try:` whose handler catches one of these is a version shim: the private
+# name is tried first and the code falls back when it is gone (as on Keras 3).
+_MISSING_MODULE_ERRORS = frozenset(
+    {"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"}
+)
+
+
+def handles_missing_module(handler: cst.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    for t in types:
+        expr = t.value if isinstance(t, cst.Element) else t
+        parts = dotted_parts(expr)
+        if parts and parts[-1] in _MISSING_MODULE_ERRORS:
+            return True
+    return False
+
+
+
+def inside_keras_package(path: str) -> bool:
+    """Whether ``path`` is a file of the Keras distribution itself.
+
+    Keras's own modules (``site-packages/keras/src/...``, ``keras/api/...``)
+    legitimately import ``keras.src``: the rule is about *user* code reaching
+    into Keras's private modules.  A file belongs to Keras when one of its
+    parent directories is a ``keras`` (or ``tf_keras``) package that has a
+    ``src`` sub-package, which is how Keras 3 (and tf_keras) lay themselves out.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    return _inside_package(directory, "keras", "src") or _inside_package(directory, "tf_keras", "src")
+
+
+def inside_tensorflow_package(path: str) -> bool:
+    """Whether ``path`` is a file of TensorFlow itself (which owns ``tensorflow.python.keras``)."""
+    return _inside_package(os.path.dirname(os.path.abspath(path)), "tensorflow", "python")
+
+
+@lru_cache(maxsize=512)
+def _inside_package(directory: str, package: str, subpackage: str) -> bool:
+    """Whether ``directory`` is (inside) a directory named ``package`` that is a
+    Python package with the sub-package ``subpackage``."""
+    while True:
+        if (
+            os.path.basename(directory) == package
+            and os.path.isfile(os.path.join(directory, "__init__.py"))
+            and os.path.isfile(os.path.join(directory, subpackage, "__init__.py"))
+        ):
+            return True
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False
+        directory = parent

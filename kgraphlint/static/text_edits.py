@@ -1,0 +1,31 @@
+"""Source text positions: line offsets, slicing by 1-based (line, column)
+positions, and the Edit that replaces one libcst node (for autofixes)."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from kgraphlint.findings import Edit
+from kgraphlint.static.source import SourceContext
+
+
+def text_offsets(text: str) -> list[int]:
+    """Offset of the start of every line (for slicing by 1-based positions)."""
+    starts = [0]
+    for match in re.finditer(r"\r\n|\r|\n", text):
+        starts.append(match.end())
+    return starts
+
+
+def slice_text(text: str, starts: list[int], start: tuple[int, int], end: tuple[int, int]) -> str:
+    """The text between two 1-based (line, column) positions."""
+    a = starts[start[0] - 1] + start[1] - 1
+    b = starts[end[0] - 1] + end[1] - 1
+    return text[a:b]
+
+
+def replace_node(ctx: SourceContext, node: cst.CSTNode, content: str) -> Edit:
+    line, column, end_line, end_column = ctx.positions.position(node)
+    return Edit(line, column, end_line, end_column, content)
