@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Optional, Sequence, TextIO
 
 from kgraphlint import __version__
@@ -133,18 +134,41 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         if fixed:
             result = run()  # report what is left (unchanged files come from the cache)
 
-    from kgraphlint.rules import all_rules
-
     if not args.quiet:
         for note in result.notes:
             _error(f"note: {note}")
-    rules = all_rules()
+    # Loaded only if the report asks for rule metadata: a clean warm-cache run
+    # then never imports the rule modules (nor libcst behind them).
+    rules = _LazyRules()
     if args.statistics:
         _statistics(result, sys.stdout, json_format=(fmt == "json"))
     else:
         render(result, sys.stdout, rules, **({"quiet": args.quiet} if fmt in ("rich", "text") else {}))
     sys.stdout.flush()
     return _exit_status(result, fail_on, args.exit_zero)
+
+
+class _LazyRules(Mapping):
+    """The rule registry, imported on first use."""
+
+    def __init__(self) -> None:
+        self._rules: Optional[dict] = None
+
+    def _load(self) -> dict:
+        if self._rules is None:
+            from kgraphlint.rules import all_rules
+
+            self._rules = all_rules()
+        return self._rules
+
+    def __getitem__(self, code: str):
+        return self._load()[code]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 def _exit_status(result: "LintResult", fail_on: str, exit_zero: bool) -> int:
