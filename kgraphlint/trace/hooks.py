@@ -226,6 +226,11 @@ def _is_operation(value: Any) -> bool:
     return cls is not None and isinstance(value, cls)
 
 
+def _is_model(value: Any) -> bool:
+    cls = _keras_types.get("Model")
+    return cls is not None and isinstance(value, cls)
+
+
 def _is_plain_layer(value: Any) -> bool:
     """A layer that is neither an InputLayer nor a model."""
     layer, input_layer, model = (_keras_types.get(k) for k in ("Layer", "InputLayer", "Model"))
@@ -310,7 +315,10 @@ def _application_constructors() -> dict[int, Any]:
             if (
                 inspect.isfunction(value)
                 and value.__module__ == module.__name__
-                and not name.startswith("_")
+                # Constructors are CamelCase (InceptionV3, EfficientNetB0);
+                # snake_case helpers such as obtain_input_shape(weights=...)
+                # are not models.
+                and name[:1].isupper()
                 and "weights" in inspect.signature(value).parameters
             ):
                 found[id(value)] = value
@@ -339,7 +347,7 @@ def _wrap_application(fn: Callable) -> Callable:
             model = fn(*bound.args, **bound.kwargs)
         finally:
             rec.app_depth -= 1
-        if outermost:
+        if outermost and _is_model(model):
             params = signature.parameters
             include_top = bound.arguments.get(
                 "include_top", params["include_top"].default if "include_top" in params else None
