@@ -149,15 +149,12 @@ def test_manifest(env: dict[str, str]) -> None:
 
 def test_readme_config_snippet_is_valid(tmp_path: Path, env: dict[str, str]) -> None:
     """The .pre-commit-config.yaml users paste (see README) passes pre-commit's schema."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### pre-commit", 1)[1]
+    snippet = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert "id: kgraphlint" in snippet
     config = tmp_path / ".pre-commit-config.yaml"
-    config.write_text(
-        "repos:\n"
-        "  - repo: https://github.com/kgraphlint/kgraphlint\n"
-        "    rev: v0.1.0\n"
-        "    hooks:\n"
-        "      - id: kgraphlint\n"
-        "      # - id: kgraphlint-trace   # builds the real models; installs TensorFlow\n"
-    )
+    config.write_text(snippet)
     proc = subprocess.run(
         [sys.executable, "-m", "pre_commit", "validate-config", str(config)],
         env=env,
