@@ -153,7 +153,11 @@ class Worker:
                 path=path, recorder=recorder, labels=labels, partial=partial, module_globals=module_globals
             )
         except Exception as exc:  # a bug in kgraphlint, not in the user's code
+            import traceback
+
             from kgraphlint.graph import Facts
+
+            traceback.print_exc()  # visible with KGRAPHLINT_TRACE_LOG
 
             facts = Facts(path=path, engine="trace")
             errors.append(
@@ -302,7 +306,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     proto_in = os.fdopen(os.dup(0), "rb")
     proto_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
+    # KGRAPHLINT_TRACE_LOG (debugging kgraphlint): keep stderr, which the
+    # parent then points at that file.
+    for fd in (0, 1) if os.environ.get("KGRAPHLINT_TRACE_LOG") else (0, 1, 2):
         os.dup2(devnull, fd)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     crash_file = open(argv[0], "w") if argv else None
