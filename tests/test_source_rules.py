@@ -296,6 +296,17 @@ TRICKY_LAYOUTS = [
     "import keras\nclass A(keras.engine.base_layer.Layer):\n    pass\n",
     "import keras.src as ks\nks.layers.Dense\n",
     "import keras.src.layers as kl\nx = kl.Dense(3)(kl.Input((2,)))\n",
+    # decay= rewrites: positional / keyword / default rate, the import added once
+    "import keras\nopt = keras.optimizers.Adam(\n    (1e-3),  # rate\n    decay=1e-6,  # per step\n)\n",
+    "from keras.optimizers import Adam, SGD\na = Adam(decay=1e-6)\nb = SGD(0.1, decay=1e-3)\nc = Adam(lr=1, decay=2)",
+    "from keras.optimizers import Adam\n\n\n@decorate\ndef f():\n    return Adam(decay=1e-6)\n",
+    "def f():\n    from tensorflow.keras.optimizers import SGD\n    return SGD(decay=0.5, momentum=0.9)\n",
+    "from keras.optimizers import Adam\nfrom mylib import InverseTimeDecay\nopt = Adam(decay=1e-6)\n",
+    "import keras\nopt = keras.optimizers.SGD(decay=1e-4, lr=0.1, learning_rate=3)\n",
+    "import keras\nm.fit(x, y, workers=8,  # w\n      use_multiprocessing=True)\n",
+    "import keras\nm.fit(x, y, workers=8, use_multiprocessing=True, **kw)\n",
+    "m.fit_generator(gen, samples_per_epoch=a + b, nb_val_samples=3, nb_worker=2, pickle_safe=True)\n",
+    "m.predict_generator(gen, val_samples=10, max_q_size=3)\n",
 ]
 
 
@@ -406,6 +417,51 @@ def test_module_mapping_only_when_every_use_is_public():
         "from keras.src import layers\nlayers.core.dense.Dense(3)  # not public\n",
     ):
         (finding,) = check("KG401", text)
+        assert finding.fix is None, text
+
+
+def test_decay_fix_names_the_schedule_through_the_files_imports():
+    def fixed(text: str) -> str:
+        return apply_fixes(text, check("KG402", text))
+
+    # a bound name that reaches the schedules module is used, the nearest one first
+    assert "tf.keras.optimizers.schedules.InverseTimeDecay(" in fixed(
+        "import tensorflow as tf\nopt = tf.keras.optimizers.SGD(lr=1, decay=2)\n"
+    )
+    assert "(learning_rate=optimizers.schedules.InverseTimeDecay(0.001," in fixed(
+        "import keras\nfrom keras import optimizers\nopt = optimizers.Adam(decay=2)\n"
+    )
+    # otherwise one import line of the optimizer's family, after the last import
+    text = fixed("from tensorflow.keras.optimizers import SGD\nimport numpy as np\n\na = SGD(decay=1)\nb = SGD(decay=2)\n")
+    assert text.startswith(
+        "from tensorflow.keras.optimizers import SGD\nimport numpy as np\n"
+        "from tensorflow.keras.optimizers.schedules import InverseTimeDecay\n\n"
+    )
+    assert text.count("import InverseTimeDecay") == 1
+    # a name bound after the call, or rebound anywhere, is not relied on
+    assert "import InverseTimeDecay" in fixed("from keras.optimizers import SGD\na = SGD(decay=1)\nimport keras\n")
+    assert "import InverseTimeDecay" in fixed("import keras\nfrom keras.optimizers import SGD\nkeras = None\na = SGD(decay=1)\n")
+    # a user's own InverseTimeDecay is not shadowed: no fix
+    (finding,) = check("KG402", "from keras.optimizers import Adam\nfrom mylib import InverseTimeDecay\nopt = Adam(decay=1e-6)\n")
+    assert finding.fix is None
+
+
+def test_decay_import_goes_with_the_first_unsilenced_fix():
+    text = "from keras.optimizers import SGD\na = SGD(decay=1)  # noqa: KG402\nb = SGD(decay=2)\n"
+    first, second = check("KG402", text)
+    assert first.fix is not None and not any("import" in e.content for e in first.fix.edits)
+    assert second.fix is not None and any("import InverseTimeDecay" in e.content for e in second.fix.edits)
+
+
+def test_decay_on_a_schedule_is_left_alone():
+    for text in (
+        "import keras\ns = keras.optimizers.schedules.ExponentialDecay(1e-3, 100, 0.9)\n"
+        "opt = keras.optimizers.Adam(learning_rate=s, decay=1e-6)\n",
+        "import keras\nopt = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, 9), decay=1e-6)\n",
+        "import keras\nopt = keras.optimizers.Adam(*a, decay=1e-6)\n",
+        "import keras\nopt = keras.optimizers.Adam(decay=1e-6, **kw)\n",
+    ):
+        (finding,) = check("KG402", text)
         assert finding.fix is None, text
 
 

@@ -100,10 +100,11 @@ DEFAULT_LEARNING_RATES = {name: "0.001" for name in OPTIMIZERS} | {"SGD": "0.01"
 SCHEDULE = "InverseTimeDecay"
 SCHEDULE_MODULE = "optimizers.schedules"
 
-# Keyword arguments are written after "(" or ","; the method names after ".".
+# Keyword arguments are written after "(" or "," (and blanks or comments); the
+# method names after ".".
 _PRECHECK = re.compile(
     r"\.(?:fit|evaluate|predict)_generator\b"
-    r"|[(,]\s*(?:lr|decay|workers|use_multiprocessing|max_queue_size|nb_epoch|samples_per_epoch"
+    r"|[(,](?:\s|#[^\n]*\n)*(?:lr|decay|workers|use_multiprocessing|max_queue_size|nb_epoch|samples_per_epoch"
     r"|nb_val_samples|nb_worker|pickle_safe|max_q_size|val_samples|sample_weight_mode|target_tensors)\s*=(?!=)"
 )
 
