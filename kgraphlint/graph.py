@@ -12,7 +12,7 @@ tensors, ``None`` lists, ``None`` flags).  Rules treat "unknown" as "fine".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 
 class Site:
@@ -311,6 +311,40 @@ def _ancestry(tensor: Tensor, stop: frozenset[int], memo: dict[int, Ancestry]) -
             complete = False
         memo[tid] = Ancestry(definite, possible, complete, tensors)
     return memo[id(tensor)]
+
+
+def flatten_alternatives(tensors: Iterable[Tensor]) -> list[Tensor]:
+    """The tensors themselves plus every tensor they may stand for (``if``/``else``)."""
+    out: list[Tensor] = []
+    seen: set[int] = set()
+    stack = list(tensors)
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        out.append(t)
+        stack.extend(t.alternatives)
+    return out
+
+
+def wired_models(facts: Facts) -> Iterator[tuple[Model, frozenset[int]]]:
+    """Functional models whose inputs and outputs are all known, each with the
+    ids of its listed inputs and of what they may stand for: the models the
+    connectivity rules can judge (an unknown input might be anything)."""
+    for model in facts.models:
+        if (
+            model.kind != "functional"
+            or model.inputs is None
+            or model.outputs is None
+            or model.site is None
+            or model.library_made
+        ):
+            continue
+        listed = flatten_alternatives(model.inputs)
+        if any(t.opaque for t in listed):
+            continue
+        yield model, frozenset(id(t) for t in listed)
 
 
 def nodes_between(model: Model) -> Iterator[Node]:

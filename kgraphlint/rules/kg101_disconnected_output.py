@@ -5,24 +5,9 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts, Model, Site, Tensor, input_roots
+from kgraphlint.graph import Facts, Model, Site, Tensor, input_roots, wired_models
 from kgraphlint.rules._wording import model_ref
 from kgraphlint.rules.base import Rule
-
-
-def flatten_alternatives(tensors: Iterable[Tensor]) -> list[Tensor]:
-    """The tensors themselves plus every tensor they may stand for (``if``/``else``)."""
-    out: list[Tensor] = []
-    seen: set[int] = set()
-    stack = list(tensors)
-    while stack:
-        t = stack.pop()
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        out.append(t)
-        stack.extend(t.alternatives)
-    return out
 
 
 def output_name(model: Model, index: int, tensor: Tensor) -> str:
@@ -165,19 +150,8 @@ model = keras.Model(a, [out_a, out_b])  # expect
     )
 
     def check(self, facts: Facts) -> Iterable[Finding]:
-        for model in facts.models:
-            if (
-                model.kind != "functional"
-                or model.inputs is None
-                or model.outputs is None
-                or model.site is None
-                or model.library_made
-            ):
-                continue
-            listed = flatten_alternatives(model.inputs)
-            if any(t.opaque for t in listed):
-                continue
-            stop = frozenset(id(t) for t in listed)
+        for model, stop in wired_models(facts):
+            assert model.outputs is not None
             for index, output in enumerate(model.outputs):
                 ancestry = input_roots(output, stop)
                 # Definite dependencies are certain even when the walk met an

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts, input_roots
+from kgraphlint.graph import Facts, flatten_alternatives, input_roots, wired_models
 from kgraphlint.rules.base import Rule
 from kgraphlint.rules._wording import model_ref
-from kgraphlint.rules.kg101_disconnected_output import flatten_alternatives
 
 
 class UnusedInput(Rule):
@@ -132,19 +131,8 @@ def build():
     )
 
     def check(self, facts: Facts) -> Iterable[Finding]:
-        for model in facts.models:
-            if (
-                model.kind != "functional"
-                or model.inputs is None
-                or model.outputs is None
-                or model.site is None
-                or model.library_made
-            ):
-                continue
-            listed = flatten_alternatives(model.inputs)
-            if any(t.opaque for t in listed):
-                continue
-            stop = frozenset(id(t) for t in listed)
+        for model, stop in wired_models(facts):
+            assert model.outputs is not None and model.inputs is not None
             possible: set[int] = set()
             complete = True
             for output in model.outputs:

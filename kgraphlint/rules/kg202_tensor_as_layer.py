@@ -8,7 +8,7 @@ from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts
 from kgraphlint.rules.base import Rule
 from kgraphlint.rules._wording import plain, quoted, used_as
-from kgraphlint.rules.kg201_layer_as_tensor import events_of, origin_related
+from kgraphlint.rules._events import events_of, origin_related
 
 
 class TensorAsLayer(Rule):

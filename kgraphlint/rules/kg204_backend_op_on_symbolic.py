@@ -9,7 +9,7 @@ from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts, KindEvent
 from kgraphlint.rules.base import Rule
 from kgraphlint.rules._wording import quoted, used_as
-from kgraphlint.rules.kg201_layer_as_tensor import events_of, origin_related
+from kgraphlint.rules._events import events_of, origin_related
 
 # Backend functions whose keras.ops equivalent has another name.
 _KERAS_OPS = {
