@@ -179,6 +179,32 @@ model.evaluate(x, y, use_multiprocessing=True, workers=8)
 model.fit(workers=1, use_multiprocessing=False, max_queue_size=10,)
 model.fit_generator(generator=train_seq, samples_per_epoch=(n + 1) * 2, epochs=2)
 ''',
+    # KG401 makes these public in the same pass; KG402 fixes their arguments
+    # in that pass too (two Keras flavours: one added import serves both).
+    "private_optimizers.py": '''from tensorflow.python.keras.optimizers import Adam
+import tensorflow.python.keras as tfk
+from keras.src.optimizers.adam import Adam as A2
+import keras.src.optimizers as ko
+
+a = Adam(lr=1e-3, decay=1e-6)
+b = tfk.optimizers.SGD(lr=0.1, decay=1e-2)
+c = A2(lr=0.1, decay=1e-2)
+d = ko.Adamax(decay=1e-2)
+''',
+    "sequence_trainer.py": '''import keras
+from keras.layers import Dense
+
+
+class Seq(keras.utils.Sequence):
+    pass
+
+
+def train(model):
+    model.fit_generator(generator=Seq(), epochs=3, workers=4, use_multiprocessing=True,
+                        max_queue_size=8, shuffle=True)
+    model.compile(optimizer=keras.optimizers.SGD(lr=0.01, decay=1e-6, momentum=0.9, nesterov=True),
+                  loss="categorical_crossentropy", metrics=["accuracy"])
+''',
 }
 # The same scripts with Windows line endings must come out the same way.
 SCRIPTS["crlf.py"] = SCRIPTS["from_optimizers.py"].replace("\n", "\r\n")
@@ -276,6 +302,10 @@ def test_fixed_text_of_each_pattern(project: Path):
     assert "opt3 = keras.optimizers.Adam(learning_rate=1e-3)" in text
     assert "model.fit(workers" not in text and "model.fit()" in text
     assert 'steps_per_epoch=((n + 1) * 2) // getattr(train_seq, "batch_size", 1)' in text
+    text = read("private_optimizers.py")
+    assert text.count("import InverseTimeDecay") == 1
+    assert "d = ko.Adamax(learning_rate=InverseTimeDecay(0.001, decay_steps=1, decay_rate=1e-2))" in text
+    assert "    model.fit(x=Seq(), epochs=3, shuffle=True)\n" in read("sequence_trainer.py")
     assert read("crlf_no_final_newline.py") == (
         "from keras.optimizers import Adam\r\nfrom keras.optimizers.schedules import InverseTimeDecay\r\n"
         "opt = Adam(learning_rate=InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-3))  # crlf"

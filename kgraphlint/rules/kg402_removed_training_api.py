@@ -698,9 +698,11 @@ class _ScheduleNames:
             return min(candidates)[2]
         if SCHEDULE in self.names.other or self.names.imports.get(SCHEDULE, {target}) != {target}:
             return None  # the name means something else somewhere in the file
-        if self.import_family not in (None, family):
-            return None  # one added import per file
-        self.import_family = family
+        # One added import per file, of the first family asked for: in Keras 3
+        # `tf.keras.optimizers.schedules.InverseTimeDecay` is the very class of
+        # `keras.optimizers.schedules` (a file mixing both gets one line).
+        if self.import_family is None:
+            self.import_family = family
         if self.first_line is None:
             self.first_line = line
         return SCHEDULE
