@@ -674,16 +674,23 @@ class _ScheduleNames:
         self.names = names
         self.import_family: Optional[str] = None
         self.first_line: Optional[int] = None  # of the first call that needs the import
-        # name -> (path, line of its import)
-        self.bindings: dict[str, tuple[str, int]] = {}
-        for statement in ctx.module.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                for name, path in _bound_by(small):
-                    unique = names.imports.get(name) == {path} and name not in names.other
-                    if unique and name not in self.bindings:
-                        self.bindings[name] = (path, ctx.positions.position(small)[0])
+        # name -> (path, line of its import); computed on first use, since it
+        # needs positions, which most files never compute
+        self._bindings: Optional[dict[str, tuple[str, int]]] = None
+
+    @property
+    def bindings(self) -> dict[str, tuple[str, int]]:
+        if self._bindings is None:
+            self._bindings = {}
+            for statement in self.ctx.module.body:
+                if not isinstance(statement, cst.SimpleStatementLine):
+                    continue
+                for small in statement.body:
+                    for name, path in _bound_by(small):
+                        unique = self.names.imports.get(name) == {path} and name not in self.names.other
+                        if unique and name not in self._bindings:
+                            self._bindings[name] = (path, self.ctx.positions.position(small)[0])
+        return self._bindings
 
     def reference(self, family: str, line: int) -> Optional[str]:
         target = f"{family}.{SCHEDULE_MODULE}.{SCHEDULE}"
