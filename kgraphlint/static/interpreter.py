@@ -2039,7 +2039,9 @@ class Interpreter:
             graph.KindEvent(
                 code=code, site=self.site(expr), what=what, role=role, value_kind=value_kind,
                 origin=origin, origin_label=origin_label,
-                detail=getattr(fact, "class_name", "") if isinstance(fact, graph.Layer) else "",
+                # "Layer" is the engine's placeholder for a layer of another
+                # model (``base.layers[-1]``): no class worth naming.
+                detail=fact.class_name if isinstance(fact, graph.Layer) and fact.class_name != "Layer" else "",
             )
         )
 
