@@ -542,3 +542,16 @@ def test_ancestry_walk_survives_a_cycle() -> None:
     loop.alternatives = (inp, out)
     ancestry = graph.input_roots(out)
     assert not ancestry.complete or ancestry.possible == {id(inp)}
+
+
+def test_named_inputs_are_layers_of_the_models_that_list_them() -> None:
+    facts = facts_of(
+        """
+        import keras
+        a = keras.Input((10,), name="features")
+        b = keras.Input((10,), name="features")
+        m = keras.Model([a, b], keras.layers.Dense(1)(keras.layers.concatenate([a, b])))
+        """
+    )
+    (model,) = facts.models
+    assert [l.name for l in graph.model_layers(model) if l.class_name == "InputLayer"] == ["features", "features"]

@@ -209,6 +209,8 @@ class Interpreter:
         self.trainer_nodes: set[int] = set()
         self.called_names: set[str] = set()
         self._all_defs: list[FuncV] = []
+        # Input tensor fact id -> the InputLayer of a named ``keras.Input``.
+        self.input_layers: dict[int, graph.Layer] = {}
 
     # ------------------------------------------------------------------ sites
     def site(self, node: cst.CSTNode) -> graph.Site:
@@ -1029,6 +1031,14 @@ class Interpreter:
                 return UNKNOWN
             t = self.new_tensor(self.site(node), is_input=True, symbolic=True)
             t.fact.used = None
+            name_kw = kwargs.get("name")
+            if name_kw is not None and isinstance(name_kw[0], Const) and isinstance(name_kw[0].value, str) and not self.speculative:
+                # Its InputLayer becomes a layer of every model that lists it:
+                # ``Input(name="x")`` twice in one model is a duplicate name.
+                self.input_layers[id(t.fact)] = graph.Layer(
+                    class_name="InputLayer", created_at=self.site(node), name=name_kw[0].value,
+                    weighted=False, used=True,
+                )
             return t
         if kind == "input_layer":
             self.mark_args_used(args, kwargs)
@@ -1294,6 +1304,10 @@ class Interpreter:
         model = graph.Model(kind="functional", site=self.site(node))
         model.inputs, model.input_labels, model.input_sites = self.model_io(inputs[0], inputs[1], "model input")
         model.outputs, model.output_labels, model.output_sites = self.model_io(outputs[0], outputs[1], "model output")
+        for t in model.inputs or ():
+            input_layer = self.input_layers.get(id(t))
+            if input_layer is not None:
+                model.extra_layers.append(input_layer)
         if model.inputs is None or model.outputs is None:
             model.inputs = model.inputs if model.outputs is not None else None
             model.outputs = None if model.inputs is None else model.outputs
