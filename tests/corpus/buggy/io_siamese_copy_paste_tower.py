@@ -1,0 +1,34 @@
+"""keras.io siamese network where the second tower is copy-pasted from the first and
+still reads input_1: input_2 is listed but unused."""
+
+import keras
+from keras import layers, ops
+
+
+def euclidean_distance(vects):
+    x, y = vects
+    sum_square = ops.sum(ops.square(x - y), axis=1, keepdims=True)
+    return ops.sqrt(ops.maximum(sum_square, keras.backend.epsilon()))
+
+
+input = layers.Input((28, 28, 1))
+x = layers.Conv2D(4, (5, 5), activation="tanh")(input)
+x = layers.AveragePooling2D(pool_size=(2, 2))(x)
+x = layers.Flatten()(x)
+x = layers.Dense(10, activation="tanh")(x)
+embedding_network = keras.Model(input, x)
+
+input_1 = layers.Input((28, 28, 1))
+input_2 = layers.Input((28, 28, 1))
+tower_1 = embedding_network(input_1)
+tower_2 = embedding_network(input_1)
+
+merge_layer = layers.Lambda(euclidean_distance, output_shape=(1,))([tower_1, tower_2])
+normal_layer = layers.BatchNormalization()(merge_layer)
+output_layer = layers.Dense(1, activation="sigmoid")(normal_layer)
+siamese = keras.Model(inputs=[input_1, input_2], outputs=output_layer)  # expect: KG102
+
+
+def build_siamese():
+    siamese.compile(loss="binary_crossentropy", optimizer="RMSprop")
+    return siamese

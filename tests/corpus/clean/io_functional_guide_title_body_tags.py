@@ -1,0 +1,67 @@
+"""Functional API guide, 'Models with multiple inputs and outputs': title/body/tags
+ticket ranking, dict outputs named after the heads, dict losses, a tiny fit."""
+
+import numpy as np
+import keras
+from keras import layers
+
+num_tags = 12  # Number of unique issue tags
+num_words = 1000  # Size of vocabulary obtained when preprocessing text data
+num_departments = 4  # Number of departments for predictions
+
+title_input = keras.Input(shape=(None,), name="title")  # Variable-length sequence of ints
+body_input = keras.Input(shape=(None,), name="body")  # Variable-length sequence of ints
+tags_input = keras.Input(shape=(num_tags,), name="tags")  # Binary vectors of size `num_tags`
+
+# Embed each word in the title into a 64-dimensional vector
+title_features = layers.Embedding(num_words, 64)(title_input)
+# Embed each word in the text into a 64-dimensional vector
+body_features = layers.Embedding(num_words, 64)(body_input)
+
+# Reduce sequence of embedded words in the title into a single 128-dimensional vector
+title_features = layers.LSTM(128)(title_features)
+# Reduce sequence of embedded words in the body into a single 32-dimensional vector
+body_features = layers.LSTM(32)(body_features)
+
+# Merge all available features into a single large vector via concatenation
+x = layers.concatenate([title_features, body_features, tags_input])
+
+# Stick a logistic regression for priority prediction on top of the features
+priority_pred = layers.Dense(1, name="priority")(x)
+# Stick a department classifier on top of the features
+department_pred = layers.Dense(num_departments, name="department")(x)
+
+# Instantiate an end-to-end model predicting both priority and department
+model = keras.Model(
+    inputs=[title_input, body_input, tags_input],
+    outputs={"priority": priority_pred, "department": department_pred},
+)
+
+model.compile(
+    optimizer=keras.optimizers.RMSprop(1e-3),
+    loss={
+        "priority": keras.losses.BinaryCrossentropy(from_logits=True),
+        "department": keras.losses.CategoricalCrossentropy(from_logits=True),
+    },
+    loss_weights={"priority": 1.0, "department": 0.2},
+)
+
+# Dummy input data
+title_data = np.random.randint(num_words, size=(8, 10))
+body_data = np.random.randint(num_words, size=(8, 20))
+tags_data = np.random.randint(2, size=(8, num_tags)).astype("float32")
+
+# Dummy target data
+priority_targets = np.random.random(size=(8, 1))
+dept_targets = np.random.randint(2, size=(8, num_departments))
+
+
+def build_trained():
+    model.fit(
+        {"title": title_data, "body": body_data, "tags": tags_data},
+        {"priority": priority_targets, "department": dept_targets},
+        epochs=1,
+        batch_size=4,
+        verbose=0,
+    )
+    return model
