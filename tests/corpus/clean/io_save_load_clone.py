@@ -9,7 +9,7 @@ import numpy as np
 import keras
 from keras import layers
 
-SAVE_PATH = os.path.join(tempfile.gettempdir(), "kgraphlint_io_save_load.keras")
+SAVE_PATH = os.path.join(tempfile.mkdtemp(prefix="ckpt_"), "my_model.keras")
 
 
 def get_model():

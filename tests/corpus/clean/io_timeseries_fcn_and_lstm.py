@@ -37,7 +37,13 @@ lstm_out = keras.layers.LSTM(32)(inputs)
 outputs = keras.layers.Dense(1)(lstm_out)
 
 forecaster = keras.Model(inputs=inputs, outputs=outputs)
-forecaster.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
+forecaster.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse",
+                   metrics=["mae"])
+
+x_val = np.random.rand(8, sequence_length, num_features)
+y_val = np.random.rand(8, 1)
+val_loss, val_mae = forecaster.evaluate(x_val, y_val, verbose=0)
+print(f"untrained baseline: loss={val_loss:.3f} mae={val_mae:.3f}")
 
 
 def build_classifier():
