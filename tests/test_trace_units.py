@@ -227,3 +227,20 @@ def test_parent_side_never_imports_keras() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_neutral_training_results_can_be_read_like_real_ones() -> None:
+    from kgraphlint.trace.hooks import _evaluation, _history
+
+    history = _history({"epochs": 3})
+    assert history.history["loss"] == [0.0, 0.0, 0.0]
+    assert history.history["val_accuracy"][-1] == 0.0
+    assert history.epoch == [0, 1, 2]
+
+    class Compiled:
+        _kgraphlint_metrics = ["mae", ["accuracy"]]
+
+    loss, mae, accuracy = _evaluation(Compiled(), {})
+    assert (loss, mae, accuracy) == (0.0, 0.0, 0.0)
+    assert _evaluation(object(), {}) == 0.0
+    assert _evaluation(Compiled(), {"return_dict": True})["accuracy"] == 0.0

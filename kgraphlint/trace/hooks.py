@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import inspect
 import os
 import sys
@@ -109,6 +110,8 @@ class Recorder:
     models: dict[int, ModelRecord] = field(default_factory=dict)
     compiles: list[CompileRecord] = field(default_factory=list)
     fit_sites: list[Optional[Site]] = field(default_factory=list)
+    # Models "saved" while tracing, by path: load_model returns them.
+    saved_models: dict[str, Any] = field(default_factory=dict)
     # Values returned by builders: whatever they hold counts as used.
     returned: list[Any] = field(default_factory=list)
 
@@ -435,14 +438,59 @@ def _wrap_get_file(fn: Callable) -> Callable:
     return get_file
 
 
-def _history() -> Any:
+class _ZeroLogs(dict):
+    """Logs of a training that did not run: any metric asked for is zero.
+
+    User code reads ``history.history["val_accuracy"][-1]`` or
+    ``scores["loss"]`` after the neutralised call; it must keep working.
+    """
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self._value = value
+
+    def __missing__(self, key: Any) -> Any:
+        return self._value
+
+
+def _history(kwargs: dict) -> Any:
     from keras.callbacks import History
 
+    epochs = kwargs.get("epochs", 1)
+    epochs = epochs if isinstance(epochs, int) and 0 < epochs < 10_000 else 1
     history = History()
-    history.history = {}
-    history.params = {}
-    history.epoch = []
+    history.history = _ZeroLogs([0.0] * epochs)
+    history.history["loss"] = [0.0] * epochs
+    history.params = {"epochs": epochs, "verbose": kwargs.get("verbose", "auto")}
+    history.epoch = list(range(epochs))
     return history
+
+
+def _metric_count(model: Any) -> int:
+    """How many values ``evaluate()`` returns: the loss plus compiled metrics."""
+    metrics = getattr(model, "_kgraphlint_metrics", None)
+    count = 0
+    stack = [metrics]
+    while stack:
+        item = stack.pop()
+        if item is None:
+            continue
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        else:
+            count += 1
+    return 1 + count
+
+
+def _evaluation(model: Any, kwargs: dict) -> Any:
+    if kwargs.get("return_dict"):
+        logs = _ZeroLogs(0.0)
+        logs["loss"] = 0.0
+        return logs
+    count = _metric_count(model)
+    return 0.0 if count == 1 else [0.0] * count
 
 
 def _batch_size(x: Any) -> int:
@@ -472,11 +520,16 @@ def _neutral(name: str, original: Callable) -> Callable:
             return original(self, *args, **kwargs)
         if name in ("fit", "fit_generator"):
             rec.fit_sites.append(rec.user_site(sys._getframe(1)))
-            return _history()
+            return _history(kwargs)
         if name in ("predict", "predict_generator", "predict_on_batch"):
             return _zeros_like_outputs(self, args[0] if args else kwargs.get("x"))
         if name in ("evaluate", "evaluate_generator", "train_on_batch", "test_on_batch"):
-            return 0.0
+            return _evaluation(self, kwargs)
+        if name == "save":
+            # ``load_model(path)`` later in the same trace gets this model back.
+            path = args[0] if args else kwargs.get("filepath")
+            if isinstance(path, (str, os.PathLike)):
+                rec.saved_models[os.fspath(path)] = self
         return None  # save / save_weights / load_weights / export
 
     return neutralised
@@ -583,6 +636,13 @@ def installed_hooks() -> Iterator[None]:
             rec = _active
             result = original_compile(self, *args, **kwargs)
             if rec is not None:
+                # What evaluate() must return: the loss plus these metrics.
+                metrics = kwargs.get("metrics", args[2] if len(args) > 2 else None)
+                try:
+                    self._kgraphlint_metrics = metrics
+                except Exception:
+                    pass
+            if rec is not None:
                 rec.compiles.append(
                     CompileRecord(self, rec.user_site(sys._getframe(1)), _effective_trainability(self))
                 )
@@ -618,6 +678,23 @@ def installed_hooks() -> Iterator[None]:
                     return getattr(self, _new)(*a, **k)
 
                 patcher.set(keras.Model, old, missing)
+
+        # -- load_model: a model saved while tracing comes back -------------------
+        for module_name in ("keras.models", "keras.saving"):
+            module = sys.modules.get(module_name) or importlib.import_module(module_name)
+            original_load = getattr(module, "load_model", None)
+            if original_load is None:
+                continue
+
+            def load_model(filepath: Any, *args: Any, _original: Callable = original_load, **kwargs: Any) -> Any:
+                rec = _active
+                if rec is not None and isinstance(filepath, (str, os.PathLike)):
+                    saved = rec.saved_models.get(os.fspath(filepath))
+                    if saved is not None:
+                        return saved
+                return _original(filepath, *args, **kwargs)
+
+            patcher.set(module, "load_model", load_model)
 
         # -- applications, datasets, downloads -----------------------------------
         _replace_everywhere(patcher, _application_constructors(), _wrap_application)

@@ -88,6 +88,9 @@ class Worker:
         before = set(sys.modules)
         directory = os.path.dirname(abspath)
         sys.path.insert(0, directory)
+        # As if the file were run: module-level argparse sees no options of ours.
+        saved_argv = sys.argv
+        sys.argv = [abspath]
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
         partial = False
@@ -142,6 +145,7 @@ class Worker:
             partial, restart = True, True
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+            sys.argv = saved_argv
             try:
                 sys.path.remove(directory)
             except ValueError:
