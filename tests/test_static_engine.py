@@ -555,3 +555,30 @@ def test_named_inputs_are_layers_of_the_models_that_list_them() -> None:
     )
     (model,) = facts.models
     assert [l.name for l in graph.model_layers(model) if l.class_name == "InputLayer"] == ["features", "features"]
+
+
+def test_configuring_a_layer_is_not_using_it() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+        normalizer = layers.Normalization(axis=-1)
+        normalizer.adapt([[1.0], [2.0]])
+        used = layers.Dense(2)
+        y = used(keras.Input((1,)))
+        """
+    )
+    assert [(l.class_name, l.used) for l in facts.layers] == [("Normalization", False), ("Dense", True)]
+
+
+def test_wrapper_over_a_tensor_is_unknown_after_kg202() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+        inputs = keras.Input((10, 8))
+        x = layers.Bidirectional(layers.LSTM(4)(inputs))
+        out = layers.Dense(1)(x)
+        """
+    )
+    assert [e.code for e in facts.events] == ["KG202"]

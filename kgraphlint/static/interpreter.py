@@ -492,11 +492,13 @@ class Interpreter:
             frame.env = _merge_envs([frame.env] + frame.break_envs)
         frame.break_envs = outer_breaks
         # A value assigned in the loop may be consumed by an iteration the
-        # engine did not run: never call it dropped.
-        for name in _assigned_names(body):
-            value = frame.env.get(name)
-            if value is not None:
-                self.mark_used(value)
+        # engine did not run: never call it dropped.  (When every iteration
+        # ran, there is no such iteration.)
+        if not exact:
+            for name in _assigned_names(body):
+                value = frame.env.get(name)
+                if value is not None:
+                    self.mark_used(value)
 
     def iteration(self, value: Value) -> tuple[list[Value], bool, bool]:
         """(values to bind per pass, exact, certain) for ``for x in value``."""
@@ -742,9 +744,13 @@ class Interpreter:
 
     def eval_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
-        # Reading an attribute (``x.shape``, ``layer.output``) uses the object.
-        self.mark_used(base)
-        return self.attribute(base, node.attr.value, node)
+        name = node.attr.value
+        # Reading an attribute (``x.shape``, ``layer.output``) uses the object;
+        # configuring a layer (``.adapt(data)``, ``.set_weights(w)``) does not
+        # put it in any graph (KG203 counts calls, wrapping, storing, passing).
+        if not (isinstance(base, LayerV) and name not in _LAYER_GRAPH_ATTRIBUTES):
+            self.mark_used(base)
+        return self.attribute(base, name, node)
 
     def attribute(self, base: Value, name: str, node: cst.CSTNode) -> Value:
         if isinstance(base, UnionV):
@@ -1062,10 +1068,13 @@ class Interpreter:
         for value, expr in list(args) + list(kwargs.values()):
             for item in _flat_items(value):
                 if isinstance(item, TensorV) and item.symbolic:
+                    # Reported at the call (its first line is where Keras
+                    # raises), naming the tensor argument.
                     self.kind_event(
-                        "KG204", expr, item,
+                        "KG204", node, item,
                         role=f"argument of {self.code(node.func)}",
                         value_kind="symbolic tensor",
+                        what_expr=expr,
                     )
                     return
 
@@ -1075,11 +1084,17 @@ class Interpreter:
             inner = args[0] if args else kwargs.get("layer")
             if inner is not None:
                 value, expr = inner
+                wrapped_tensor = False
                 for opt in options(value):
                     if isinstance(opt, TensorV) and opt.fact.producer is not None:
                         self.kind_event(
                             "KG202", expr, opt, role=f"wrapped by {class_name}", value_kind="tensor",
                         )
+                        wrapped_tensor = True
+                if wrapped_tensor:
+                    # Keras raises here: what follows is not a layer to reason about.
+                    self.mark_args_used(args, kwargs)
+                    return UNKNOWN
                 if isinstance(value, LayerV):
                     weighted = value.fact.weighted
                 elif isinstance(value, ModelV):
@@ -1131,12 +1146,15 @@ class Interpreter:
         """The tensor fact a value stands for, or None (unknown)."""
         if isinstance(value, TensorV):
             return value.fact
-        if isinstance(value, LayerV) or isinstance(value, LayerOfModelV):
-            if isinstance(value, LayerV):
-                self.kind_event(
-                    "KG201", expr, value, role=role,
-                    value_kind="input-layer" if value.is_input_layer else "layer",
-                )
+        if isinstance(value, LayerV):
+            self.kind_event(
+                "KG201", expr, value, role=role,
+                value_kind="input-layer" if value.is_input_layer else "layer",
+            )
+            return None
+        if isinstance(value, LayerOfModelV):
+            # ``[layer for layer in base.layers]`` given as outputs.
+            self.kind_event("KG201", expr, value, role=role, value_kind="layer")
             return None
         if isinstance(value, UnionV):
             parts = [self.as_tensor(o, expr, role) for o in value.options]
@@ -2090,6 +2108,9 @@ class _SliceKey(Value):
 
 
 _UNSET_MARK = object()
+
+# Attributes of a layer whose use means the layer is part of a graph.
+_LAYER_GRAPH_ATTRIBUTES = frozenset({"output", "input", "outputs", "inputs", "__call__", "call"})
 
 
 def _kw_const(kwargs, name: str, default: Any) -> Any:
