@@ -582,3 +582,29 @@ def test_wrapper_over_a_tensor_is_unknown_after_kg202() -> None:
         """
     )
     assert [e.code for e in facts.events] == ["KG202"]
+
+
+def test_layer_subclasses_that_create_weights_are_weighted() -> None:
+    facts = facts_of(
+        """
+        import keras
+        from keras import layers
+
+        class Block(layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.dense = layers.Dense(8)
+
+        class Scale(layers.Layer):
+            def call(self, x):
+                return x * 2.0
+
+        class Gate(layers.Layer):
+            def build(self, shape):
+                self.w = self.add_weight(shape=(shape[-1],))
+
+        a, b, c = Block(), Scale(), Gate()
+        """
+    )
+    by_class = {l.class_name: l.weighted for l in facts.layers if l.class_name in ("Block", "Scale", "Gate")}
+    assert by_class == {"Block": True, "Scale": None, "Gate": True}

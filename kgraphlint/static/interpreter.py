@@ -28,6 +28,7 @@ import libcst as cst
 from kgraphlint import graph
 from kgraphlint.graph import Facts
 from kgraphlint.static import catalogue
+from kgraphlint.static.cst_walk import iter_nodes
 from kgraphlint.static.source import SourceContext
 from kgraphlint.static.values import (
     UNKNOWN,
@@ -582,6 +583,10 @@ class Interpreter:
         for member in cls.members.values():
             if isinstance(member, FuncV):
                 member.owner = cls
+        if keras_base == "layer":
+            cls.weighted = _creates_weights(cls) or any(
+                isinstance(o, ClassV) and o.weighted for arg in stmt.bases for o in options(self.eval(arg.value, frame))
+            ) or None
         # Class attributes are reached through ``self``: count them as used.
         for value in body.env.values():
             self.mark_used(value)
@@ -988,7 +993,7 @@ class Interpreter:
         if isinstance(func, ClassV):
             self.mark_args_used(args, kwargs)
             if func.keras_base == "layer":
-                return self.new_layer(func.name, node, kwargs, weighted=None)
+                return self.new_layer(func.name, node, kwargs, weighted=func.weighted)
             if func.keras_base == "model":
                 if "__init__" not in func.members and (len(args) >= 2 or "outputs" in kwargs):
                     # A subclass that only adds methods, built functionally.
@@ -2180,6 +2185,23 @@ def _string_const(node: cst.SimpleString) -> Value:
         return Const(node.evaluated_value)
     except Exception:
         return UNKNOWN
+
+
+def _creates_weights(cls: ClassV) -> bool:
+    """A Keras layer subclass that owns weights: its ``__init__`` or ``build``
+    calls ``add_weight`` or creates a built-in weighted layer."""
+    for method_name in ("__init__", "build"):
+        method = cls.members.get(method_name)
+        if not isinstance(method, FuncV) or not isinstance(method.node, cst.FunctionDef):
+            continue
+        for node in iter_nodes(method.node.body, skip=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if not isinstance(node, cst.Call):
+                continue
+            func = node.func
+            last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+            if last == "add_weight" or last in catalogue.WEIGHTED_LAYERS:
+                return True
+    return False
 
 
 def _decorator_names(func: cst.FunctionDef) -> set[str]:

@@ -154,13 +154,15 @@ class FuncV(Value):
 class ClassV(Value):
     """A class defined in this file; ``keras_base`` is "layer", "model" or None."""
 
-    __slots__ = ("name", "keras_base", "node", "members", "standalone")
+    __slots__ = ("name", "keras_base", "node", "members", "standalone", "weighted")
     kind = "class"
 
     def __init__(self, name: str, keras_base: Optional[str], node: cst.ClassDef) -> None:
         self.name = name
         self.keras_base = keras_base
         self.node = node
+        # For Keras layer subclasses: True when it creates weights (KG301).
+        self.weighted: Optional[bool] = None
         # Class-body bindings: methods (FuncV) and class attributes.
         self.members: dict[str, Value] = {}
         # The instance that stands for ``self`` when a method is interpreted
