@@ -170,6 +170,11 @@ class Model:
     # Layers of a sequential model / layers known to belong to this model
     # without going through the graph (e.g. an application's backbone unit).
     extra_layers: list[Layer] = field(default_factory=list)
+    # What the code does with it: trained (fit, train_on_batch...) and/or
+    # evaluated (evaluate, predict...).  A model only evaluated is compiled to
+    # measure it, not trained separately (KG302).
+    trained: bool = False
+    evaluated: bool = False
 
     def display(self) -> str:
         return self.label or "model"

@@ -59,6 +59,10 @@ class SharedAcrossTrainedModels(Rule):
     (`discriminator.trainable = False`) before the combined model is compiled,
     is not reported.
 
+    A model that the file only evaluates or predicts with (never `fit`) is not
+    trained separately, e.g. an end-to-end model wrapped around a trained one
+    to evaluate it on raw input: it does not count.
+
     ## Why is this bad?
     The models share the layer's weights: each `fit` silently changes the
     other model, so the model trained first is degraded by the second
@@ -92,6 +96,24 @@ class SharedAcrossTrainedModels(Rule):
     summary = "A weighted layer trainable in two separately compiled models: training one changes the other."
 
     VALID = (
+        # keras.io "text classification from scratch": the trained model wrapped
+        # in an end-to-end model that is compiled only to evaluate it.
+        """\
+import keras
+from keras import layers
+
+def build_and_evaluate(x, y, raw_x):
+    vectorize = layers.TextVectorization(max_tokens=100, output_sequence_length=8)
+    tokens = keras.Input(shape=(8,), dtype="int64")
+    h = layers.GlobalAveragePooling1D()(layers.Embedding(100, 8)(tokens))
+    model = keras.Model(tokens, layers.Dense(1, activation="sigmoid")(h))
+    model.compile("adam", "binary_crossentropy")
+    model.fit(x, y)
+    raw = keras.Input(shape=(1,), dtype="string")
+    end_to_end = keras.Model(raw, model(vectorize(raw)))
+    end_to_end.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+    return end_to_end.evaluate(raw_x, y)
+""",
         # The classic GAN: the discriminator is frozen inside the combined model.
         """\
 import keras
@@ -177,7 +199,13 @@ def build():
         for compile_ in facts.compiles:
             last_compile[id(compile_.model)] = compile_
         trained = [
-            m for m in facts.models if id(m) in last_compile and last_compile[id(m)].trainable is not None
+            m
+            for m in facts.models
+            if id(m) in last_compile
+            and last_compile[id(m)].trainable is not None
+            # Compiled only to be evaluated or to predict (the keras.io
+            # "end-to-end model" around a trained one): never trained itself.
+            and not (m.evaluated and not m.trained)
         ]
         if len(trained) < 2:
             return

@@ -1512,6 +1512,11 @@ class Interpreter:
     def model_method(self, mv: ModelV, name: str, args, kwargs, node) -> Value:
         self.mark_args_used(args, kwargs)
         model = mv.fact
+        if name in TRAINING_METHODS:
+            if name in ("fit", "fit_generator", "train_on_batch"):
+                model.trained = True
+            else:
+                model.evaluated = True
         if name == "compile":
             self.facts.compiles.append(
                 graph.Compile(model=model, site=self.site(node), trainable=self.trainable_snapshot(model))

@@ -112,6 +112,9 @@ class Recorder:
     fit_sites: list[Optional[Site]] = field(default_factory=list)
     # Models "saved" while tracing, by path: load_model returns them.
     saved_models: dict[str, Any] = field(default_factory=dict)
+    # id() of models trained / evaluated while tracing (KG302).
+    trained_models: set[int] = field(default_factory=set)
+    evaluated_models: set[int] = field(default_factory=set)
     # Values returned by builders: whatever they hold counts as used.
     returned: list[Any] = field(default_factory=list)
 
@@ -518,6 +521,10 @@ def _neutral(name: str, original: Callable) -> Callable:
         rec = _active
         if rec is None:
             return original(self, *args, **kwargs)
+        if name in ("fit", "fit_generator", "train_on_batch"):
+            rec.trained_models.add(id(self))
+        elif name in ("evaluate", "evaluate_generator", "predict", "predict_generator", "predict_on_batch", "test_on_batch"):
+            rec.evaluated_models.add(id(self))
         if name in ("fit", "fit_generator"):
             rec.fit_sites.append(rec.user_site(sys._getframe(1)))
             return _history(kwargs)

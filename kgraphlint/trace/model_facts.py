@@ -238,6 +238,9 @@ class _FactsBuilder:
             else:
                 site, library = (None, True) if self.rec else (self.unknown, False)
         fact = Model(kind=kind, site=site, library_made=library)
+        if self.rec is not None:
+            fact.trained = id(km) in self.rec.trained_models
+            fact.evaluated = id(km) in self.rec.evaluated_models
         self.models[id(km)] = fact  # before recursing: a model may contain itself
         label = self.labels.assigned_name(site) if self.labels is not None and site is not None else None
         fact.label = label or (rec.application if rec is not None and rec.application else None) or km.name

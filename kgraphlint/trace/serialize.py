@@ -92,6 +92,8 @@ def facts_to_dict(facts: Facts) -> dict[str, Any]:
                 "include_top": m.include_top,
                 "pooling": m.pooling,
                 "extra_layers": [li[id(l)] for l in m.extra_layers],
+                "trained": m.trained,
+                "evaluated": m.evaluated,
             }
             for m in facts.models
         ],
@@ -178,6 +180,8 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
             include_top=x["include_top"],
             pooling=x["pooling"],
             extra_layers=[layers[i] for i in x["extra_layers"]],
+            trained=x.get("trained", False),
+            evaluated=x.get("evaluated", False),
         )
         for x in d["models"]
     ]
