@@ -377,6 +377,24 @@ def nodes_between(model: Model) -> Iterator[Node]:
                 stack.extend(node.inputs)
 
 
+def sublayers(model: Model) -> Iterator[tuple[Layer, tuple[Layer, ...]]]:
+    """Every layer of ``model`` and of its sub-models (each sub-model once),
+    with the model-as-layer objects it was reached through, outermost first.
+
+    A model used as a layer is yielded itself and then expanded: freezing it
+    (``sub.trainable = False``) freezes everything reached through it.
+    """
+    seen_models: set[int] = {id(model)}
+    stack: list[tuple[Model, tuple[Layer, ...]]] = [(model, ())]
+    while stack:
+        current, wrappers = stack.pop()
+        for layer in model_layers(current):
+            yield layer, wrappers
+            if layer.model is not None and id(layer.model) not in seen_models:
+                seen_models.add(id(layer.model))
+                stack.append((layer.model, wrappers + (layer,)))
+
+
 def model_layers(model: Model) -> list[Layer]:
     """Layers of a model: those its graph calls plus ``extra_layers``."""
     layers: dict[int, Layer] = {}

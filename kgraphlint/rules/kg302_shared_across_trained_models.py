@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Compile, Facts, Layer, Model, model_layers
+from kgraphlint.graph import Compile, Facts, Layer, Model, sublayers
 from kgraphlint.rules.base import Rule
 from kgraphlint.rules._wording import capitalized, model_ref
 
@@ -18,16 +18,8 @@ def expanded_layers(model: Model) -> dict[int, tuple[Layer, tuple[Layer, ...]]]:
     frozen with ``sub.trainable = False`` freezes every layer inside it.
     """
     result: dict[int, tuple[Layer, tuple[Layer, ...]]] = {}
-    seen_models: set[int] = {id(model)}
-    stack: list[tuple[Model, tuple[Layer, ...]]] = [(model, ())]
-    while stack:
-        current, wrappers = stack.pop()
-        for layer in model_layers(current):
-            if layer.model is not None:
-                if id(layer.model) not in seen_models:
-                    seen_models.add(id(layer.model))
-                    stack.append((layer.model, wrappers + (layer,)))
-                continue
+    for layer, wrappers in sublayers(model):
+        if layer.model is None:
             result.setdefault(id(layer), (layer, wrappers))
     return result
 

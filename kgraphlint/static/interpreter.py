@@ -1560,32 +1560,18 @@ class Interpreter:
         self._set_layers_trainable(model, state)
 
     def _set_layers_trainable(self, model: graph.Model, state: Optional[bool]) -> None:
-        for layer, _ in self._expanded(model):
+        for layer, _ in graph.sublayers(model):
             self.trainable[id(layer)] = state
             if layer.model is not None:
                 self.model_trainable[id(layer.model)] = state
 
-    def _expanded(self, model: graph.Model):
-        """Every layer of a model, sub-models' layers included, with the chain
-        of enclosing sub-models that contain it."""
-        seen: set[int] = set()
-        stack = [(model, ())]
-        while stack:
-            m, chain = stack.pop()
-            if id(m) in seen:
-                continue
-            seen.add(id(m))
-            for layer in graph.model_layers(m):
-                yield layer, chain
-                if layer.model is not None:
-                    stack.append((layer.model, chain + (layer.model,)))
-
     def trainable_snapshot(self, model: graph.Model) -> dict[graph.Layer, Optional[bool]]:
         snapshot: dict[graph.Layer, Optional[bool]] = {}
-        for layer, chain in self._expanded(model):
+        for layer, wrappers in graph.sublayers(model):
             state = self.trainable.get(id(layer), True)
-            for enclosing in chain:
-                state = _and3(state, self.model_trainable.get(id(enclosing), True))
+            for wrapper in wrappers:
+                assert wrapper.model is not None
+                state = _and3(state, self.model_trainable.get(id(wrapper.model), True))
             if layer in snapshot and snapshot[layer] != state:
                 state = None
             snapshot[layer] = state
