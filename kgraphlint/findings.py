@@ -117,3 +117,19 @@ class FileError:
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "message": self.message}
+
+
+@dataclass
+class Skip:
+    """Work that was not done on a file, and why: a report never calls it "passed".
+
+    ``stage`` says what was skipped: ``"check"`` (the file was not analysed at
+    all) or ``"trace"`` (analysed statically, but not, or not fully, traced).
+    """
+
+    path: str
+    reason: str
+    stage: str = "check"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "stage": self.stage, "reason": self.reason}

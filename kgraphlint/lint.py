@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from kgraphlint.config import Config, ConfigError, load_config, parse_selectors, path_matches
 from kgraphlint.discover import MissingPathError, SourceFile, discover
-from kgraphlint.findings import FileError, Finding, Related
+from kgraphlint.findings import FileError, Finding, Related, Skip
 from kgraphlint.fixes import FixError, apply_fixes
 from kgraphlint.rules import code_matches, selected_rules
 from kgraphlint.suppress import apply_suppressions
@@ -64,6 +64,9 @@ class LintResult:
     # Things worth telling the user that are not findings (e.g. a file the
     # tracer could not import because a package is missing).
     notes: list[str] = field(default_factory=list)
+    # Files (or their trace) that were not checked, with the reason: every
+    # report shows them, so nothing skipped is ever counted as "passed".
+    skipped: list[Skip] = field(default_factory=list)
 
 
 @dataclass
