@@ -1,8 +1,12 @@
 """kgraphlint: a linter for Keras functional-API models."""
 
-from __future__ import annotations
+# First of all, before any import that could be served from the directory
+# being linted (no ``from __future__`` here: that is an import too).
+from kgraphlint._startup import protect_import_path
 
-from typing import TYPE_CHECKING, Any, Iterable, Optional
+protect_import_path()
+
+from typing import TYPE_CHECKING, Any, Iterable, Optional  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -129,8 +129,9 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     result = run()
     if args.diff:
         return _diff(result)
+    not_fixed = 0
     if args.fix:
-        fixed = _fix(result)
+        fixed, not_fixed = _fix(result)
         if fixed:
             result = run()  # report what is left (unchanged files come from the cache)
 
@@ -145,7 +146,10 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     else:
         render(result, sys.stdout, rules, **({"quiet": args.quiet} if fmt in ("rich", "text") else {}))
     sys.stdout.flush()
-    return _exit_status(result, fail_on, args.exit_zero)
+    status = _exit_status(result, fail_on, args.exit_zero)
+    if not_fixed and status == 0 and not args.exit_zero:
+        status = 1  # not everything could be fixed: the run did not do what was asked
+    return status
 
 
 class _LazyRules(Mapping):
@@ -227,23 +231,25 @@ def _fixable_by_path(result: "LintResult") -> dict[str, list]:
     return by_path
 
 
-def _fix(result: "LintResult") -> int:
-    """Apply fixes file by file; returns how many files changed."""
+def _fix(result: "LintResult") -> tuple[int, int]:
+    """Apply fixes file by file; returns how many files changed and how many
+    had fixes that could not be applied (each told on stderr)."""
     from kgraphlint.fixes import FixError, apply_fixes
     from kgraphlint.report.summary import plural
 
-    changed = 0
+    changed = failed = 0
     for path, findings in sorted(_fixable_by_path(result).items()):
         try:
             new_text = apply_fixes(path, findings)
         except FixError as exc:
             _error(str(exc))
+            failed += 1
             continue
         if new_text is not None:
             changed += 1
             codes = ", ".join(sorted({f.code for f in findings}))
             sys.stderr.write(f"Fixed {path}: {plural(len(findings), 'finding')} ({codes})\n")
-    return changed
+    return changed, failed
 
 
 def _diff(result: "LintResult") -> int:
@@ -251,7 +257,9 @@ def _diff(result: "LintResult") -> int:
     import difflib
 
     from kgraphlint.fixes import FixError, apply_fixes
+    from kgraphlint.lint import MAX_FILE_BYTES
     from kgraphlint.report.summary import plural
+    from kgraphlint.safe_io import read_regular
     from kgraphlint.static.parse import ParseFailure, decode_source
 
     would_change = 0
@@ -260,8 +268,7 @@ def _diff(result: "LintResult") -> int:
             new_text = apply_fixes(path, findings, write=False)
             if new_text is None:
                 continue
-            with open(path, "rb") as fh:
-                old_text = decode_source(fh.read())
+            old_text = decode_source(read_regular(path, MAX_FILE_BYTES))
         except (FixError, OSError, ParseFailure) as exc:
             _error(str(exc))
             continue

@@ -47,6 +47,10 @@ class Edit:
 class Fix:
     description: str
     edits: list[Edit] = field(default_factory=list)
+    # SHA-256 of the bytes the edits were computed from, set by the pipeline:
+    # --fix writes only if the file still holds exactly those bytes.  Not part
+    # of reports or the cache (a property of this run, not of the finding).
+    source_sha256: str = field(default="", compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"description": self.description, "edits": [e.to_dict() for e in self.edits]}

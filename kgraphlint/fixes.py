@@ -1,15 +1,22 @@
-"""Applying autofixes to a file: edits bottom-up, re-parse, atomic write."""
+"""Applying autofixes to a file: edits bottom-up, re-parse, safe write.
+
+The write itself (content check, temp file, metadata, rename) is
+:func:`kgraphlint.safe_io.write_fixed`.
+"""
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
-import stat
-import tempfile
 from typing import Iterable, Optional
 
 from kgraphlint.findings import Edit, Finding, Fix
+from kgraphlint.safe_io import describe, read_regular, write_fixed
 from kgraphlint.static.parse import ParseFailure, decode_source, encode_source, parse_text
+
+# Files larger than this are never analysed (kgraphlint.lint.MAX_FILE_BYTES),
+# so no fix can be for one; the bound keeps a swapped-in /dev/zero harmless.
+_MAX_FIX_BYTES = 16 * 1024 * 1024
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -62,17 +69,26 @@ def apply_fixes(path: str, findings: Iterable[Finding], *, write: bool = True) -
 
     Returns the new text, or None when nothing changes (so a second run is a
     no-op).  With ``write=False`` the file is not touched (``--diff``).  Raises
-    FixError when the file cannot be read or the result would not parse.
+    FixError when the file cannot be read, no longer holds the content the
+    findings were computed from (``Fix.source_sha256``), cannot be written
+    safely (see :func:`kgraphlint.safe_io.write_fixed`), or the result would
+    not parse.
     """
     fixes = [f.fix for f in sorted(findings, key=Finding.sort_key) if f.fix and f.path == path]
     if not fixes:
         return None
-    target = os.path.realpath(path)  # write through symlinks, do not replace them
     try:
-        with open(target, "rb") as fh:
-            data = fh.read()
+        data = read_regular(path, _MAX_FIX_BYTES)
+    except OSError as exc:
+        raise FixError(f"{path}: cannot read file: {describe(exc)}") from None
+    analysed = {fix.source_sha256 for fix in fixes if fix.source_sha256}
+    if len(analysed) > 1 or (analysed and hashlib.sha256(data).hexdigest() not in analysed):
+        # Edit positions are only valid for the bytes they were computed from:
+        # applied to a file saved since, they would garble it.
+        raise FixError(f"{path}: file changed since it was checked; not fixed (run kgraphlint again)")
+    try:
         text = decode_source(data)
-    except (OSError, ParseFailure) as exc:
+    except ParseFailure as exc:
         raise FixError(f"{path}: cannot read file: {exc}") from None
     new_text = fixed_text(text, fixes)
     if new_text == text:
@@ -82,30 +98,10 @@ def apply_fixes(path: str, findings: Iterable[Finding], *, write: bool = True) -
     except ParseFailure as exc:
         raise FixError(f"{path}: the fix would produce invalid Python ({exc}); file left unchanged") from None
     if write:
-        _write_atomically(target, encode_source(new_text, data))
+        problem = write_fixed(path, data, encode_source(new_text, data))
+        if problem:
+            raise FixError(f"{path}: {problem}")
     return new_text
-
-
-def _write_atomically(target: str, data: bytes) -> None:
-    directory = os.path.dirname(target) or "."
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".kgraphlint-tmp")
-    except OSError as exc:
-        raise FixError(f"{target}: cannot write file: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise FixError(f"{target}: cannot write file: {exc.strerror or exc}") from None
 
 
 __all__ = ["Edit", "Fix", "FixError", "apply_fixes", "fixed_text"]

@@ -10,6 +10,7 @@ serial run.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,6 +22,7 @@ from kgraphlint.discover import MissingPathError, SourceFile, discover
 from kgraphlint.findings import FileError, Finding, Related, Skip
 from kgraphlint.fixes import FixError, apply_fixes
 from kgraphlint.rules import code_matches, selected_rules
+from kgraphlint.safe_io import FileTooLarge, NotRegularFile, describe, read_regular
 from kgraphlint.suppress import apply_suppressions
 
 if TYPE_CHECKING:
@@ -174,8 +176,16 @@ def lint_source(path: str, data: bytes, config: Optional[Config] = None) -> tupl
     if not _mentions_keras(data):
         return [], []
     outcome = analyse_source(path, data, config.select, config.ignore)
+    _stamp_fixes(outcome.findings, hashlib.sha256(data).hexdigest())
     findings = _select(outcome.findings, config.select, config.ignore, config, {path: os.path.abspath(path)})
     return sorted(findings, key=Finding.sort_key), outcome.errors
+
+
+def _stamp_fixes(findings: Iterable[Finding], digest: str) -> None:
+    """Tie each fix to the bytes it was computed from (checked again by --fix)."""
+    for f in findings:
+        if f.fix is not None:
+            f.fix.source_sha256 = digest
 
 
 def _mentions_keras(data: bytes) -> bool:
@@ -252,6 +262,7 @@ def lint_paths(
     notes: list[str] = []
     files_checked = 0
     outcomes: dict[str, _Outcome] = {}
+    analysed: dict[str, str] = {}  # path -> SHA-256 of the bytes analysed
     pending: list[tuple[SourceFile, bytes, Optional[str]]] = []
 
     cache = None
@@ -268,6 +279,7 @@ def lint_paths(
         files_checked += 1
         if not _mentions_keras(data):
             continue
+        analysed[source.path] = hashlib.sha256(data).hexdigest()
         key = cache.key(source.path, data) if cache else None
         cached = cache.get(key) if cache and key else None
         if cached is not None:
@@ -283,6 +295,9 @@ def lint_paths(
         outcomes[source.path] = outcome
         if cache and key and not outcome.errors:
             cache.put(key, outcome.to_cache())
+    for path, digest in analysed.items():
+        if path in outcomes:
+            _stamp_fixes(outcomes[path].findings, digest)
 
     findings: list[Finding] = []
     for source in found.files:
@@ -306,19 +321,19 @@ def lint_paths(
 
 
 def _read(source: SourceFile, errors: list[FileError]) -> Optional[bytes]:
+    # What is opened is checked, not what discovery saw: the path may have been
+    # swapped for a FIFO or a device since (reading one would block or never end).
     try:
-        with open(source.abspath, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+        return read_regular(source.abspath, MAX_FILE_BYTES)
     except IsADirectoryError:
         errors.append(FileError(source.path, "is a directory, not a Python file"))
-        return None
-    except OSError as exc:
-        errors.append(FileError(source.path, f"cannot read file: {exc.strerror or exc}"))
-        return None
-    if len(data) > MAX_FILE_BYTES:
+    except NotRegularFile as exc:
+        errors.append(FileError(source.path, describe(exc)))
+    except FileTooLarge:
         errors.append(FileError(source.path, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not checked"))
-        return None
-    return data
+    except OSError as exc:
+        errors.append(FileError(source.path, f"cannot read file: {describe(exc)}"))
+    return None
 
 
 def _analyse_all(
@@ -414,8 +429,7 @@ def _suppress_elsewhere(findings: list[Finding], abspaths: dict[str, str]) -> li
     kept: list[Finding] = []
     for path, group in by_path.items():
         try:
-            with open(abspaths.get(path, path), "rb") as fh:
-                text = decode_source(fh.read(MAX_FILE_BYTES))
+            text = decode_source(read_regular(abspaths.get(path, path), MAX_FILE_BYTES))
         except (OSError, ParseFailure):
             kept.extend(group)
             continue

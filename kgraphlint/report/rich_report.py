@@ -45,11 +45,11 @@ class SourceLines:
 
     @staticmethod
     def _read(path: str) -> Optional[list[str]]:
+        from kgraphlint.safe_io import read_regular
         from kgraphlint.static.parse import ParseFailure, decode_source
 
         try:
-            with open(path, "rb") as fh:
-                data = fh.read(10 * 1024 * 1024)
+            data = read_regular(path, 10 * 1024 * 1024)  # never blocks on a FIFO
         except OSError:
             return None
         try:
