@@ -430,6 +430,7 @@ def test_trace_without_tensorflow_is_a_usage_error(cli, tmp_path):
 
 
 @needs_engine
+@pytest.mark.slow
 def test_trace_merges_with_static(cli, tmp_path):
     pytest.importorskip("tensorflow")
     if not (Path(__file__).resolve().parents[1] / "kgraphlint" / "trace" / "runner.py").exists():

@@ -52,6 +52,9 @@ from typing import Any, Callable, Iterator, Optional
 
 import pytest
 
+# Builds real models with TensorFlow or runs external tools: deselect with -m "not slow".
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 CLEAN = sorted((CORPUS / "clean").glob("*.py"))

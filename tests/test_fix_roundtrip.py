@@ -241,6 +241,7 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_fix_leaves_compiling_files_without_kg401_kg402_and_is_idempotent(project: Path):
     before = snapshot(project)
     assert all(remaining(project / name) for name in before), "every script has something to fix"
@@ -366,6 +367,7 @@ EXPECTED = {  # name: (initial rate Keras 2 used, decay)
 }
 
 
+@pytest.mark.slow
 def test_decay_rewrite_matches_keras2_schedule(tmp_path: Path):
     keras = pytest.importorskip("keras")
     path = tmp_path / "decay.py"
@@ -385,6 +387,7 @@ def test_decay_rewrite_matches_keras2_schedule(tmp_path: Path):
             assert math.isclose(got, lr / (1 + decay * k), rel_tol=1e-6), (name, k, got)
 
 
+@pytest.mark.slow
 def test_decay_rewrite_trains_a_step(tmp_path: Path):
     """The rewritten optimizer of a tf.keras-style file really trains (and decays) in Keras 3."""
     keras = pytest.importorskip("keras")
@@ -408,6 +411,7 @@ def test_decay_rewrite_trains_a_step(tmp_path: Path):
     assert math.isclose(rate, 0.1 / (1 + 0.5 * 2), rel_tol=1e-6)
 
 
+@pytest.mark.slow
 def test_default_learning_rates_are_keras3s(tmp_path: Path):
     keras = pytest.importorskip("keras")
     import inspect

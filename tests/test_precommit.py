@@ -24,10 +24,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("git") is None or not (REPO / ".git").exists(),
-    reason="needs git and a git checkout of kgraphlint",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        shutil.which("git") is None or not (REPO / ".git").exists(),
+        reason="needs git and a git checkout of kgraphlint",
+    ),
+]
 
 BROKEN = """\
 import keras

@@ -11,6 +11,9 @@ import importlib.util
 
 import pytest
 
+# Builds real models with TensorFlow or runs external tools: deselect with -m "not slow".
+pytestmark = pytest.mark.slow
+
 pytest_plugins = ["pytester"]
 
 needs_check_model = pytest.mark.skipif(

@@ -486,6 +486,7 @@ def _installed_keras_dir():
     return list(spec.submodule_search_locations)[0]
 
 
+@pytest.mark.slow
 def test_keras_own_applications_sources_are_clean():
     keras_dir = _installed_keras_dir()
     if keras_dir is None:
@@ -582,6 +583,7 @@ def _resolve(keras, dotted: str):
     return obj
 
 
+@pytest.mark.slow
 def test_every_mapping_target_exists_in_keras(keras):
     for source, targets in ENGINE_NAMES.items():
         objects = [_resolve(keras, f"keras.{t}") for t in targets]
@@ -597,6 +599,7 @@ def test_every_mapping_target_exists_in_keras(keras):
         assert getattr(getattr(keras, name), "__module__", home) == home, name
 
 
+@pytest.mark.slow
 def test_keras_src_targets_are_the_same_objects(keras):
     for private in (
         "keras.src.layers.Dense",
@@ -613,6 +616,7 @@ def test_keras_src_targets_are_the_same_objects(keras):
             assert _resolve(keras, target) is _resolve(keras, private), (private, target)
 
 
+@pytest.mark.slow
 def test_public_names_under_keras_src_are_the_same_objects(keras):
     """`keras.src.<ns>.<Name>` -> `keras.<ns>.<Name>` is only right if they are one object."""
     for namespace, names in _PUBLIC_NAMES.items():
@@ -624,6 +628,7 @@ def test_public_names_under_keras_src_are_the_same_objects(keras):
         assert not different, (namespace, different)
 
 
+@pytest.mark.slow
 def test_fixed_seed_model_builds_with_keras3(keras):
     """The KG401 fixture, fixed, is valid Keras 3: its construct_model builds a keras.Model."""
     text = BUG_FIXTURES["KG401"].read_text()
@@ -636,6 +641,7 @@ def test_fixed_seed_model_builds_with_keras3(keras):
     assert len(model.layers) > 300  # every InceptionV3 layer is kept
 
 
+@pytest.mark.slow
 def test_fixed_optimizer_and_generator_calls_run_with_keras3(keras):
     import numpy as np
 

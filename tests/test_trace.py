@@ -20,6 +20,9 @@ from typing import Optional
 
 import pytest
 
+# Builds real models with TensorFlow or runs external tools: deselect with -m "not slow".
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("tensorflow")
 
 from kgraphlint.findings import Finding  # noqa: E402

@@ -22,9 +22,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 TRACE_CODES = re.compile(r"KG(1\d\d|2\d\d|3\d\d|503)$")
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("KGRAPHLINT_TRACE_CORPUS"), reason="set KGRAPHLINT_TRACE_CORPUS=1 (slow)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not os.environ.get("KGRAPHLINT_TRACE_CORPUS"), reason="set KGRAPHLINT_TRACE_CORPUS=1 (slow)"
+    ),
+]
 
 
 def _marks(path: Path) -> set[tuple[int, str]]:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+# Builds real models with TensorFlow or runs external tools: deselect with -m "not slow".
+pytestmark = pytest.mark.slow
+
 keras = pytest.importorskip("keras")
 pytest.importorskip("tensorflow")
 
