@@ -12,7 +12,10 @@ tensors, ``None`` lists, ``None`` flags).  Rules treat "unknown" as "fine".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+# A tensor shape, batch axis first; None for a dimension that is not known.
+Shape = tuple[Optional[int], ...]
 
 
 class Site:
@@ -97,6 +100,11 @@ class Layer:
     # or returned somewhere.  None when the engine cannot tell (trace).
     used: Optional[bool] = None
     nodes: list["Node"] = field(default_factory=list)
+    # Constructor arguments that were pinned down, by parameter name (plain
+    # Python values; ``kgraphlint.static.shapes.UNPINNED`` for one given but
+    # not pinned down; a wrapped layer as a ``shapes.LayerSpec``).  None when
+    # nothing is known (``**kwargs`` of unknown content, custom layers).
+    config: Optional[dict[str, Any]] = None
 
     def display(self) -> str:
         return self.label or self.name or self.class_name
@@ -125,6 +133,9 @@ class Tensor:
     library_made: bool = False
     # Rank when known (4 for a CNN feature map); KG503 uses it.
     rank: Optional[int] = None
+    # Shape when known (``(None, 28, 28)``): None = rank unknown, a None
+    # dimension = that dimension unknown.  The KG6xx rules use it.
+    shape: Optional[Shape] = None
     # Produced by a keras.applications backbone without top/pooling.
     feature_map_of: Optional["Model"] = None
     # Static engine only: the tensor was consumed, returned, stored or passed.
@@ -175,6 +186,15 @@ class Model:
     # measure it, not trained separately (KG302).
     trained: bool = False
     evaluated: bool = False
+    # keras.applications.X: the arguments that were pinned down
+    # (``input_shape``, ``weights``, ``include_top``, ``classes``...).
+    app_args: dict[str, Any] = field(default_factory=dict)
+    # Sequential models: the calls Keras makes when it builds the model (each
+    # layer on the previous one's output), as far as they are known, in
+    # order.  Not in ``Facts.nodes``: the user wrote no call.  The shape rules
+    # read them; ``chain_complete`` is False when the chain may miss layers.
+    chain: list["Node"] = field(default_factory=list)
+    chain_complete: bool = False
 
     def display(self) -> str:
         return self.label or "model"
@@ -191,6 +211,10 @@ class Compile:
     model: Model
     site: Optional[Site]
     trainable: Optional[dict[Layer, Optional[bool]]] = None
+    # The ``loss=`` argument when pinned down: a Keras loss name in snake case
+    # (``"categorical_crossentropy"``, also for ``CategoricalCrossentropy()``),
+    # or a list / dict of them (one per output); None when unknown.
+    loss: Any = None
 
 
 @dataclass(eq=False)
@@ -393,6 +417,24 @@ def sublayers(model: Model) -> Iterator[tuple[Layer, tuple[Layer, ...]]]:
             if layer.model is not None and id(layer.model) not in seen_models:
                 seen_models.add(id(layer.model))
                 stack.append((layer.model, wrappers + (layer,)))
+
+
+def shape_nodes(facts: Facts) -> Iterator[Node]:
+    """Every layer call whose shapes the KG6xx rules judge: the calls the code
+    makes and the calls Keras makes to build its Sequential models."""
+    yield from facts.nodes
+    for model in facts.models:
+        if not model.library_made:
+            yield from model.chain
+
+
+def output_tensors(model: Model) -> Optional[list[Tensor]]:
+    """A model's output tensors; for a Sequential model, its last layer's."""
+    if model.kind == "sequential":
+        if model.chain_complete and model.chain:
+            return list(model.chain[-1].outputs)
+        return None
+    return model.outputs
 
 
 def model_layers(model: Model) -> list[Layer]:

@@ -27,7 +27,7 @@ import libcst as cst
 
 from kgraphlint import graph
 from kgraphlint.graph import Facts
-from kgraphlint.static import catalogue
+from kgraphlint.static import catalogue, shapes
 from kgraphlint.static.cst_walk import iter_nodes
 from kgraphlint.static.source import SourceContext
 from kgraphlint.static.values import (
@@ -212,6 +212,18 @@ class Interpreter:
         self._all_defs: list[FuncV] = []
         # Input tensor fact id -> the InputLayer of a named ``keras.Input``.
         self.input_layers: dict[int, graph.Layer] = {}
+        # Loops of unknown length being interpreted: a shape computed inside
+        # one depends on how many times it runs (unknown).
+        self.inexact_loops = 0
+        # The image data format layers default to; None when the program may
+        # change it (then spatial shapes stay unknown).
+        self.default_format: Optional[str] = (
+            None
+            if "channels_first" in ctx.text or "image_data_format" in ctx.text
+            else "channels_last"
+        )
+        # Sequential model id -> shape of its last layer's output so far.
+        self._chain_shape: dict[int, Optional[graph.Shape]] = {}
 
     # ------------------------------------------------------------------ sites
     def site(self, node: cst.CSTNode) -> graph.Site:
@@ -465,6 +477,8 @@ class Interpreter:
         self.loop_depth += 1
         if not certain:
             self.uncertain += 1
+        if not exact:
+            self.inexact_loops += 1
         try:
             for i, value in enumerate(passes):
                 if i == 1 and not exact:
@@ -484,6 +498,8 @@ class Interpreter:
             self.loop_depth -= 1
             if not certain:
                 self.uncertain -= 1
+            if not exact:
+                self.inexact_loops -= 1
         if not exact and frame.terminated:
             # The loop may not run at all: the code after it is reachable.
             frame.terminated = None
@@ -984,7 +1000,7 @@ class Interpreter:
             self.mark_args_used(args, kwargs)
             return UNKNOWN
         if isinstance(func, Ref):
-            return self.call_ref(func, args, kwargs, node, frame)
+            return self.call_ref(func, args, kwargs, node, frame, star_unknown)
         if isinstance(func, FuncV):
             if star_unknown:
                 self.mark_args_used(args, kwargs)
@@ -1013,7 +1029,7 @@ class Interpreter:
         return UNKNOWN
 
     # ---------------------------------------------------------- calls of refs
-    def call_ref(self, ref: Ref, args, kwargs, node, frame) -> Value:
+    def call_ref(self, ref: Ref, args, kwargs, node, frame, star_unknown: bool = False) -> Value:
         path = ref.path
         if path.startswith("builtins."):
             return self.call_builtin(path[9:], args, kwargs, node, frame)
@@ -1042,6 +1058,11 @@ class Interpreter:
                 return UNKNOWN
             t = self.new_tensor(self.site(node), is_input=True, symbolic=True)
             t.fact.used = None
+            if not star_unknown:
+                self.set_shape(t.fact, shapes.input_shape(**_pinned_args(
+                    args, kwargs, ("shape", "batch_size", "dtype", "sparse", "batch_shape"),
+                    ("shape", "batch_size", "batch_shape"),
+                )))
             name_kw = kwargs.get("name")
             if name_kw is not None and isinstance(name_kw[0], Const) and isinstance(name_kw[0].value, str) and not self.speculative:
                 # Its InputLayer becomes a layer of every model that lists it:
@@ -1053,20 +1074,26 @@ class Interpreter:
             return t
         if kind == "input_layer":
             self.mark_args_used(args, kwargs)
-            return self.new_layer("InputLayer", node, kwargs, weighted=False, is_input_layer=True)
+            lv = self.new_layer("InputLayer", node, kwargs, weighted=False, is_input_layer=True)
+            if not star_unknown:
+                lv.fact.config = _layer_config("InputLayer", args, kwargs)
+            return lv
         if kind == "layer":
-            return self.create_layer(kn.name, args, kwargs, node)
+            return self.create_layer(kn.name, args, kwargs, node, star_unknown)
         if kind == "merge":
-            return self.call_merge(kn.name, args, kwargs, node)
+            return self.call_merge(kn.name, args, kwargs, node, star_unknown)
         if kind == "model":
             return self.create_functional(args, kwargs, node)
         if kind == "sequential":
             return self.create_sequential(args, kwargs, node)
         if kind == "application":
-            return self.create_application(kn.name, args, kwargs, node)
+            return self.create_application(kn.name, args, kwargs, node, star_unknown)
         if kind == "op":
             return self.call_op(canon, args, kwargs, node)
         self.mark_args_used(args, kwargs)
+        if canon.startswith("keras.losses.") and kn.name[:1].isupper():
+            # ``loss=keras.losses.CategoricalCrossentropy()``: what compile() compares.
+            return Const(shapes.LossName(_snake_case(kn.name)))
         return UNKNOWN
 
     def check_backend_call(self, node: cst.Call, args, kwargs) -> None:
@@ -1083,7 +1110,7 @@ class Interpreter:
                     )
                     return
 
-    def create_layer(self, class_name: str, args, kwargs, node) -> Value:
+    def create_layer(self, class_name: str, args, kwargs, node, star_unknown: bool = False) -> Value:
         weighted = catalogue.layer_weighted(class_name)
         if class_name in catalogue.WRAPPER_LAYERS:
             inner = args[0] if args else kwargs.get("layer")
@@ -1105,7 +1132,10 @@ class Interpreter:
                 elif isinstance(value, ModelV):
                     weighted = None
         self.mark_args_used(args, kwargs)
-        return self.new_layer(class_name, node, kwargs, weighted=weighted)
+        lv = self.new_layer(class_name, node, kwargs, weighted=weighted)
+        if not star_unknown:
+            lv.fact.config = _layer_config(class_name, args, kwargs)
+        return lv
 
     def new_layer(self, class_name, node, kwargs, *, weighted, is_input_layer=False) -> LayerV:
         name = None
@@ -1203,12 +1233,17 @@ class Interpreter:
         feature_map = None
         if layer.class_name in catalogue.RANK_PRESERVING and len(tensors) == 1:
             feature_map = tensors[0].feature_map_of
+        out_shapes = None if opaque or self.inexact_loops else self.call_shapes(layer, tensors)
+        if out_shapes is not None and len(out_shapes) != n_outputs:
+            out_shapes = None
         outputs = []
-        for _ in range(n_outputs):
+        for i in range(n_outputs):
             out = self.new_tensor(self.site(node), producer=call, symbolic=symbolic)
             out.fact.feature_map_of = feature_map
             if feature_map is not None:
                 out.fact.rank = 4
+            if out_shapes is not None:
+                self.set_shape(out.fact, out_shapes[i])
             call.outputs.append(out.fact)
             outputs.append(out)
         if n_outputs == 1:
@@ -1217,13 +1252,16 @@ class Interpreter:
             o.fact.used = True
         return SeqV(outputs, exact=True, is_tuple=True)
 
-    def call_merge(self, name: str, args, kwargs, node) -> Value:
+    def call_merge(self, name: str, args, kwargs, node, star_unknown: bool = False) -> Value:
         self.mark_args_used(args, kwargs)
         main = args[0] if args else kwargs.get("inputs")
         class_name = {"add": "Add", "average": "Average", "concatenate": "Concatenate", "dot": "Dot",
                       "maximum": "Maximum", "minimum": "Minimum", "multiply": "Multiply",
                       "subtract": "Subtract"}[name]
         layer = graph.Layer(class_name=class_name, created_at=self.site(node), weighted=False, used=True)
+        if not star_unknown:
+            # ``concatenate(inputs, axis=-1)``: the layer's own arguments.
+            layer.config = _layer_config(class_name, args[1:], {k: v for k, v in kwargs.items() if k != "inputs"})
         self.facts.layers.append(layer)
         if main is None:
             return self.apply_node(layer, [], True, node)
@@ -1343,8 +1381,11 @@ class Interpreter:
     def create_sequential(self, args, kwargs, node) -> Value:
         self.mark_args_used(args, kwargs)
         model = graph.Model(kind="sequential", site=self.site(node))
+        model.chain_complete = not self.speculative
         mv = self.new_model(model)
         layers = args[0] if args else kwargs.get("layers")
+        if layers is not None and not (isinstance(layers[0], SeqV) and layers[0].exact):
+            model.chain_complete = False
         if layers is not None:
             elements = _literal_elements(layers[1])
             for item, position in _flat_items(layers[0], with_index=True):
@@ -1353,6 +1394,7 @@ class Interpreter:
         return mv
 
     def sequential_add(self, mv: ModelV, value: Value, expr: cst.CSTNode) -> None:
+        self.chain_add(mv.fact, value, expr)
         for opt in options(value):
             if isinstance(opt, TensorV) and opt.fact.producer is not None:
                 self.kind_event("KG202", expr, opt, role="given to a Sequential model", value_kind="tensor")
@@ -1363,7 +1405,7 @@ class Interpreter:
                 # ``Sequential([generator, discriminator])``: a model as a layer.
                 mv.fact.extra_layers.append(self.model_as_layer(opt))
 
-    def create_application(self, name: str, args, kwargs, node) -> Value:
+    def create_application(self, name: str, args, kwargs, node, star_unknown: bool = False) -> Value:
         self.mark_args_used(args, kwargs)
         include_top = _kw_const(kwargs, "include_top", True)
         pooling = _kw_const(kwargs, "pooling", None)
@@ -1376,6 +1418,8 @@ class Interpreter:
         )
         if pooling is _UNSET_MARK:
             model.pooling = "unknown"
+        if not star_unknown and not args and self.default_format == "channels_last":
+            model.app_args = {k: _pin(v) for k, (v, _) in kwargs.items()}
         input_kw = kwargs.get("input_tensor")
         site = self.site(node)
         if input_kw is not None and isinstance(input_kw[0], TensorV):
@@ -1411,9 +1455,73 @@ class Interpreter:
         if model.include_top is False and pooling is None:
             out.fact.feature_map_of = model
             out.fact.rank = 4
+        if model.app_args or (not star_unknown and not args and not kwargs):
+            in_shape, out_shape = shapes.application_shapes(name, model.app_args, image.shape)
+            if image.shape is None and model.inputs and model.inputs[0] is image and image.library_made:
+                self.set_shape(image, in_shape)
+            self.set_shape(out.fact, out_shape)
         call.outputs.append(out.fact)
         model.outputs = [out.fact]
         return self.new_model(model)
+
+    # --------------------------------------------------------------- shapes
+    def set_shape(self, tensor: graph.Tensor, shape: Optional[graph.Shape]) -> None:
+        if shape is None:
+            return
+        tensor.shape = shape
+        tensor.rank = len(shape)
+
+    def call_shapes(self, layer: graph.Layer, tensors: list[graph.Tensor]) -> Optional[list[Optional[graph.Shape]]]:
+        """Output shapes of one call of ``layer`` on ``tensors`` (None: unknown)."""
+        if layer.model is not None:
+            model = layer.model
+            outs = graph.output_tensors(model)
+            ins = model.inputs
+            if not outs or len(tensors) != 1 or not ins or len(ins) != 1:
+                return None
+            if model.kind != "application" and (tensors[0].shape is None or tensors[0].shape != ins[0].shape):
+                return None
+            return [t.shape for t in outs]
+        if layer.config is None:
+            return None
+        return shapes.output_shapes(
+            layer.class_name, layer.config, [t.shape for t in tensors], default_format=self.default_format
+        )
+
+    def chain_add(self, model: graph.Model, value: Value, expr: cst.CSTNode) -> None:
+        """``Sequential([...])`` / ``model.add(x)``: the call Keras will make."""
+        if self.uncertain or self.speculative or isinstance(value, UnionV):
+            model.chain_complete = False
+        current = self._chain_shape.get(id(model))
+        if isinstance(value, TensorV) and value.fact.is_input and not model.chain:
+            # ``Sequential([keras.Input(shape=(28, 28)), ...])``
+            self._chain_shape[id(model)] = value.fact.shape
+            return
+        if isinstance(value, ModelV):
+            layer = self.model_as_layer(value)
+        elif isinstance(value, LayerV):
+            layer = value.fact
+        else:
+            model.chain_complete = False
+            self._chain_shape[id(model)] = None
+            return
+        if not model.chain and id(model) not in self._chain_shape:
+            current = _declared_input_shape(layer.config)
+            if layer.class_name == "InputLayer":
+                self._chain_shape[id(model)] = current
+                return
+        if model.chain and model.chain[-1].outputs[0].shape == current:
+            inp = model.chain[-1].outputs[0]
+        else:
+            inp = graph.Tensor(shape=current, rank=None if current is None else len(current))
+        call = graph.Node(layer=layer, inputs=[inp], called_at=self.site(expr))
+        out_shapes = None if current is None or not model.chain_complete else self.call_shapes(layer, [inp])
+        out = graph.Tensor(producer=call, site=self.site(expr))
+        if out_shapes is not None and len(out_shapes) == 1:
+            self.set_shape(out, out_shapes[0])
+        call.outputs.append(out)
+        model.chain.append(call)
+        self._chain_shape[id(model)] = out.shape
 
     # ------------------------------------------------------------- methods
     def call_method(self, bm: BoundMethod, args, kwargs, node, frame) -> Value:
@@ -1518,14 +1626,21 @@ class Interpreter:
             else:
                 model.evaluated = True
         if name == "compile":
+            loss = kwargs.get("loss") or (args[1] if len(args) > 1 else None)
             self.facts.compiles.append(
-                graph.Compile(model=model, site=self.site(node), trainable=self.trainable_snapshot(model))
+                graph.Compile(
+                    model=model, site=self.site(node), trainable=self.trainable_snapshot(model),
+                    loss=None if loss is None or self.uncertain else _loss_names(loss[0]),
+                )
             )
             return Const(None)
         if name == "add" and args:
             if model.kind == "sequential":
                 self.sequential_add(mv, args[0][0], args[0][1])
             return Const(None)
+        if name == "pop" and model.kind == "sequential":
+            model.chain_complete = False
+            self._chain_shape[id(model)] = None
         if name == "get_layer":
             key = args[0][0] if args else (kwargs.get("name") or kwargs.get("index") or (UNKNOWN, None))[0]
             if isinstance(key, Const):
@@ -2116,6 +2231,80 @@ def _kw_const(kwargs, name: str, default: Any) -> Any:
     if isinstance(value, Const):
         return value.value
     return _UNSET_MARK
+
+
+def _pin(value: Value) -> Any:
+    """The Python value a constructor argument was pinned down to, or UNPINNED."""
+    if isinstance(value, Const):
+        return value.value
+    if isinstance(value, SeqV) and value.exact:
+        items = [_pin(v) for v in value.items]
+        if any(item is shapes.UNPINNED for item in items):
+            return shapes.UNPINNED
+        return tuple(items)
+    if isinstance(value, LayerV):
+        return shapes.LayerSpec(value.fact.class_name, value.fact.config)
+    return shapes.UNPINNED
+
+
+def _layer_config(class_name: str, args, kwargs) -> dict[str, Any]:
+    return shapes.config_from_call(
+        class_name, [_pin(v) for v, _ in args], {k: _pin(v) for k, (v, _) in kwargs.items()}
+    )
+
+
+def _pinned_args(args, kwargs, positional: tuple[str, ...], wanted: tuple[str, ...]) -> dict[str, Any]:
+    """Arguments in ``wanted`` that are pinned down (others left out); a given
+    but unknown one makes the whole call unknown (``shape=None``)."""
+    named = dict(zip(positional, (v for v, _ in args)))
+    named.update({k: v for k, (v, _) in kwargs.items()})
+    out: dict[str, Any] = {}
+    for key in wanted:
+        if key in named:
+            value = _pin(named[key])
+            if value is shapes.UNPINNED:
+                return {}
+            out[key] = value
+    return out
+
+
+def _declared_input_shape(config: Optional[dict[str, Any]]) -> Optional[graph.Shape]:
+    """``input_shape=`` / ``batch_input_shape=`` / InputLayer ``shape=`` of a layer."""
+    if not config:
+        return None
+    for key in ("batch_shape", "batch_input_shape"):
+        if key in config:
+            return shapes.input_shape(batch_shape=config[key])
+    for key in ("shape", "input_shape"):
+        if key in config:
+            batch = config.get("batch_size")
+            return shapes.input_shape(shape=config[key], batch_size=batch)
+    return None
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _loss_names(value: Value) -> Any:
+    """compile(loss=...) as loss names (see graph.Compile.loss), or None."""
+    if isinstance(value, Const):
+        if isinstance(value.value, shapes.LossName):
+            return str(value.value)
+        return value.value if isinstance(value.value, str) else None
+    if isinstance(value, Ref):
+        canon = catalogue.canonical(value.path)
+        if canon.startswith("keras.losses."):
+            last = canon.rsplit(".", 1)[-1]
+            return last if last[:1].islower() else None
+        return None
+    if isinstance(value, SeqV) and value.exact:
+        items = [_loss_names(v) for v in value.items]
+        return None if any(i is None for i in items) else items
+    if isinstance(value, DictV) and value.exact:
+        items = {k: _loss_names(v) for k, v in value.items.items()}
+        return None if any(i is None for i in items.values()) else items
+    return None
 
 
 def _flat_items(value: Value, with_index: bool = False):
