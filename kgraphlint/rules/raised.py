@@ -38,6 +38,25 @@ _WORDING: dict[str, tuple[str, str]] = {
         "Two layers of one model have the same name",
         "give each layer a unique `name=`, or drop `name=` and let Keras number them.",
     ),
+    "KG601": (
+        "A layer is given a tensor with a number of dimensions it does not accept",
+        "give the layer the axes it expects: add the channel axis for Conv2D (`shape=(28, 28, 1)`), "
+        "`return_sequences=True` on the recurrent layer before another one, convolutions before `Flatten`.",
+    ),
+    "KG602": (
+        "A merge layer is given tensors whose shapes cannot be merged",
+        "make the shapes agree before merging (same resolution and channels for Add, same non-axis "
+        "dimensions for Concatenate): resize, project with a 1x1 Conv2D/Dense, or pool first.",
+    ),
+    "KG603": (
+        "A Reshape target does not hold the input's number of values",
+        "choose a target whose sizes multiply to the input's size per sample, or use one `-1`.",
+    ),
+    "KG604": (
+        "A keras.applications backbone rejects its input_shape",
+        "resize the images to the backbone's minimum size with 3 channels, or set `include_top=False` "
+        "to use another size with ImageNet weights.",
+    ),
 }
 
 _KG901_HINT = (

@@ -43,6 +43,44 @@ _PATTERNS: tuple[tuple[str, "re.Pattern[str]"], ...] = (
     ),
 )
 
+# Shape errors (KG6xx): Keras raises them while a layer is called or a
+# Sequential / keras.applications model is built.
+_SHAPE_PATTERNS: tuple[tuple[str, "re.Pattern[str]"], ...] = (
+    (
+        "KG601",
+        re.compile(
+            r"Input \d+ (?:with name '[^']*' )?of layer ['\"][^'\"]+['\"] is incompatible with the layer: "
+            r"expected (?:min_|max_)?ndim=\d+, found ndim=\d+"
+        ),
+    ),
+    ("KG601", re.compile(r"Kernel shape must have the same length as input")),
+    ("KG601", re.compile(r"`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions")),
+    ("KG602", re.compile(r"A `Concatenate` layer requires inputs with matching shapes")),
+    ("KG602", re.compile(r"Inputs have incompatible shapes\. Received shapes")),
+    ("KG603", re.compile(r"[Tt]he total size of the tensor must be unchanged")),
+    ("KG603", re.compile(r"total size of new array must be unchanged")),
+    ("KG604", re.compile(r"Input size must be at least \d+x\d+; Received: input_shape=")),
+    ("KG604", re.compile(r"The input must have 3 channels; Received `input_shape=")),
+    ("KG604", re.compile(r"When setting `include_top=True` and loading `imagenet` weights, `input_shape` should be")),
+)
+_PATTERNS = _PATTERNS + _SHAPE_PATTERNS
+
+# The layer a shape error names: ``of layer 'conv2d'`` or ``calling Reshape.call()``.
+_NAMED_LAYER = re.compile(r"of layer ['\"]([^'\"]+)['\"] is incompatible")
+_CALLED_CLASS = re.compile(r"Exception encountered when calling (\w+)\.call\(\)")
+
+
+def failing_layer(message: str) -> tuple[Optional[str], Optional[str]]:
+    """``(layer name, layer class)`` a Keras shape error names, when it does."""
+    m = _NAMED_LAYER.search(message)
+    if m:
+        return m.group(1), None
+    m = _CALLED_CLASS.search(message)
+    if m:
+        return None, m.group(1)
+    return None, None
+
+
 _DUPLICATE_NAME = re.compile(r'The name "([^"]*)" is used \d+ times in the model')
 
 

@@ -301,7 +301,40 @@ def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
         )
         if len(same) >= 2 and same[1].site is not None:
             site = same[1].site  # where the graph rule reports it too
+    elif code in ("KG601", "KG602", "KG603") and _raised_in_sequential(exc):
+        # Keras called the layer itself while building a Sequential model:
+        # report at the layer the user wrote, like the static engine.
+        site = _failing_layer_site(message, recorder) or site
     return RaisedError(exc_type, short_message(message), site or Site(path, 1, 1), code)
+
+
+def _raised_in_sequential(exc: BaseException) -> bool:
+    import traceback
+
+    return any(
+        frame.filename.replace(os.sep, "/").endswith("/keras/src/models/sequential.py")
+        for frame in traceback.extract_tb(exc.__traceback__)
+    )
+
+
+def _failing_layer_site(message: str, recorder: Any) -> Any:
+    """Creation site of the user layer a shape error is about, when only one fits."""
+    from kgraphlint.trace.errors import failing_layer
+
+    name, class_name = failing_layer(message)
+    if name is None and class_name is None:
+        return None
+    candidates = []
+    for rec in recorder.all_op_records():
+        op = rec.op
+        if rec.library or rec.site is None or op is None:
+            continue
+        if name is not None and getattr(op, "name", None) != name:
+            continue
+        if class_name is not None and (rec.class_name != class_name or getattr(op, "_inbound_nodes", None)):
+            continue
+        candidates.append(rec)
+    return candidates[0].site if len(candidates) == 1 else None
 
 
 def main(argv: Optional[list[str]] = None) -> int:
