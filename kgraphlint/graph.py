@@ -105,9 +105,20 @@ class Layer:
     # not pinned down; a wrapped layer as a ``shapes.LayerSpec``).  None when
     # nothing is known (``**kwargs`` of unknown content, custom layers).
     config: Optional[dict[str, Any]] = None
+    # Static engine only: the arms of ``if``/``elif``/``else`` (and ``match``)
+    # the creation ran in, as (branch point, arm) pairs.  Two layers created
+    # in different arms of one branch point are never both built.
+    branch_path: tuple[tuple[int, int], ...] = ()
 
     def display(self) -> str:
         return self.label or self.name or self.class_name
+
+
+def mutually_exclusive(a: Layer, b: Layer) -> bool:
+    """True when ``a`` and ``b`` were created in different arms of the same
+    ``if``/``else``: one run of the program builds at most one of them."""
+    arms = dict(a.branch_path)
+    return any(point in arms and arms[point] != arm for point, arm in b.branch_path)
 
 
 @dataclass(eq=False)
@@ -262,6 +273,13 @@ class Facts:
     # Top-level functions that build a model, with their required-arg count:
     # the tracer calls the ones that need no argument.
     builders: list[tuple[str, int]] = field(default_factory=list)
+    # Static engine: line ranges of ``with pytest.raises(...)`` /
+    # ``self.assertRaises(...)`` blocks.  The code states that what it builds
+    # there fails, so graph findings inside are not reported.
+    expected_errors: list[tuple[int, int]] = field(default_factory=list)
+
+    def expects_error_at(self, line: int) -> bool:
+        return any(start <= line <= end for start, end in self.expected_errors)
 
 
 # --------------------------------------------------------------------------

@@ -558,6 +558,7 @@ def test_named_inputs_are_layers_of_the_models_that_list_them() -> None:
 
 
 def test_configuring_a_layer_is_not_using_it() -> None:
+    # Next to a model that leaves it out, an adapted layer was forgotten.
     facts = facts_of(
         """
         import keras
@@ -565,10 +566,35 @@ def test_configuring_a_layer_is_not_using_it() -> None:
         normalizer = layers.Normalization(axis=-1)
         normalizer.adapt([[1.0], [2.0]])
         used = layers.Dense(2)
-        y = used(keras.Input((1,)))
+        inputs = keras.Input((1,))
+        model = keras.Model(inputs, used(inputs))
         """
     )
     assert [(l.class_name, l.used) for l in facts.layers] == [("Normalization", False), ("Dense", True)]
+
+
+def test_a_layer_worked_with_as_an_object_is_used() -> None:
+    # Where no model is built, configuring or inspecting a layer is its use
+    # (a test of the layer, a vocabulary utility).
+    facts = facts_of(
+        """
+        import numpy as np
+        from keras import layers
+
+        def test_normalization_adapts():
+            norm = layers.Normalization()
+            norm.adapt(np.ones((4, 3)))
+
+        def vocabulary(texts):
+            lookup = layers.StringLookup()
+            lookup.adapt(texts)
+            return lookup.get_vocabulary()
+
+        def output_shape():
+            return layers.Conv2D(8, 3).compute_output_shape((None, 32, 32, 3))
+        """
+    )
+    assert all(l.used for l in facts.layers)
 
 
 def test_wrapper_over_a_tensor_is_unknown_after_kg202() -> None:

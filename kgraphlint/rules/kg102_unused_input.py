@@ -97,6 +97,17 @@ x = layers.GlobalAveragePooling2D()(base.output)
 predictions = layers.Dense(5, activation="softmax")(x)
 model = keras.Model(base.input, predictions)
 """,
+        # The encoder's states reach the decoder through starred unpacking.
+        """\
+import keras
+from keras import layers
+
+encoder_inputs = keras.Input(shape=(None, 16))
+enc_out, *state = layers.LSTM(32, return_state=True)(encoder_inputs)
+decoder_inputs = keras.Input(shape=(None, 16))
+x = layers.LSTM(32, return_sequences=True)(decoder_inputs, initial_state=state)
+model = keras.Model([encoder_inputs, decoder_inputs], layers.Dense(16)(x))
+""",
     )
 
     INVALID = (

@@ -78,6 +78,18 @@ x = layers.TimeDistributed(layers.Dense(8))(seq)
 x = layers.Bidirectional(layers.LSTM(8))(x)
 model = keras.Model(seq, x)
 """,
+        # Keras's graph machinery takes layers (operations) by design.
+        """\
+from keras.src import Layer
+from keras.src.backend import KerasTensor
+from keras.src.ops.node import Node
+
+def test_node_records_its_operation():
+    a = KerasTensor(shape=(2, 3))
+    a_layer = Layer()
+    node = Node(a_layer, outputs=a, call_args=(), call_kwargs={})
+    assert node.operation is a_layer
+""",
     )
 
     INVALID = (

@@ -70,6 +70,17 @@ def build():
     code = encoder(image)
     return keras.Model(image, layers.Dense(1)(code))
 """,
+        # ``ops.function.Function(inputs, outputs)`` builds a callable graph.
+        """\
+import numpy as np
+import keras
+from keras.src.ops import function
+
+x = keras.Input(batch_shape=(None, 3))
+y = x * 2 + 1
+fn = function.Function(x, y)
+result = fn(np.ones((2, 3)))
+""",
     )
 
     INVALID = (

@@ -88,6 +88,50 @@ def build(small):
         head = layers.Dense(64)
     return keras.Model(inputs, head(inputs))
 """,
+        # Where no model is built, a layer configured or inspected through its
+        # methods and attributes is worked with as an object (a test, a utility).
+        """import numpy as np
+from keras import layers
+
+def test_dense_builds_two_weights():
+    layer = layers.Dense(4)
+    layer.build((None, 3))
+    assert len(layer.weights) == 2
+
+def vocabulary(texts):
+    lookup = layers.StringLookup()
+    lookup.adapt(texts)
+    return lookup.get_vocabulary()
+
+def planned_shape(size):
+    conv = layers.Conv2D(16, 3, strides=2, padding="same")
+    return conv.compute_output_shape((None, size, size, 3))
+""",
+        # A default list used by most callers; a function handed to ``ds.map``
+        # runs there, before the name it reads is rebound.
+        """import keras
+import tensorflow as tf
+from keras import layers
+
+def get_model(kind="sequential", layer_list=None):
+    layer_list = layer_list or [layers.Dense(10, activation="relu"), layers.Dense(1)]
+    if kind == "sequential":
+        return keras.Sequential(layer_list)
+    inputs = keras.Input(shape=(4, 10))
+    return keras.Model(inputs, layers.LSTM(1)(inputs))
+
+models = [get_model("sequential"), get_model("lstm")]
+
+rescale = layers.Rescaling(1.0 / 255)
+
+def prep(image, label):
+    return rescale(image), label
+
+train_ds = tf.data.Dataset.from_tensor_slices((tf.zeros((8, 4, 4, 3)), tf.zeros((8,)))).map(prep)
+rescale = layers.Rescaling(1.0 / 127.5, offset=-1)
+inputs = keras.Input(shape=(4, 4, 3))
+model = keras.Model(inputs, layers.Flatten()(rescale(inputs)))
+""",
     )
 
     INVALID = (
@@ -115,7 +159,15 @@ def build():
     )
 
     def check(self, facts: Facts) -> Iterable[Finding]:
-        seen: set[tuple[str, int, int]] = set()
+        # One line may create many layers (a helper called from several
+        # places, a loop): the line forgot its ``(x)`` only when none of them
+        # is ever used (``layer_list or [Dense(..)]`` is used by most callers).
+        used_sites = {
+            layer.created_at.key()
+            for layer in facts.layers
+            if layer.created_at is not None and layer.used is not False
+        }
+        seen: set[tuple[str, int, int]] = set(used_sites)
         for layer in facts.layers:
             # Only the static engine knows `used`; None (unknown) never fires.
             if layer.used is not False or layer.library_made or layer.model is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts, Layer, Model, Tensor
+from kgraphlint.graph import Facts, Layer, Model, Tensor, mutually_exclusive
 from kgraphlint.rules.base import Rule
 from kgraphlint.rules._wording import model_ref
 
@@ -132,6 +132,24 @@ def build(binary):
         out = layers.Dense(10, activation="softmax", name="out")(inputs)
     return keras.Model(inputs, out)
 """,
+        # Layers of one name made in the arms of an if/elif/else: only the
+        # arm that runs builds its layer.
+        """import keras
+from keras import layers
+
+def pooling_head(pooling, channels_last, channels=64):
+    if pooling == "avg":
+        pooler = layers.GlobalAveragePooling2D(name="pooler")
+    elif pooling == "max":
+        pooler = layers.GlobalMaxPooling2D(name="pooler")
+    else:
+        pooler = layers.Flatten(name="pooler")
+    if channels_last:
+        reshape = layers.Reshape((1, 1, channels), name="reshape")
+    else:
+        reshape = layers.Reshape((channels, 1, 1), name="reshape")
+    return keras.Sequential([pooler, reshape, layers.Dense(10, name="predictions")])
+""",
     )
 
     INVALID = (
@@ -173,7 +191,15 @@ def build():
                 if len(group) < 2:
                     continue
                 group.sort(key=lambda l: order.get(id(l), len(order)))
-                first, second = group[0], group[1]
+                # Layers created in different arms of one if/else are never
+                # built together: only a pair that can coexist clashes.
+                pair = next(
+                    ((a, b) for j, b in enumerate(group) for a in group[:j] if not mutually_exclusive(a, b)),
+                    None,
+                )
+                if pair is None:
+                    continue
+                first, second = pair
                 target, other = (first, second) if second.library_made else (second, first)
                 if target.library_made or target.created_at is None:
                     continue

@@ -167,6 +167,11 @@ def classify(path: str) -> Optional[KerasName]:
     if "applications" in middle and last in APPLICATIONS:
         return KerasName("application", last)
     if "ops" in middle or (len(parts) >= 2 and parts[1] == "ops"):
+        # Ops are functions (``ops.matmul``); the classes beside them
+        # (``ops.Node``, ``ops.function.Function``, ``Operation`` subclasses)
+        # build graph machinery, not a tensor.
+        if last[:1].isupper():
+            return KerasName("other", last)
         return KerasName("op", last)
     if "layers" in middle or "engine" in middle or len(parts) == 2:
         if last in LAYER_CLASSES:

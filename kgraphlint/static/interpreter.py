@@ -224,6 +224,14 @@ class Interpreter:
         )
         # Sequential model id -> shape of its last layer's output so far.
         self._chain_shape: dict[int, Optional[graph.Shape]] = {}
+        # Layers configured (``.adapt``, ``.build``...) with the scope that did
+        # it, and the scopes that build a model (see ``settle_configured``).
+        self.configured_layers: list[tuple[graph.Layer, Optional[int]]] = []
+        self.model_scopes: set[Optional[int]] = set()
+        self.in_module_body = False
+        # The (branch point, arm) pairs of the if/else arms being executed.
+        self.branch_path: list[tuple[int, int]] = []
+        self._branch_points = 0
 
     # ------------------------------------------------------------------ sites
     def site(self, node: cst.CSTNode) -> graph.Site:
@@ -238,7 +246,9 @@ class Interpreter:
         frame = Frame(None)
         frame.env["__name__"] = Const("__main__")
         self.module_frame = frame
+        self.in_module_body = True
         self.exec_block(module.body, frame)
+        self.in_module_body = False
         # Functions nobody in this file calls are entry points: interpret them
         # on their own, with unknown (or default) arguments.  Called ones were
         # interpreted inline where they are called.
@@ -255,7 +265,20 @@ class Interpreter:
             if id(func.node) not in self.interpreted_functions:
                 self.run_standalone(func)
         self._record_builders(module)
+        self.settle_configured()
         return self.facts
+
+    def current_scope(self) -> Optional[int]:
+        """The function being interpreted (None: the module body)."""
+        return id(self.inline_stack[-1]) if self.inline_stack else None
+
+    def settle_configured(self) -> None:
+        """A layer only configured (``norm.adapt(data)``) where no model is
+        built is worked with as an object (a test, a utility): it is used.
+        Where a model is built, it was meant for that model and is forgotten."""
+        for layer, scope in self.configured_layers:
+            if scope not in self.model_scopes:
+                layer.used = True
 
     def run_standalone(self, func: FuncV) -> None:
         self.interpreted_functions.add(id(func.node))
@@ -415,7 +438,11 @@ class Interpreter:
         if test is False:
             self.exec_orelse(stmt.orelse, frame)
             return
-        self.branches(frame, [lambda: self.exec_block(stmt.body.body, frame), lambda: self.exec_orelse(stmt.orelse, frame)])
+        self.branches(
+            frame,
+            [lambda: self.exec_block(stmt.body.body, frame), lambda: self.exec_orelse(stmt.orelse, frame)],
+            exclusive=True,
+        )
 
     def exec_orelse(self, orelse: Optional[cst.CSTNode], frame: Frame) -> None:
         if orelse is None:
@@ -425,16 +452,26 @@ class Interpreter:
         else:
             self.exec_block(orelse.body.body, frame)
 
-    def branches(self, frame: Frame, runs: list) -> None:
-        """Run alternative paths from the same state and merge what survives."""
+    def branches(self, frame: Frame, runs: list, *, exclusive: bool = False) -> None:
+        """Run alternative paths from the same state and merge what survives.
+
+        ``exclusive``: one run takes exactly one path (``if``/``else``,
+        ``match``), so what each creates is recorded with its arm."""
         start = dict(frame.env)
         results: list[dict[str, Value]] = []
         self.uncertain += 1
+        point = self.next_branch_point()
         try:
-            for run in runs:
+            for arm, run in enumerate(runs):
                 frame.env = dict(start)
                 frame.terminated = None
-                run()
+                if exclusive:
+                    self.branch_path.append((point, arm))
+                try:
+                    run()
+                finally:
+                    if exclusive:
+                        self.branch_path.pop()
                 if frame.terminated is None:
                     results.append(frame.env)
                 elif frame.terminated == "continue":
@@ -518,7 +555,10 @@ class Interpreter:
                     self.mark_used(value)
 
     def iteration(self, value: Value) -> tuple[list[Value], bool, bool]:
-        """(values to bind per pass, exact, certain) for ``for x in value``."""
+        """(values to bind per pass, exact, certain) for ``for x in value``.
+
+        Elements that no pass binds may still be consumed by the loop: they
+        count as used (``for layer in given or [Dense(64), Dense(32)]``)."""
         if isinstance(value, SeqV):
             if value.exact and len(value.items) <= MAX_EXACT_ITERATIONS:
                 return list(value.items), True, True
@@ -526,12 +566,15 @@ class Interpreter:
                 return [UNKNOWN, UNKNOWN], False, False
             # The items stand for distinct elements: bind them in order (a
             # union would make one pass look like the same element twice).
+            for item in value.items[2:]:
+                self.mark_used(item)
             return list(value.items[:2]), False, False
         if isinstance(value, DictV) and value.exact and len(value.items) <= MAX_EXACT_ITERATIONS:
             return [Const(k) for k in value.items], True, True
         if isinstance(value, ModelLayersV):
             # One pass stands for every layer of the model (or of the slice).
             return [LayerOfModelV(value.model, value.partial)], True, True
+        self.mark_used(value)
         return [UNKNOWN, UNKNOWN], False, False
 
     def exec_try(self, stmt: cst.CSTNode, frame: Frame) -> None:
@@ -552,6 +595,11 @@ class Interpreter:
             frame.terminated = frame.terminated or terminated
 
     def exec_with(self, stmt: cst.With, frame: Frame) -> None:
+        if any(_expects_error(item.item) for item in stmt.items):
+            # ``with pytest.raises(...)`` / ``self.assertRaises(...)``: the
+            # code says the body fails; what it builds there is meant broken.
+            site = self.site(stmt)
+            self.facts.expected_errors.append((site.line, site.end_line))
         for item in stmt.items:
             value = self.eval_used(item.item, frame)
             if item.asname is not None:
@@ -562,7 +610,7 @@ class Interpreter:
         self.eval(stmt.subject, frame)
         runs = [lambda c=case: self.exec_block(c.body.body, frame) for case in stmt.cases]
         runs.append(lambda: None)
-        self.branches(frame, runs)
+        self.branches(frame, runs, exclusive=True)
 
     def exec_funcdef(self, stmt: cst.FunctionDef, frame: Frame) -> None:
         defaults: dict[str, Value] = {}
@@ -707,13 +755,41 @@ class Interpreter:
 
     def assign_unpack(self, target: cst.BaseExpression, value: Value, frame: Frame) -> None:
         elements = list(target.elements)
+        stars = [i for i, el in enumerate(elements) if isinstance(el, cst.StarredElement)]
+        if len(stars) == 1:
+            self.assign_starred(elements, stars[0], value, frame)
+            return
         items = self.unpack(value, len(elements))
-        has_star = any(isinstance(el, cst.StarredElement) for el in elements)
-        if items is None or has_star:
+        if items is None or stars:
             for el in elements:
                 self.assign(el.value, UNKNOWN, frame, None)
             return
         for el, item in zip(elements, items):
+            self.assign(el.value, item, frame, None)
+
+    def assign_starred(self, elements, star: int, value: Value, frame: Frame) -> None:
+        """``enc_out, *state = encoder(x)``: the starred name gets the rest as a
+        list, which keeps what it holds (the states still flow into the graph)."""
+        before, after = star, len(elements) - star - 1
+        if isinstance(value, SeqV) and value.exact and len(value.items) >= before + after:
+            items = list(value.items)
+            rest: Value = SeqV(items[before:len(items) - after], exact=True)
+            heads, tails = items[:before], items[len(items) - after:]
+        elif isinstance(value, TensorV) and value.fact.producer is not None:
+            # Outputs of one call of a layer with several outputs (their
+            # number is unknown here): the rest stands for one or more of them.
+            parts = self.unpack(value, before + after + 1) or []
+            heads, tails = parts[:before], parts[before + 1:]
+            rest = SeqV([parts[before]], exact=False)
+        else:
+            self.mark_used(value)
+            for el in elements:
+                self.assign(el.value, UNKNOWN, frame, None)
+            return
+        for el, item in zip(elements[:before], heads):
+            self.assign(el.value, item, frame, None)
+        self.assign(elements[star].value.value, rest, frame, None)
+        for el, item in zip(elements[star + 1:], tails):
             self.assign(el.value, item, frame, None)
 
     def unpack(self, value: Value, count: int) -> Optional[list[Value]]:
@@ -766,10 +842,15 @@ class Interpreter:
     def eval_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
         name = node.attr.value
-        # Reading an attribute (``x.shape``, ``layer.output``) uses the object;
-        # configuring a layer (``.adapt(data)``, ``.set_weights(w)``) does not
-        # put it in any graph (KG203 counts calls, wrapping, storing, passing).
-        if not (isinstance(base, LayerV) and name not in _LAYER_GRAPH_ATTRIBUTES):
+        # Reading an attribute (``x.shape``, ``layer.weights``,
+        # ``layer.get_config()``) uses the object.  Configuring a layer
+        # (``.adapt(data)``, ``.build(shape)``, ``.set_weights(w)``) prepares it
+        # for a graph without putting it in one: it counts as a use only where
+        # no model is built (a test or utility working with the layer itself);
+        # next to a model that leaves it out, the layer was forgotten (KG203).
+        if isinstance(base, LayerV) and name in _LAYER_CONFIGURING_METHODS:
+            self.configured_layers.append((base.fact, self.current_scope()))
+        else:
             self.mark_used(base)
         return self.attribute(base, name, node)
 
@@ -979,7 +1060,26 @@ class Interpreter:
                     star_unknown = True
             else:
                 args.append((value, arg.value))
-        return self.call(func, args, kwargs, node, frame, star_unknown)
+        result = self.call(func, args, kwargs, node, frame, star_unknown)
+        self.run_escaped_functions(args, kwargs)
+        return result
+
+    def run_escaped_functions(self, args, kwargs) -> None:
+        """A function of this file handed to code the engine cannot see
+        (``ds.map(prep)``, ``tf.py_function(fn, ...)``) may run right there: it
+        is interpreted now, with unknown arguments, so the layers it calls are
+        seen as called before the names it reads are rebound."""
+        for value, _ in list(args) + list(kwargs.values()):
+            for opt in options(value):
+                if (
+                    isinstance(opt, FuncV)
+                    and not opt.is_lambda
+                    and opt.owner is None
+                    and id(opt.node) not in self.interpreted_functions
+                    and opt.node not in self.inline_stack
+                    and len(self.inline_stack) < MAX_INLINE_DEPTH
+                ):
+                    self.run_standalone(opt)
 
     def call(self, func, args, kwargs, node, frame, star_unknown=False) -> Value:
         if isinstance(func, UnionV):
@@ -1069,7 +1169,7 @@ class Interpreter:
                 # ``Input(name="x")`` twice in one model is a duplicate name.
                 self.input_layers[id(t.fact)] = graph.Layer(
                     class_name="InputLayer", created_at=self.site(node), name=name_kw[0].value,
-                    weighted=False, used=True,
+                    weighted=False, used=True, branch_path=tuple(self.branch_path),
                 )
             return t
         if kind == "input_layer":
@@ -1149,6 +1249,7 @@ class Interpreter:
             name=name,
             weighted=weighted,
             used=False,
+            branch_path=tuple(self.branch_path),
         )
         self.facts.layers.append(fact)
         trainable_kw = kwargs.get("trainable")
@@ -1221,8 +1322,12 @@ class Interpreter:
             for item in _flat_items(value):
                 if isinstance(item, TensorV):
                     tensors.append(item.fact)
-            if key == "inputs":
-                opaque = opaque or any(not isinstance(i, TensorV) for i in _flat_items(value))
+                elif not isinstance(item, (Const, LayerV, ModelV, FuncV, ClassV, Ref)):
+                    # ``initial_state=state``, ``mask=m`` the engine lost track
+                    # of: the call may depend on more than it shows.
+                    opaque = True
+            if isinstance(value, SeqV) and not value.exact:
+                opaque = True
         return self.apply_node(layer, tensors, opaque, node)
 
     def apply_node(self, layer: graph.Layer, tensors: list[graph.Tensor], opaque: bool, node, *, n_outputs: int = 1) -> Value:
@@ -1321,6 +1426,10 @@ class Interpreter:
     # --------------------------------------------------------- model objects
     def new_model(self, model: graph.Model) -> ModelV:
         self.facts.models.append(model)
+        # The scope that builds it, and the ones that called that scope.
+        if self.in_module_body:
+            self.model_scopes.add(None)
+        self.model_scopes.update(id(fn) for fn in self.inline_stack)
         for fn in self.inline_stack[-1:]:
             self.builder_nodes.add(id(fn))
         return ModelV(model)
@@ -2125,7 +2234,19 @@ class Interpreter:
             return self.eval(node.body, frame)
         if t is False:
             return self.eval(node.orelse, frame)
-        return union([self.eval(node.body, frame), self.eval(node.orelse, frame)])
+        point = self.next_branch_point()
+        results = []
+        for arm, expr in enumerate((node.body, node.orelse)):
+            self.branch_path.append((point, arm))
+            try:
+                results.append(self.eval(expr, frame))
+            finally:
+                self.branch_path.pop()
+        return union(results)
+
+    def next_branch_point(self) -> int:
+        self._branch_points += 1
+        return self._branch_points
 
     def eval_named(self, node: cst.NamedExpr, frame: Frame) -> Value:
         value = self.eval(node.value, frame)
@@ -2220,8 +2341,10 @@ class _SliceKey(Value):
 
 _UNSET_MARK = object()
 
-# Attributes of a layer whose use means the layer is part of a graph.
-_LAYER_GRAPH_ATTRIBUTES = frozenset({"output", "input", "outputs", "inputs", "__call__", "call"})
+# Methods that prepare a layer for a graph without putting it in one.
+_LAYER_CONFIGURING_METHODS = frozenset(
+    {"adapt", "build", "set_weights", "load_own_variables", "set_vocabulary", "reset_state"}
+)
 
 
 def _kw_const(kwargs, name: str, default: Any) -> Any:
@@ -2382,6 +2505,18 @@ def _creates_weights(cls: ClassV) -> bool:
             if last == "add_weight" or last in catalogue.WEIGHTED_LAYERS:
                 return True
     return False
+
+
+_RAISES_CONTEXTS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+
+
+def _expects_error(expr: cst.BaseExpression) -> bool:
+    """``pytest.raises(E)``, ``self.assertRaisesRegex(E, "...")``..."""
+    if not isinstance(expr, cst.Call):
+        return False
+    func = expr.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+    return name in _RAISES_CONTEXTS
 
 
 def _decorator_names(func: cst.FunctionDef) -> set[str]:
