@@ -138,6 +138,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     if not args.quiet:
         for note in result.notes:
             _error(f"note: {note}")
+        _warn_nothing_found(result)
     # Loaded only if the report asks for rule metadata: a clean warm-cache run
     # then never imports the rule modules (nor libcst behind them).
     rules = _LazyRules()
@@ -292,12 +293,32 @@ def _statistics(result: "LintResult", out: TextIO, *, json_format: bool) -> None
 
         json.dump([{"code": c, "name": n, "count": k} for c, n, k in counts], out, indent=2)
         out.write("\n")
+        # The list format has no place for them: errors and skips go to stderr.
+        from kgraphlint.report.summary import skip_line, skips_of
+
+        for e in result.errors:
+            _error(f"{e.path}: error: {e.message}")
+        for skip in skips_of(result):
+            _error(skip_line(skip))
         return
     width = max((len(str(k)) for _, _, k in counts), default=1)
     for code, name, count in counts:
         out.write(f"{count:>{width}}\t{code}\t{name}\n")
     for e in result.errors:
         out.write(f"{e.path}: error: {e.message}\n")
+    from kgraphlint.report.summary import skip_line, skips_of
+
+    for skip in skips_of(result):
+        out.write(skip_line(skip) + "\n")
+
+
+def _warn_nothing_found(result: "LintResult") -> None:
+    # On stderr too: a JSON or SARIF consumer's log then shows it as well.
+    from kgraphlint.findings import NOTHING_FOUND
+
+    for skip in result.skipped:
+        if skip.reason == NOTHING_FOUND:
+            _error(f"warning: {NOTHING_FOUND} in {skip.path}")
 
 
 def _error(message: str) -> None:

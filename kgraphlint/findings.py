@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 SEVERITIES = ("info", "warning", "error")
+# The reason of the Skip for a directory argument in which nothing was found.
+NOTHING_FOUND = "no Python files or notebooks found"
 
 
 def severity_rank(severity: str) -> int:

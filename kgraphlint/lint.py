@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from kgraphlint.config import Config, ConfigError, load_config, parse_selectors, path_matches
 from kgraphlint.discover import MissingPathError, SourceFile, discover
-from kgraphlint.findings import FileError, Finding, Related, Skip
+from kgraphlint.findings import NOTHING_FOUND, FileError, Finding, Related, Skip
 from kgraphlint.fixes import FixError, apply_fixes
 from kgraphlint.rules import code_matches, selected_rules
 from kgraphlint.safe_io import FileTooLarge, NotRegularFile, describe, read_regular
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from kgraphlint.graph import Facts
     from kgraphlint.rules.base import Rule
 
-# Markers of a file that may build a Keras model; others are skipped unread
-# by the parser ("tf_keras" contains b"keras").
+# Markers of a file that may build a Keras model ("tf_keras" contains
+# b"keras"); other files are only compiled by CPython, for KG900.
 _MARKERS = (b"keras", b"tensorflow")
 # A process pool costs ~0.1 s to start and to ship work; below this many files
 # to analyse a single process is faster.
@@ -46,6 +46,7 @@ __all__ = [
     "MissingPathError",
     "TraceUnavailable",
     "apply_fixes",
+    "check_selectors",
     "lint_paths",
     "lint_source",
 ]
@@ -69,6 +70,8 @@ class LintResult:
     # Files (or their trace) that were not checked, with the reason: every
     # report shows them, so nothing skipped is ever counted as "passed".
     skipped: list[Skip] = field(default_factory=list)
+    # How many files --trace really traced (None: not a --trace run).
+    files_traced: Optional[int] = None
 
 
 @dataclass
@@ -79,12 +82,14 @@ class _Outcome:
     errors: list[FileError] = field(default_factory=list)
     builders: list[tuple[str, int]] = field(default_factory=list)
     parsed: bool = False
+    skipped: list[Skip] = field(default_factory=list)
 
     def to_cache(self) -> dict[str, Any]:
         return {
             "findings": [f.to_dict() for f in self.findings],
             "builders": [list(b) for b in self.builders],
             "parsed": self.parsed,
+            "skipped": [s.to_dict() for s in self.skipped],
         }
 
     @classmethod
@@ -93,6 +98,7 @@ class _Outcome:
             findings=[Finding.from_dict(f) for f in value["findings"]],
             builders=[(str(n), int(k)) for n, k in value["builders"]],
             parsed=bool(value["parsed"]),
+            skipped=[Skip(str(s["path"]), str(s["reason"]), str(s["stage"])) for s in value.get("skipped", [])],
         )
 
 
@@ -124,14 +130,22 @@ def analyse_source(
     """Parse, analyse and check one file's bytes; suppressions applied.
 
     Never raises for bad input: a parse failure is a KG900 finding, a crash of
-    the engine or of a rule is an ``errors`` entry.
+    the engine or of a rule is an ``errors`` entry, valid Python that libcst
+    cannot parse is a ``skipped`` entry.  A file that never mentions Keras is
+    only compiled by CPython: KG900 is the one rule that can fire on it.
     """
-    from kgraphlint.static.parse import ParseFailure, parse_source
+    from kgraphlint.static.parse import ParseFailure, ParserLimit, check_syntax, parse_source
 
     rules = selected_rules(list(select) if select else None, list(ignore))
     outcome = _Outcome()
     try:
+        if not _mentions_keras(data):
+            check_syntax(data, path)
+            return outcome
         text, module = parse_source(data, path)
+    except ParserLimit as exc:
+        outcome.skipped.append(Skip(path, exc.message, "check"))
+        return outcome
     except ParseFailure as exc:
         for rule in rules:
             if rule.code == "KG900":
@@ -173,8 +187,6 @@ def _analyse_job(job: tuple[str, bytes], select: Optional[tuple[str, ...]], igno
 def lint_source(path: str, data: bytes, config: Optional[Config] = None) -> tuple[list[Finding], list[FileError]]:
     """Check one file's bytes (no discovery, no cache, no trace)."""
     config = config or Config()
-    if not _mentions_keras(data):
-        return [], []
     outcome = analyse_source(path, data, config.select, config.ignore)
     _stamp_fixes(outcome.findings, hashlib.sha256(data).hexdigest())
     findings = _select(outcome.findings, config.select, config.ignore, config, {path: os.path.abspath(path)})
@@ -252,14 +264,18 @@ def lint_paths(
     paths = list(paths) or ["."]
     if config is None:
         config = load_config(paths[0])
-    eff_select = parse_selectors(list(select), "--select") if select else config.select
-    eff_ignore = config.ignore + (parse_selectors(list(ignore), "--ignore") if ignore else ())
+    cli_select = parse_selectors(list(select), "--select") if select else None
+    cli_ignore = parse_selectors(list(ignore), "--ignore") if ignore else ()
+    check_selectors(config, cli_select, cli_ignore)
+    eff_select = cli_select if select else config.select
+    eff_ignore = config.ignore + cli_ignore
     if trace:
         _check_trace_available()
 
     found = discover(paths, config)
     errors = list(found.errors)
     notes: list[str] = []
+    skipped: list[Skip] = _empty_directories(paths, found.files)
     files_checked = 0
     outcomes: dict[str, _Outcome] = {}
     analysed: dict[str, str] = {}  # path -> SHA-256 of the bytes analysed
@@ -273,11 +289,8 @@ def lint_paths(
         cache = FindingCache(config.root, salt)
 
     for source in found.files:
-        data = _read(source, errors)
+        data = _read(source, errors, skipped)
         if data is None:
-            continue
-        files_checked += 1
-        if not _mentions_keras(data):
             continue
         analysed[source.path] = hashlib.sha256(data).hexdigest()
         key = cache.key(source.path, data) if cache else None
@@ -305,22 +318,85 @@ def lint_paths(
         if outcome is not None:
             findings.extend(outcome.findings)
             errors.extend(outcome.errors)
+            skipped.extend(outcome.skipped)
+            # Counted only when it was really read and analysed (or compiled).
+            if not any(s.stage == "check" for s in outcome.skipped):
+                files_checked += 1
 
     abspaths = {s.path: s.abspath for s in found.files}
+    files_traced: Optional[int] = None
     if trace:
         requests = [(s, outcomes[s.path].builders) for s in found.files if s.path in outcomes and outcomes[s.path].parsed]
-        trace_findings, trace_errors = _trace(requests, config, eff_select, eff_ignore, notes)
+        trace_skipped: list[Skip] = []
+        trace_findings, trace_errors = _trace(requests, config, eff_select, eff_ignore, notes, trace_skipped)
         errors.extend(trace_errors)
+        skipped.extend(trace_skipped)
         findings = merge_trace(findings, _suppress_elsewhere(trace_findings, abspaths))
+        not_traced = {s.path for s in trace_skipped}
+        files_traced = sum(1 for s, _ in requests if s.path not in not_traced)
 
     findings = _select(_dedupe(findings), eff_select, eff_ignore, config, abspaths)
     findings.sort(key=Finding.sort_key)
     errors.sort(key=lambda e: (e.path, e.message))
     internal = sum(1 for e in errors if e.message.startswith("internal error"))
-    return LintResult(findings, errors, files_checked, internal, notes)
+    skipped = _unique_skips(skipped)
+    return LintResult(findings, errors, files_checked, internal, notes, skipped, files_traced)
 
 
-def _read(source: SourceFile, errors: list[FileError]) -> Optional[bytes]:
+def _empty_directories(paths: Sequence[str], files: Sequence[SourceFile]) -> list[Skip]:
+    """A directory argument in which nothing was found: say so, never "passed"."""
+    found = [f.abspath for f in files]
+    empty = []
+    for raw in paths:
+        if not os.path.isdir(raw):
+            continue
+        prefix = os.path.join(os.path.abspath(raw), "")
+        if not any(f.startswith(prefix) for f in found):
+            empty.append(Skip(raw, NOTHING_FOUND, "check"))
+    return empty
+
+
+def _unique_skips(skipped: Iterable[Skip]) -> list[Skip]:
+    seen: set[tuple[str, str, str]] = set()
+    unique = []
+    for s in skipped:
+        if (s.path, s.stage, s.reason) not in seen:
+            seen.add((s.path, s.stage, s.reason))
+            unique.append(s)
+    return sorted(unique, key=lambda s: (s.path, s.stage, s.reason))
+
+
+def check_selectors(
+    config: Config, select: Optional[Sequence[str]] = None, ignore: Sequence[str] = ()
+) -> None:
+    """Raise ConfigError for a rule code or prefix that matches no rule.
+
+    ``--select KG999`` would otherwise select nothing and report a clean run.
+    Checked against the live registry (rule families come and go).
+    """
+    from kgraphlint.rules import unknown_selectors
+
+    where = f"{config.source}: " if config.source else ""
+    groups: list[tuple[str, Sequence[str]]] = [
+        ("--select", select or ()),
+        ("--ignore", ignore),
+        (f"{where}select", config.select or ()),
+        (f"{where}ignore", config.ignore),
+    ]
+    groups += [(f"{where}per-file-ignores {glob!r}", codes) for glob, codes in config.per_file_ignores]
+    for label, selectors in groups:
+        missing = unknown_selectors(selectors)
+        if missing:
+            from kgraphlint.rules import all_rules
+
+            what = ", ".join(repr(m) for m in missing)
+            raise ConfigError(
+                f"{label}: {what} {'matches' if len(missing) == 1 else 'match'} no rule "
+                f"(known rules: {', '.join(all_rules())}; `kgraphlint --explain CODE` describes one)"
+            )
+
+
+def _read(source: SourceFile, errors: list[FileError], skipped: list[Skip]) -> Optional[bytes]:
     # What is opened is checked, not what discovery saw: the path may have been
     # swapped for a FIFO or a device since (reading one would block or never end).
     try:
@@ -330,7 +406,8 @@ def _read(source: SourceFile, errors: list[FileError]) -> Optional[bytes]:
     except NotRegularFile as exc:
         errors.append(FileError(source.path, describe(exc)))
     except FileTooLarge:
-        errors.append(FileError(source.path, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not checked"))
+        # Not an error in the file: a limit of ours (such files are generated).
+        skipped.append(Skip(source.path, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", "check"))
     except OSError as exc:
         errors.append(FileError(source.path, f"cannot read file: {describe(exc)}"))
     return None
@@ -391,6 +468,7 @@ def _trace(
     select: Optional[tuple[str, ...]],
     ignore: tuple[str, ...],
     notes: list[str],
+    skipped: list[Skip],
 ) -> tuple[list[Finding], list[FileError]]:
     try:
         from kgraphlint.trace.runner import TraceRequest, trace_files
@@ -406,7 +484,7 @@ def _trace(
     findings: list[Finding] = []
     errors: list[FileError] = []
     for path, facts in facts_by_path.items():
-        notes.extend(getattr(facts, "trace_skipped", None) or ())
+        skipped.extend(_trace_skips(path, getattr(facts, "trace_skipped", None) or ()))
         for rule in graph_rules:
             try:
                 findings.extend(rule.check(facts))
@@ -417,6 +495,27 @@ def _trace(
         except (Exception, RecursionError) as exc:
             errors.append(_internal(path, "while reporting trace errors", exc))
     return _dedupe(findings), errors
+
+
+def _trace_skips(path: str, entries: Iterable[Any]) -> list[Skip]:
+    """The tracer's "could not trace" records as Skip entries (stage "trace").
+
+    The worker sends Skip objects, their dicts, or strings "cannot trace PATH: why".
+    """
+    skips = []
+    for entry in entries:
+        if isinstance(entry, Skip):
+            skips.append(entry)
+            continue
+        if isinstance(entry, dict) and "reason" in entry:  # a Skip that crossed the pipe
+            skips.append(Skip(str(entry.get("path") or path), str(entry["reason"]), str(entry.get("stage") or "trace")))
+            continue
+        reason = str(entry)
+        prefix = f"cannot trace {path}: "
+        if reason.startswith(prefix):
+            reason = reason[len(prefix):]
+        skips.append(Skip(path, reason, "trace"))
+    return skips
 
 
 def _suppress_elsewhere(findings: list[Finding], abspaths: dict[str, str]) -> list[Finding]:

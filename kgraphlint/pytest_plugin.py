@@ -201,6 +201,10 @@ class KgraphlintItem(pytest.Item):
         bad = at_or_above(result.findings, level)
         if bad or result.errors:
             raise KgraphlintError(format_findings(bad, result.errors))
+        not_checked = [s for s in result.skipped if s.stage == "check"]
+        if not_checked:
+            # Never "passed" for a file that was not checked.
+            pytest.skip("kgraphlint did not check this file: " + "; ".join(s.reason for s in not_checked))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, KgraphlintError):

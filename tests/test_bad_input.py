@@ -95,12 +95,17 @@ def test_binary_file_with_nul_bytes(cli, tmp_path):
     assert_good_file_checked(data)
 
 
-def test_files_that_never_mention_keras_are_counted_but_not_parsed(cli, tmp_path):
-    (tmp_path / "other.py").write_bytes(b"def broken(:\n")  # no marker: skipped by the byte scan
+def test_files_that_never_mention_keras_still_get_kg900(cli, tmp_path):
+    # No Keras marker: only compiled by CPython (no libcst parse), yet a
+    # syntax error is reported like anywhere else (KG900 is for every file).
+    (tmp_path / "other.py").write_bytes(b"def broken(:\n")
+    (tmp_path / "fine.py").write_bytes(b"def fine():\n    return '\\d'\n")  # a SyntaxWarning is not ours to print
     write(tmp_path, "good.py", GOOD)
-    _, data = run_json(cli, tmp_path, ".")
-    assert data["files_checked"] == 2
-    assert [f["code"] for f in data["findings"]] == ["KG991"]
+    res, data = run_json(cli, tmp_path, ".")
+    assert data["files_checked"] == 3
+    assert [(f["path"], f["code"], f["line"]) for f in data["findings"]] == [("good.py", "KG991", 3), ("other.py", "KG900", 1)]
+    assert data["findings"][1]["message"].startswith("Syntax error")
+    assert res.stderr == ""
 
 
 def test_directory_named_py(cli, tmp_path):
@@ -189,12 +194,17 @@ def test_path_through_a_file_does_not_exist(cli, tmp_path):
     assert res.stderr.strip() == "kgraphlint: x.py/y.py: no such file or directory"
 
 
-def test_huge_file_is_an_error_entry(cli, tmp_path):
-    write(tmp_path, "good.py", GOOD)
+def test_huge_file_is_a_skipped_entry(cli, tmp_path):
+    # Not an error in the file (a limit of ours): listed as skipped, not counted
+    # as checked, and the run does not fail for it.
+    write(tmp_path, "good.py", "import keras\n")
     (tmp_path / "huge.py").write_bytes(b"import keras\n" + b"x = 1\n" * (MAX_FILE_BYTES // 6 + 1))
-    _, data = run_json(cli, tmp_path, ".")
-    assert data["errors"] == [{"path": "huge.py", "message": "file is larger than 2 MiB; not checked"}]
-    assert_good_file_checked(data)
+    res, data = run_json(cli, tmp_path, ".")
+    assert data["errors"] == []
+    reason = f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+    assert data["skipped"] == [{"path": "huge.py", "stage": "check", "reason": reason}]
+    assert data["files_checked"] == 1
+    assert res.returncode == 0
 
 
 def test_missing_path_is_a_usage_error(cli, tmp_path):

@@ -12,7 +12,7 @@ import pytest
 from conftest import needs_engine, write
 
 HEADER = "import keras\n\n"
-JSON_KEYS = ["version", "files_checked", "findings", "errors"]
+JSON_KEYS = ["version", "files_checked", "files_traced", "findings", "errors", "skipped"]
 FINDING_KEYS = [
     "code", "name", "severity", "path", "line", "column", "end_line", "end_column",
     "message", "hint", "engine", "related", "fix",
@@ -73,9 +73,10 @@ def test_json_format_is_the_contract(cli, tmp_path):
     assert res.returncode == 1
     data = res.json()
     assert list(data) == JSON_KEYS
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert data["files_checked"] == 2
-    assert data["errors"] == []
+    assert data["files_traced"] is None
+    assert data["errors"] == [] and data["skipped"] == []
     first, second = data["findings"]
     assert list(first) == FINDING_KEYS
     assert first == {

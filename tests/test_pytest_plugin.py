@@ -136,6 +136,17 @@ def test_flag_passes_clean_file(pytester: pytest.Pytester) -> None:
 
 
 @needs_lint
+def test_flag_skips_a_file_it_could_not_check(pytester: pytest.Pytester) -> None:
+    # Valid Python that libcst cannot parse: the lint item is skipped with the
+    # reason, never reported as passed.
+    strings = "".join('    "abc"\n' for _ in range(6000))
+    pytester.makepyfile(strings="import keras\n\nTEXT = (\n" + strings + ")\n")
+    result = pytester.runpytest_subprocess("--kgraphlint", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*kgraphlint did not check this file: valid Python*"])
+
+
+@needs_lint
 def test_lint_items_are_marked(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(broken=BROKEN_FILE, test_plain="def test_ok():\n    pass\n")
     result = pytester.runpytest_subprocess("--kgraphlint", "-m", "not kgraphlint")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from conftest import write
-from kgraphlint.findings import Edit, FileError, Finding, Fix, Related
+from kgraphlint.findings import NOTHING_FOUND, Edit, FileError, Finding, Fix, Related, Skip
 from kgraphlint.lint import LintResult
 from kgraphlint.report import json_report, rich_report, text
 from kgraphlint.report.summary import summary_line
@@ -58,10 +58,37 @@ def test_summary_wording():
     assert summary_line(LintResult([], [], 1)) == "All checks passed: 1 file."
     assert summary_line(LintResult([f], [], 1)) == "Found 1 finding (1 error) in 1 file."
     three = [f, kg101("y.py"), kg102("x.py")]
-    assert summary_line(LintResult(three, [], 12)) == "Found 3 findings (2 errors, 1 warning) in 12 files."
+    # "in N files" counts the files with findings, of those checked.
+    assert summary_line(LintResult(three, [], 12)) == "Found 3 findings (2 errors, 1 warning) in 2 of 12 files."
+    assert summary_line(LintResult(three, [], 2)) == "Found 3 findings (2 errors, 1 warning) in 2 files."
     errors = [FileError("z.py", "broken symbolic link")]
     assert summary_line(LintResult([], errors, 2)) == "No findings in 2 files; 1 file could not be checked."
-    assert summary_line(LintResult([f], errors, 2)) == "Found 1 finding (1 error) in 2 files; 1 file could not be checked."
+    assert summary_line(LintResult([f], errors, 2)) == "Found 1 finding (1 error) in 1 of 2 files; 1 file could not be checked."
+
+
+def test_summary_never_says_passed_about_skipped_work():
+    big = Skip("big.py", "file is larger than 2 MiB", "check")
+    untraced = [Skip("a.py", "package `foo` is not installed", "trace"), Skip("b.py", "package `bar` is not installed", "trace")]
+    assert summary_line(LintResult([], [], 3, skipped=[big])) == "No findings in 3 files; 1 file skipped."
+    assert summary_line(LintResult([], [], 3, skipped=untraced, files_traced=1)) == (
+        "No findings in 3 files (1 traced); 2 files not traced."
+    )
+    assert summary_line(LintResult([], [], 3, files_traced=3)) == "All checks passed: 3 files (3 traced)."
+    # --trace where nothing could be traced says so plainly.
+    assert summary_line(LintResult([], [], 2, skipped=untraced, files_traced=0)) == (
+        "No findings in 2 files; --trace could trace nothing: 2 files not traced."
+    )
+    assert summary_line(LintResult([], [], 2, files_traced=0)) == (
+        "No findings in 2 files; --trace had nothing to trace: no file uses Keras."
+    )
+    assert summary_line(LintResult([kg101("a.py")], [], 3, skipped=untraced[:1], files_traced=2)) == (
+        "Found 1 finding (1 error) in 1 of 3 files (2 traced); 1 file not traced."
+    )
+    empty = Skip("empty", NOTHING_FOUND, "check")
+    assert summary_line(LintResult([], [], 0, skipped=[empty])) == "No files checked: no Python files or notebooks found."
+    assert summary_line(LintResult([], [], 1, skipped=[empty])) == (
+        "No findings in 1 file; no Python files or notebooks found in empty."
+    )
 
 
 def test_text_report(source):
@@ -74,17 +101,33 @@ def test_text_report(source):
         "net.py:1:8: KG401 [error] Private.",
         "    fix: use `keras` (apply with --fix)",
         "gone.py: error: broken symbolic link",
-        "Found 2 findings (2 errors) in 3 files; 1 file could not be checked.",
+        "Found 2 findings (2 errors) in 1 of 3 files; 1 file could not be checked.",
     ]
     assert "Found" not in render(text, result, quiet=True)
+
+
+def test_text_report_lists_every_skip(source):
+    skips = [Skip("big.py", "file is larger than 2 MiB", "check"), Skip(source, "package `foo` is not installed", "trace")]
+    result = LintResult([], [], 2, skipped=skips, files_traced=0)
+    assert render(text, result).splitlines() == [
+        "big.py: skipped: file is larger than 2 MiB",
+        "net.py: not traced: package `foo` is not installed",
+        "No findings in 2 files; 1 file skipped; --trace could trace nothing: 1 file not traced.",
+    ]
+    # --quiet drops the summary, never the skips.
+    assert render(text, result, quiet=True).splitlines() == [
+        "big.py: skipped: file is larger than 2 MiB",
+        "net.py: not traced: package `foo` is not installed",
+    ]
 
 
 def test_json_report_is_the_contract(source):
     result = LintResult([kg101(source)], [FileError("gone.py", "broken symbolic link")], 3)
     data = json.loads(render(json_report, result))
-    assert list(data) == ["version", "files_checked", "findings", "errors"]
-    assert data["version"] == 1 and data["files_checked"] == 3
+    assert list(data) == ["version", "files_checked", "files_traced", "findings", "errors", "skipped"]
+    assert data["version"] == 2 and data["files_checked"] == 3 and data["files_traced"] is None
     assert data["errors"] == [{"path": "gone.py", "message": "broken symbolic link"}]
+    assert data["skipped"] == []
     (f,) = data["findings"]
     assert f == kg101(source).to_dict()
     assert list(f) == [
@@ -92,6 +135,13 @@ def test_json_report_is_the_contract(source):
         "message", "hint", "engine", "related", "fix",
     ]
     assert Finding.from_dict(f) == kg101(source)
+
+
+def test_json_report_lists_skips(source):
+    skip = Skip(source, "package `foo` is not installed", "trace")
+    data = json.loads(render(json_report, LintResult([], [], 1, skipped=[skip], files_traced=0)))
+    assert data["files_traced"] == 0
+    assert data["skipped"] == [{"path": source, "stage": "trace", "reason": "package `foo` is not installed"}]
 
 
 def test_json_report_is_ascii(source):
@@ -117,6 +167,42 @@ def test_rich_report_frames(source):
     assert re.search(r"1\s+KG101\s+disconnected-output\s+error", table)
     assert re.search(r"1\s+KG102\s+unused-input\s+warning", table)
     assert out.rstrip().endswith("Found 2 findings (1 error, 1 warning) in 1 file.")
+
+
+def test_rich_report_lists_skips(source):
+    skips = [Skip("big.py", "file is larger than 2 MiB", "check"), Skip(source, "package `foo` is not installed", "trace")]
+    out = render(rich_report, LintResult([], [], 2, skipped=skips, files_traced=0))
+    assert "skipped: big.py: file is larger than 2 MiB" in out
+    assert "not traced: net.py: package `foo` is not installed" in out
+    assert "All checks passed" not in out
+    assert "--trace could trace nothing" in out
+    quiet = render(rich_report, LintResult([], [], 2, skipped=skips), quiet=True)
+    assert "big.py" in quiet and "No findings" not in quiet
+
+
+def test_rich_report_wraps_long_lines_at_word_boundaries(source, monkeypatch):
+    from rich.console import Console
+
+    finding = kg101(source)
+    finding.hint = "add `b` to the model inputs " + " ".join(f"word{i}" for i in range(40))
+    out = io.StringIO()
+    console = Console(file=out, width=60, highlight=False, markup=False, emoji=False, soft_wrap=True)
+    monkeypatch.setattr(rich_report, "make_console", lambda _out: console)
+    rich_report.render(LintResult([finding], [], 1), out, all_rules())
+    lines = out.getvalue().splitlines()
+    source_rows = [line for line in lines if " | " in line]
+    assert all(len(line) <= 60 for line in lines if line not in source_rows), lines
+    header = [i for i, line in enumerate(lines) if line.startswith("error[KG101]")][0]
+    # The message continues on the next lines, indented, never cut inside a word.
+    assert lines[header + 1].startswith("    ") and lines[header + 1].strip()
+    words = finding.message.split()
+    assert " ".join(" ".join(lines[header:header + 3]).split()).startswith("error[KG101] disconnected-output: " + " ".join(words[:8]))
+    help_rows = lines[next(i for i, line in enumerate(lines) if "= help:" in line):]
+    help_text = " ".join(row.strip() for row in help_rows if row.strip() and "Found" not in row and "count" not in row and "KG101" not in row)
+    assert "word0 word1 word2" in help_text and "word39" in help_text
+    # Continuation lines of the help start under its text.
+    column = help_rows[0].index("help: ") + len("help: ")
+    assert help_rows[1][:column].strip() == "" and help_rows[1][column] != " "
 
 
 def test_rich_report_quiet_and_clean(source):
@@ -167,16 +253,22 @@ def test_rich_report_on_narrow_terminals(source, width, monkeypatch):
     monkeypatch.setattr(rich_report, "make_console", lambda _out: console)
     rich_report.render(LintResult([kg101(source)], [FileError("x.py", "broken symbolic link")], 1), out, all_rules())
     text_out = out.getvalue()
-    # Nothing is cropped: every fact is still there.
-    for fact in ["KG101", "net.py:6:9", "model = keras.Model(a, out)", "add `b` to the model inputs", "broken symbolic link"]:
-        assert fact in text_out
+    # Nothing is cropped: every fact is still there (messages wrap between
+    # words; source lines are never broken).
+    words = " ".join(text_out.split())
+    for fact in ["KG101", "net.py:6:9", "add `b` to the model inputs", "broken symbolic link"]:
+        assert fact in words
+    assert "model = keras.Model(a, out)" in text_out
 
 
 def test_rich_report_colour_is_only_decoration(source, monkeypatch):
     from rich.console import Console
 
     finding = kg101(source)
-    plain = render(rich_report, LintResult([finding], [], 1))
+    wide = Console(file=io.StringIO(), width=200, highlight=False, markup=False, emoji=False, soft_wrap=True)
+    monkeypatch.setattr(rich_report, "make_console", lambda _out: wide)
+    rich_report.render(LintResult([finding], [], 1), wide.file, all_rules())
+    plain = wide.file.getvalue()
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, color_system="truecolor", width=200,
                       highlight=False, markup=False, emoji=False, soft_wrap=True)

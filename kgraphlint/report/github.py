@@ -2,6 +2,8 @@
 
 Each finding becomes ``::error file=..,line=..,col=..,endLine=..,endColumn=..,title=..::message``
 (warnings ``::warning``, info ``::notice``), escaped the way @actions/core does.
+Files that could not be checked are ``::error``; skipped work (a file not
+checked or not traced, and why) is a ``::notice`` on that file.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping, TextIO
 
 from kgraphlint.findings import Finding
+from kgraphlint.report.summary import skip_label, skips_of
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -49,3 +52,6 @@ def render(result: Any, out: TextIO, rules: Mapping[str, Any]) -> None:
         out.write(finding_command(finding) + "\n")
     for error in getattr(result, "errors", ()):
         out.write(command("error", {"file": error.path, "title": "kgraphlint"}, error.message) + "\n")
+    for skip in skips_of(result):
+        label = skip_label(skip)
+        out.write(command("notice", {"file": skip.path, "title": f"kgraphlint: {label}"}, f"{label}: {skip.reason}") + "\n")

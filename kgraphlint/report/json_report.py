@@ -1,23 +1,31 @@
-"""JSON report: the contract of DESIGN.md (tools and tests parse it)."""
+"""JSON report: the contract of DESIGN.md (tools and tests parse it).
+
+Version 2 added ``files_traced`` (null unless ``--trace``) and ``skipped``: the
+files (or directories) not checked, or not traced, each with its reason.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
+from kgraphlint.report.summary import skips_of
+
 if TYPE_CHECKING:
     from kgraphlint.lint import LintResult
     from kgraphlint.rules.base import Rule
 
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 
 def to_json_dict(result: "LintResult") -> dict[str, Any]:
     return {
         "version": JSON_VERSION,
         "files_checked": result.files_checked,
+        "files_traced": getattr(result, "files_traced", None),
         "findings": [f.to_dict() for f in result.findings],
         "errors": [e.to_dict() for e in result.errors],
+        "skipped": [s.to_dict() for s in skips_of(result)],
     }
 
 

@@ -2,9 +2,11 @@
 caret span, labelled related locations, help line, and a summary by rule.
 
 Colour is decoration only: printed to a pipe or with NO_COLOR, the text carries
-every fact.  Nothing is cropped (``soft_wrap``): a narrow terminal wraps lines
-instead of losing them, and a frame whose source line cannot be read (file
-changed, trace site in another file) is simply left out.
+every fact.  Nothing is cropped: messages, help lines and the summary are
+wrapped at word boundaries to the console width (continuation lines indented
+under their text); source lines are never wrapped (their carets would no longer
+line up), a narrow terminal folds them instead.  A frame whose source line
+cannot be read (file changed, trace site in another file) is simply left out.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Optional, TextIO
 
-from kgraphlint.report.summary import counts_by_rule, summary_line
+from kgraphlint.report.summary import counts_by_rule, skip_label, skips_of, summary_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,6 +29,52 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TAB = 4
 # Longer spans show their first and last lines around an ellipsis.
 _MAX_FRAME_LINES = 4
+# Below this many columns left after a prefix, continuation lines start at
+# the left edge instead of under the text.
+_MIN_HANGING_WIDTH = 24
+_WORD = re.compile(r"\S+")
+
+
+def wrap(prefix: "Text", body: "Text", width: Optional[int], hang: Optional[int] = None) -> list["Text"]:
+    """``prefix + body`` as lines of at most ``width`` cells, broken between words.
+
+    Continuation lines are indented by ``hang`` cells (default: the prefix's
+    width, so they line up under the body).  A word longer than a line stays
+    whole.  ``width=None`` means one line.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    first_width = (width or 0) - cell_len(prefix.plain)
+    if hang is None:
+        hang = cell_len(prefix.plain)
+    if width is not None and width - hang < _MIN_HANGING_WIDTH:
+        hang = 0
+    if width is None:
+        return [Text.assemble(prefix, body)]
+    if first_width < 1:  # the prefix alone fills the line
+        return [prefix, *wrap(Text(), body, width, 0)]
+    plain = body.plain
+    spans: list[tuple[int, int]] = []
+    start = end = -1
+    limit = first_width
+    for word in _WORD.finditer(plain):
+        if start < 0:
+            start, end = word.start(), word.end()
+        elif cell_len(plain[start:word.end()]) <= limit:
+            end = word.end()
+        else:
+            spans.append((start, end))
+            start, end = word.start(), word.end()
+            limit = width - hang
+    if start >= 0:
+        spans.append((start, end))
+    if not spans:
+        return [prefix]
+    lines = [Text.assemble(prefix, body[spans[0][0]:spans[0][1]])]
+    for a, b in spans[1:]:
+        lines.append(Text.assemble(" " * hang, body[a:b]))
+    return lines
 
 
 class SourceLines:
@@ -118,7 +166,7 @@ class _Frame:
         return out
 
 
-def _finding_block(f: "Finding", sources: SourceLines) -> list["Text"]:
+def _finding_block(f: "Finding", sources: SourceLines, width: Optional[int] = None) -> list["Text"]:
     from rich.text import Text
 
     style = SEVERITY_STYLE.get(f.severity, "bold")
@@ -128,8 +176,8 @@ def _finding_block(f: "Finding", sources: SourceLines) -> list["Text"]:
 
     header = Text(f"{f.severity}[{f.code}]", style=style)
     header.append(f" {f.name}: ", style="bold")
-    header.append(f.message, style="bold")
-    block = [header, Text(f"{indent}--> {f.path}:{f.line}:{f.column}", style="bold blue")]
+    block = wrap(header, Text(f.message, style="bold"), width, hang=len(indent) + 4)
+    block.append(Text(f"{indent}--> {f.path}:{f.line}:{f.column}", style="bold blue"))
     main = frame.span(f.path, f.line, f.column, f.end_line, f.end_column, style, "^")
     if main:
         block += [frame.blank(), *main]
@@ -143,19 +191,19 @@ def _finding_block(f: "Finding", sources: SourceLines) -> list["Text"]:
         if related:
             block += [frame.blank(), where, *related]
         else:
-            where.append(f": {r.message}", style="cyan")
-            block += [frame.blank(), where]
+            where.append(": ")
+            block += [frame.blank(), *wrap(where, Text(r.message, style="cyan"), width)]
     block.append(frame.blank())
     if f.hint:
         helpline = Text(f"{indent} = ", style="bold blue")
         helpline.append("help", style="bold")
-        helpline.append(f": {f.hint}")
-        block.append(helpline)
+        helpline.append(": ")
+        block += wrap(helpline, Text(f.hint), width)
     if f.fix is not None:
         fixline = Text(f"{indent} = ", style="bold blue")
         fixline.append("fix", style="bold green")
-        fixline.append(f": {f.fix.description} (apply with --fix)")
-        block.append(fixline)
+        fixline.append(": ")
+        block += wrap(fixline, Text(f"{f.fix.description} (apply with --fix)"), width)
     return block
 
 
@@ -171,18 +219,27 @@ def render(result: "LintResult", out: TextIO, rules: "dict[str, Rule]", *, quiet
     from rich.text import Text
 
     console = make_console(out)
+    width = console.width
     sources = SourceLines()
     for f in result.findings:
-        for row in _finding_block(f, sources):
+        for row in _finding_block(f, sources, width):
             console.print(row)
         console.print()
     for e in result.errors:
         line = Text("error", style="bold red")
-        line.append(f": {e.path}: {e.message}")
-        console.print(line)
+        line.append(f": {e.path}: ")
+        for row in wrap(line, Text(e.message), width, hang=4):
+            console.print(row)
+    # Skipped work is shown even with --quiet: without it a clean report
+    # would read as "everything passed".
+    for skip in skips_of(result):
+        line = Text(skip_label(skip), style="bold yellow" if skip.stage == "check" else "bold cyan")
+        line.append(f": {skip.path}: ")
+        for row in wrap(line, Text(skip.reason), width, hang=4):
+            console.print(row)
     if quiet:
         return
-    if result.errors:
+    if result.errors or skips_of(result):
         console.print()
     counts = counts_by_rule(result)
     if counts:
@@ -197,5 +254,7 @@ def render(result: "LintResult", out: TextIO, rules: "dict[str, Rule]", *, quiet
             table.add_row(str(count), code, name, Text(severity, style=SEVERITY_STYLE.get(severity, "")))
         console.print(table, soft_wrap=False)
         console.print()
-    style = "bold green" if not result.findings and not result.errors else "bold"
-    console.print(Text(summary_line(result), style=style))
+    summary = summary_line(result)
+    style = "bold green" if summary.startswith("All checks passed") else "bold"
+    for row in wrap(Text(), Text(summary, style=style), width, hang=4):
+        console.print(row)

@@ -1,8 +1,10 @@
 """SARIF 2.1.0 output (``--format sarif``), for GitHub code scanning and other viewers.
 
 One run whose driver lists the rules (documentation included), one result per
-finding with its location, related locations and autofix, and the files that
-could not be checked as tool execution notifications.
+finding with its location, related locations and autofix, and as tool
+execution notifications (with the file's location) both the files that could
+not be checked (level ``error``) and the work that was skipped: a file not
+checked (``warning``) or not traced (``note``), each with its reason.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any, Mapping, Optional, TextIO
 from urllib.parse import quote
 
 from kgraphlint import __version__
-from kgraphlint.findings import Edit, FileError, Finding
+from kgraphlint.findings import Edit, FileError, Finding, Skip
+from kgraphlint.report.summary import skip_label, skips_of
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -23,6 +26,8 @@ SRCROOT = "%SRCROOT%"
 
 # SARIF has no "info": its level for informational results is "note".
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+# A file not analysed at all deserves more attention than one not traced.
+SKIP_LEVELS = {"check": "warning", "trace": "note"}
 
 
 def render(result: Any, out: TextIO, rules: Mapping[str, Any]) -> None:
@@ -73,15 +78,20 @@ def sarif_log(result: Any, rules: Mapping[str, Any], root: Optional[Path] = None
         "results": [_result(f, index[f.code], root) for f in findings],
         "invocations": [
             {
-                # Unreadable files do not stop the run: it still completed.
-                "executionSuccessful": True,
-                "toolExecutionNotifications": [_notification(e, root) for e in errors],
+                # Unreadable or skipped files do not stop the run: it still
+                # completed, unless kgraphlint itself failed (exit status 2).
+                "executionSuccessful": not getattr(result, "internal_errors", 0),
+                "toolExecutionNotifications": [_notification(e, root) for e in errors]
+                + [_skip_notification(s, root) for s in skips_of(result)],
             }
         ],
     }
     files_checked = getattr(result, "files_checked", None)
     if files_checked is not None:
         run["properties"] = {"filesChecked": files_checked}
+        files_traced = getattr(result, "files_traced", None)
+        if files_traced is not None:
+            run["properties"]["filesTraced"] = files_traced
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
@@ -191,4 +201,15 @@ def _notification(error: FileError, root: Path) -> dict[str, Any]:
         "level": "error",
         "message": {"text": f"{error.path}: {error.message}"},
         "locations": [{"physicalLocation": {"artifactLocation": _artifact(error.path, root)}}],
+    }
+
+
+def _skip_notification(skip: Skip, root: Path) -> dict[str, Any]:
+    label = skip_label(skip)
+    return {
+        "level": SKIP_LEVELS.get(skip.stage, "note"),
+        "message": {"text": f"{skip.path}: {label}: {skip.reason}"},
+        "descriptor": {"id": f"skipped-{skip.stage}"},
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact(skip.path, root)}}],
+        "properties": {"stage": skip.stage, "reason": skip.reason},
     }

@@ -1,31 +1,95 @@
-"""Wording shared by the human-readable reports: counts and the summary line."""
+"""Wording shared by the reports: counts, the summary line, and skipped work.
+
+The summary says exactly what was done: how many files were checked (and
+traced), how many of them have findings, and what was not checked or not
+traced.  It says "All checks passed" only when nothing was skipped.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterable
 
-from kgraphlint.findings import SEVERITIES
+from kgraphlint.findings import NOTHING_FOUND, SEVERITIES, Skip
 
 if TYPE_CHECKING:
     from kgraphlint.lint import LintResult
+
+# How a skip reads after its path ("big.py: skipped: file is larger than 2 MiB").
+STAGE_WORDS = {"check": "skipped", "trace": "not traced"}
 
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def skips_of(result: Any) -> list[Skip]:
+    return list(getattr(result, "skipped", None) or ())
+
+
+def skip_label(skip: Skip) -> str:
+    """``skipped`` / ``not traced``: what was not done to ``skip.path``."""
+    return STAGE_WORDS.get(skip.stage, f"not {skip.stage}ed")
+
+
+def skip_line(skip: Skip) -> str:
+    return f"{skip.path}: {skip_label(skip)}: {skip.reason}"
+
+
+def _paths(items: Iterable[Any]) -> int:
+    return len({item.path for item in items})
+
+
 def summary_line(result: "LintResult") -> str:
-    """"Found 3 findings (2 errors, 1 warning) in 12 files." / "All checks passed: 12 files." """
-    files = plural(result.files_checked, "file")
-    unchecked = f"; {plural(len(result.errors), 'file')} could not be checked" if result.errors else ""
-    if not result.findings:
-        if result.errors:
-            return f"No findings in {files}{unchecked}."
-        return f"All checks passed: {files}."
-    by_severity = Counter(f.severity for f in result.findings)
-    parts = [plural(by_severity[s], s) for s in reversed(SEVERITIES) if by_severity[s]]
-    return f"Found {plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {files}{unchecked}."
+    """What was checked and found, e.g.
+
+    "All checks passed: 12 files." /
+    "Found 3 findings (2 errors, 1 warning) in 2 of 12 files; 1 file not traced." /
+    "No files checked: no Python files or notebooks found."
+    """
+    checked = result.files_checked
+    skips = skips_of(result)
+    empty_dirs = [s for s in skips if s.stage == "check" and s.reason == NOTHING_FOUND]
+    not_checked = [s for s in skips if s.stage == "check" and s.reason != NOTHING_FOUND]
+    not_traced = [s for s in skips if s.stage == "trace"]
+    traced = getattr(result, "files_traced", None)
+
+    files = plural(checked, "file")
+    if traced is not None and traced > 0:
+        files += f" ({traced} traced)"
+
+    tails: list[str] = []
+    if result.errors:
+        tails.append(f"{plural(_paths(result.errors), 'file')} could not be checked")
+    if not_checked:
+        tails.append(f"{plural(_paths(not_checked), 'file')} skipped")
+    if traced == 0:
+        if not_traced:
+            tails.append(f"--trace could trace nothing: {plural(_paths(not_traced), 'file')} not traced")
+        else:
+            tails.append("--trace had nothing to trace: no file uses Keras")
+    elif not_traced:
+        tails.append(f"{plural(_paths(not_traced), 'file')} not traced")
+    if empty_dirs and checked:
+        tails.append(f"{NOTHING_FOUND} in {', '.join(s.path for s in empty_dirs)}")
+    tail = "".join(f"; {t}" for t in tails)
+
+    if result.findings:
+        by_severity = Counter(f.severity for f in result.findings)
+        parts = [plural(by_severity[s], s) for s in reversed(SEVERITIES) if by_severity[s]]
+        with_findings = _paths(result.findings)
+        # Trace findings can point into files that were not given (a helper
+        # module the builder imports): then there is no "of N" to speak of.
+        where = files if with_findings >= checked else f"{with_findings} of {files}"
+        if with_findings > checked:
+            where = plural(with_findings, "file")
+        return f"Found {plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {where}{tail}."
+    if checked == 0:
+        reason = f": {NOTHING_FOUND}" if empty_dirs or not (result.errors or not_checked) else ""
+        return f"No files checked{reason}{tail}."
+    if tails:
+        return f"No findings in {files}{tail}."
+    return f"All checks passed: {files}."
 
 
 def counts_by_rule(result: "LintResult") -> list[tuple[str, str, int]]:

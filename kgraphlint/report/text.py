@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from kgraphlint.report.summary import summary_line
+from kgraphlint.report.summary import skip_line, skips_of, summary_line
 
 if TYPE_CHECKING:
     from kgraphlint.findings import Finding
@@ -28,5 +28,9 @@ def render(result: "LintResult", out: TextIO, rules: "dict[str, Rule]", *, quiet
         out.write(format_finding(f) + "\n")
     for e in result.errors:
         out.write(f"{e.path}: error: {e.message}\n")
+    # Skipped work is never silent, not even with --quiet: it is what keeps a
+    # clean report from reading as "everything passed".
+    for skip in skips_of(result):
+        out.write(skip_line(skip) + "\n")
     if not quiet:
         out.write(summary_line(result) + "\n")

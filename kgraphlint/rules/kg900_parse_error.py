@@ -12,10 +12,13 @@ from kgraphlint.rules.base import Rule
 class ParseError(Rule):
     """
     ## What it does
-    Reports a file that kgraphlint cannot read as Python source: a syntax
+    Reports a file that Python itself cannot read as source: a syntax
     error, bytes that are not valid in the file's encoding (UTF-8 unless a
-    PEP 263 `# -*- coding: ... -*-` line says otherwise), or a binary file
-    (NUL bytes) with a `.py` name.
+    PEP 263 `# -*- coding: ... -*-` line says otherwise), a UTF-16 or UTF-32
+    file, or a binary file (NUL bytes) with a `.py` name.  Every file is
+    checked, whether it uses Keras or not.  Valid Python that kgraphlint's
+    parser cannot read is never reported here: it is listed as skipped, with
+    the reason.
 
     ## Why is this bad?
     Nothing in the file can be checked, and Python itself will refuse to

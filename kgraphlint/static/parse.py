@@ -6,9 +6,11 @@ line and column numbers match what the interpreter and editors show.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import tokenize
+import warnings
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
@@ -28,6 +30,36 @@ class ParseFailure(Exception):
         return self.message
 
 
+class ParserLimit(ParseFailure):
+    """Valid Python (CPython compiles it) that libcst cannot parse: not a KG900.
+
+    The file is reported as not analysed, with this reason, instead of calling
+    valid Python a parse error.
+    """
+
+
+# CPython reads source as bytes in a PEP 263 encoding, which can never be
+# UTF-16/32: such a file fails with "source code cannot contain null bytes".
+# Longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _reject_wide_encodings(data: bytes) -> None:
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            raise ParseFailure(
+                f"file is encoded as {name} (it starts with a {name} byte-order mark); "
+                "Python cannot read it: save it as UTF-8",
+                1,
+                1,
+            )
+
+
 def detect_encoding(data: bytes) -> str:
     """The source encoding Python would use ("utf-8-sig" when there is a BOM)."""
     try:
@@ -44,6 +76,7 @@ def detect_encoding(data: bytes) -> str:
 
 def decode_source(data: bytes) -> str:
     """Decode source bytes as Python would, or raise ParseFailure with the position."""
+    _reject_wide_encodings(data)
     encoding = detect_encoding(data)
     try:
         return data.decode(encoding)
@@ -67,12 +100,28 @@ def encode_source(text: str, original: bytes) -> bytes:
 
 def parse_source(data: bytes, path: str = "<unknown>") -> tuple[str, "cst.Module"]:
     """Decode and parse one file.  Raises ParseFailure for anything that is not Python."""
+    text = _decode_checked(data)
+    return text, parse_text(text, path)
+
+
+def check_syntax(data: bytes, path: str = "<unknown>") -> str:
+    """Decode and compile one file with CPython only (no libcst); returns the text.
+
+    For files that never mention Keras: no rule but KG900 can fire on them, and
+    CPython's parser costs about a tenth of libcst's.  Raises ParseFailure.
+    """
+    text = _decode_checked(data)
+    _compile(text, path)
+    return text
+
+
+def _decode_checked(data: bytes) -> str:
+    _reject_wide_encodings(data)
     nul = data.find(b"\x00")
     if nul >= 0:
         line, column = _byte_position(data, nul)
         raise ParseFailure("file contains NUL bytes (binary file?)", line, column)
-    text = decode_source(data)
-    return text, parse_text(text, path)
+    return decode_source(data)
 
 
 # libcst's native parser overflows its stack (a segfault that would kill the
@@ -100,9 +149,14 @@ def _needs_precheck(text: str) -> bool:
     return peak > _PRECHECK_DEPTH
 
 
-def _precheck(text: str, path: str) -> None:
+def _compile(text: str, path: str) -> None:
+    """CPython's verdict on ``text`` (AST only, no bytecode); raises ParseFailure."""
     try:
-        compile(text, path, "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
+        with warnings.catch_warnings():
+            # Invalid escape sequences and the like are the user's business,
+            # not lines on our stderr.
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
     except SyntaxError as syn:
         column = syn.offset if syn.offset and syn.offset > 0 else 1
         raise ParseFailure(f"syntax error: {syn.msg}", syn.lineno or 1, column) from None
@@ -116,13 +170,34 @@ def parse_text(text: str, path: str = "<unknown>") -> "cst.Module":
     import libcst as cst  # lazy: --version and byte-scan-only runs never pay for it
 
     if _needs_precheck(text):
-        _precheck(text, path)
+        _compile(text, path)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        raise _describe_syntax_error(text, path, exc) from None
+        failure = _describe_syntax_error(text, path, exc)
     except RecursionError:
         raise ParseFailure("file is too deeply nested to parse") from None
+    if not isinstance(failure, ParserLimit):
+        raise failure
+    # CPython compiled it: valid Python that libcst's tokenizer or parser
+    # rejects.  The known case is indentation that mixes tabs and spaces in a
+    # way CPython accepts ("\tif x:" then " \t a = 1") but libcst does not.
+    # CPython only accepts a mix whose block structure is the same with tabs
+    # counted as 8 columns and as 1, so spelling every indentation character
+    # as one space keeps the structure and every line/column position.
+    if "\t" in text:
+        try:
+            return cst.parse_module(_LEADING_TABS.sub(_spaces, text))
+        except (cst.ParserSyntaxError, RecursionError):
+            pass
+    raise failure
+
+
+_LEADING_TABS = re.compile(r"^[ \t]*\t[ \t]*", re.MULTILINE)
+
+
+def _spaces(match: "re.Match[str]") -> str:
+    return " " * len(match.group(0))
 
 
 def _describe_syntax_error(text: str, path: str, exc: Exception) -> ParseFailure:
@@ -130,12 +205,16 @@ def _describe_syntax_error(text: str, path: str, exc: Exception) -> ParseFailure
     # compiler gives the message users know ("'(' was never closed") at the right
     # place.  Only paid on the failure path.
     try:
-        compile(text, path, "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
-    except SyntaxError as syn:
-        column = syn.offset if syn.offset and syn.offset > 0 else 1
-        return ParseFailure(f"syntax error: {syn.msg}", syn.lineno or 1, column)
-    except (ValueError, MemoryError, RecursionError):
-        pass
+        _compile(text, path)
+    except ParseFailure as failure:
+        if failure.message.startswith("syntax error: ") and failure.line:
+            return failure
+    else:
+        first = str(getattr(exc, "message", exc)).strip().splitlines()[:1]
+        return ParserLimit(
+            "valid Python that kgraphlint's parser (libcst) cannot read"
+            + (f" ({first[0]})" if first else "")
+        )
     message = getattr(exc, "message", str(exc))
     m = re.search(r"error at (\d+):(\d+)", message)
     if m:
