@@ -167,6 +167,13 @@ class Node:
     # True when an argument could not be pinned down: the node may depend on
     # more than ``inputs`` shows.
     has_opaque_inputs: bool = False
+    # False when the static engine sees the call's inputs are not symbolic
+    # Keras tensors (a layer applied to NumPy data or eager tensors, as in a
+    # sampling loop): it runs eagerly and builds no graph.
+    on_graph: bool = True
+    # Keyword arguments of the call other than ``training``/``mask`` (static
+    # engine): ``embedding(x, reverse=True)`` uses the layer in another mode.
+    mode_keywords: frozenset[str] = frozenset()
 
 
 @dataclass(eq=False)
@@ -197,6 +204,16 @@ class Model:
     # measure it, not trained separately (KG302).
     trained: bool = False
     evaluated: bool = False
+    # Its class defines ``train_step``: the code, not compile(), decides which
+    # weights a training step updates (a GAN updating one sub-model per step).
+    custom_train_step: bool = False
+    # Static engine only: when, in the order the program runs, the model was
+    # built and trained (``fit``...).  A model trained only before another
+    # one is built hands its weights on (greedy layer-wise pretraining).
+    built_order: Optional[int] = None
+    trained_orders: list[int] = field(default_factory=list)
+    # ... and when the code last read it (its name, an attribute holding it).
+    last_read_order: Optional[int] = None
     # keras.applications.X: the arguments that were pinned down
     # (``input_shape``, ``weights``, ``include_top``, ``classes``...).
     app_args: dict[str, Any] = field(default_factory=dict)

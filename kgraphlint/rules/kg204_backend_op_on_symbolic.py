@@ -126,6 +126,28 @@ x = layers.Lambda(lambda t: tf.reduce_mean(t, axis=1))(inputs)
 model = keras.Model(inputs, layers.Dense(1)(x))
 constant = tf.constant([1.0, 2.0])
 """,
+        # Code that runs as Keras 2, where a TF op on a Keras tensor is
+        # wrapped in a layer (TFOpLambda).
+        """\
+import os
+
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+
+import tensorflow as tf
+from tensorflow import keras
+
+inputs = keras.Input(shape=(28, 28))
+x = tf.reshape(inputs, (-1, 784))
+model = keras.Model(inputs, keras.layers.Dense(10)(x))
+""",
+        """\
+import tensorflow as tf
+import tf_keras as keras
+
+inputs = keras.Input(shape=(8,))
+scaled = tf.math.multiply(inputs, 2.0)
+model = keras.Model(inputs, keras.layers.Dense(1)(scaled))
+""",
     )
 
     INVALID = (

@@ -201,6 +201,34 @@ a = keras.Input(shape=(8,))
 b = keras.Input(shape=(8,))
 model = keras.Model([a, b], layers.Subtract()([tower(a), tower(b)]))
 """,
+        # Calls on data build no graph (a diffusion sampling loop); a layer
+        # asked for another mode of the same weights ties them on purpose.
+        """\
+import numpy as np
+import keras
+from keras import layers
+
+def sample(denoiser, steps=20):
+    x = np.random.normal(size=(4, 32, 32, 3)).astype("float32")
+    for _ in range(steps):
+        x = x - 0.05 * denoiser(x, training=False)
+    return x
+
+class TiedEmbedding(layers.Layer):
+    def build(self, input_shape):
+        self.table = self.add_weight(shape=(1000, 64))
+
+    def call(self, inputs, reverse=False):
+        if reverse:
+            return keras.ops.matmul(inputs, keras.ops.transpose(self.table))
+        return keras.ops.take(self.table, inputs, axis=0)
+
+def language_model():
+    tokens = keras.Input(shape=(None,), dtype="int32")
+    embedding = TiedEmbedding()
+    x = layers.Dense(64, activation="gelu")(embedding(tokens))
+    return keras.Model(tokens, embedding(x, reverse=True))
+""",
     )
 
     INVALID = (
@@ -261,10 +289,17 @@ def build():
             for position, (_, later) in enumerate(calls):
                 if later.called_at is None:
                     continue
+                if not later.on_graph:
+                    # A call on data (a sampling loop over NumPy arrays): eager,
+                    # no graph is built and no weights are tied by it.
+                    continue
                 later_depth = index.node_depth(later)
                 earlier = [n for _, n in calls[:position] if index.node_depth(n) < later_depth]
                 first = upstream_call(later, earlier, index)
-                if first is None:
+                if first is None or first.mode_keywords != later.mode_keywords:
+                    # ``embedding(x, reverse=True)`` after ``embedding(tokens)``:
+                    # the code asks for the same weights in another mode (tied
+                    # input/output embeddings), on purpose.
                     continue
                 yield self._report(facts, layer, first, later)
                 break  # one finding per layer, at its first chained call

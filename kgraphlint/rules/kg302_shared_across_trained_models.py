@@ -152,6 +152,39 @@ shared.trainable = False
 head = keras.Model(inputs, layers.Dense(3, activation="softmax")(shared(inputs)))
 head.compile(optimizer="adam", loss="categorical_crossentropy")
 """,
+        # Greedy layer-wise pretraining: each model is trained, then dropped
+        # before the next one takes its layers over.
+        """\
+import numpy as np
+import keras
+from keras import layers
+
+x_train = np.random.rand(128, 20).astype("float32")
+y_train = np.random.randint(0, 2, size=(128,))
+hidden = []
+for i in range(3):
+    hidden.append(layers.Dense(32, activation="relu", name=f"hidden_{i}"))
+    model = keras.Sequential([keras.Input((20,)), *hidden, layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(x_train, y_train, epochs=2, verbose=0)
+""",
+        # A custom train_step decides which sub-model each step updates.
+        """\
+import keras
+from keras import layers
+
+class GAN(keras.Model):
+    def train_step(self, data):
+        return {"d_loss": 0.0, "g_loss": 0.0}
+
+latent = keras.Input(shape=(16,))
+generator = keras.Model(latent, layers.Dense(8)(latent))
+image = keras.Input(shape=(8,))
+discriminator = keras.Model(image, layers.Dense(1)(image))
+discriminator.compile(optimizer="adam", loss="binary_crossentropy")
+gan = GAN(latent, discriminator(generator(latent)))
+gan.compile(optimizer="adam", loss="binary_crossentropy")
+""",
     )
 
     INVALID = (
@@ -198,6 +231,8 @@ def build():
             # Compiled only to be evaluated or to predict (the keras.io
             # "end-to-end model" around a trained one): never trained itself.
             and not (m.evaluated and not m.trained)
+            # Its own train_step decides what a step updates.
+            and not m.custom_train_step
         ]
         if len(trained) < 2:
             return
@@ -207,6 +242,8 @@ def build():
                 continue
             later_compile = last_compile[id(later)]
             for earlier in trained[:later_index]:
+                if _trained_only_before(earlier, later):
+                    continue
                 earlier_compile = last_compile[id(earlier)]
                 shared: list[Layer] = []
                 later_layers = expanded[id(later)]
@@ -259,6 +296,20 @@ def build():
         if user_made is not None:
             related.append((user_made.created_at, f"`{user_made.display()}` is created here"))
         return self.finding(later.site, message, hint, engine=facts.engine, related=related)
+
+
+def _trained_only_before(earlier: Model, later: Model) -> bool:
+    """``earlier`` is trained and then dropped before ``later`` is built: its
+    weights are handed on (greedy layer-wise pretraining), never trained by
+    both in turn.  A model the code still reads afterwards (returns it, trains
+    or evaluates it again) stays a second owner of the weights."""
+    built = later.built_order
+    return (
+        bool(earlier.trained_orders)
+        and built is not None
+        and max(earlier.trained_orders) < built
+        and (earlier.last_read_order is None or earlier.last_read_order < built)
+    )
 
 
 def _built_at(model: Model) -> str:

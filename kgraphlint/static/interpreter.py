@@ -227,11 +227,14 @@ class Interpreter:
         # Layers configured (``.adapt``, ``.build``...) with the scope that did
         # it, and the scopes that build a model (see ``settle_configured``).
         self.configured_layers: list[tuple[graph.Layer, Optional[int]]] = []
+        # The file runs as Keras 2 (tf_keras, TF_USE_LEGACY_KERAS, TF < 2.16).
+        self.keras2 = runs_as_keras2(ctx.text)
         self.model_scopes: set[Optional[int]] = set()
         self.in_module_body = False
         # The (branch point, arm) pairs of the if/else arms being executed.
         self.branch_path: list[tuple[int, int]] = []
         self._branch_points = 0
+        self._clock = 0
 
     # ------------------------------------------------------------------ sites
     def site(self, node: cst.CSTNode) -> graph.Site:
@@ -837,7 +840,15 @@ class Interpreter:
             return UNKNOWN
         # Naming a value is not using it: consumers (calls, operators,
         # stores, returns to an outside caller) mark what they consume.
+        self.note_model_read(value)
         return value
+
+    def note_model_read(self, value: Value) -> None:
+        """Remember when a model was last read (KG302 tells a model handed on
+        after training from one still in use)."""
+        for opt in options(value):
+            if isinstance(opt, ModelV):
+                opt.fact.last_read_order = self.tick()
 
     def eval_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
@@ -852,7 +863,10 @@ class Interpreter:
             self.configured_layers.append((base.fact, self.current_scope()))
         else:
             self.mark_used(base)
-        return self.attribute(base, name, node)
+        result = self.attribute(base, name, node)
+        if isinstance(base, InstanceV):
+            self.note_model_read(result)
+        return result
 
     def attribute(self, base: Value, name: str, node: cst.CSTNode) -> Value:
         if isinstance(base, UnionV):
@@ -1113,7 +1127,10 @@ class Interpreter:
             if func.keras_base == "model":
                 if "__init__" not in func.members and (len(args) >= 2 or "outputs" in kwargs):
                     # A subclass that only adds methods, built functionally.
-                    return self.create_functional(args, kwargs, node)
+                    built = self.create_functional(args, kwargs, node)
+                    if isinstance(built, ModelV) and "train_step" in func.members:
+                        built.fact.custom_train_step = True
+                    return built
                 model = graph.Model(kind="subclass", site=self.site(node))
                 return self.new_model(model)
             instance = InstanceV(func)
@@ -1197,6 +1214,9 @@ class Interpreter:
         return UNKNOWN
 
     def check_backend_call(self, node: cst.Call, args, kwargs) -> None:
+        if self.keras2:
+            # Keras 2 wraps a TF op on a Keras tensor in a layer: legal there.
+            return
         for value, expr in list(args) + list(kwargs.values()):
             for item in _flat_items(value):
                 if isinstance(item, TensorV) and item.symbolic:
@@ -1335,6 +1355,12 @@ class Interpreter:
         layer.nodes.append(call)
         self.facts.nodes.append(call)
         symbolic = bool(tensors) and any(self.tensor_value(t).symbolic for t in tensors)
+        call.on_graph = symbolic
+        if isinstance(node, cst.Call):
+            call.mode_keywords = frozenset(
+                a.keyword.value for a in node.args
+                if a.keyword is not None and a.keyword.value not in _CALL_CONTEXT_KEYWORDS
+            )
         feature_map = None
         if layer.class_name in catalogue.RANK_PRESERVING and len(tensors) == 1:
             feature_map = tensors[0].feature_map_of
@@ -1424,8 +1450,14 @@ class Interpreter:
         return mv.as_layer
 
     # --------------------------------------------------------- model objects
+    def tick(self) -> int:
+        """The next step of the program's (abstract) execution order."""
+        self._clock += 1
+        return self._clock
+
     def new_model(self, model: graph.Model) -> ModelV:
         self.facts.models.append(model)
+        model.built_order = self.tick()
         # The scope that builds it, and the ones that called that scope.
         if self.in_module_body:
             self.model_scopes.add(None)
@@ -1732,6 +1764,7 @@ class Interpreter:
         if name in TRAINING_METHODS:
             if name in ("fit", "fit_generator", "train_on_batch"):
                 model.trained = True
+                model.trained_orders.append(self.tick())
             else:
                 model.evaluated = True
         if name == "compile":
@@ -2341,6 +2374,9 @@ class _SliceKey(Value):
 
 _UNSET_MARK = object()
 
+# Keyword arguments of a layer call that say how it runs, not what it computes.
+_CALL_CONTEXT_KEYWORDS = frozenset({"training", "mask"})
+
 # Methods that prepare a layer for a graph without putting it in one.
 _LAYER_CONFIGURING_METHODS = frozenset(
     {"adapt", "build", "set_weights", "load_own_variables", "set_vocabulary", "reset_state"}
@@ -2504,6 +2540,25 @@ def _creates_weights(cls: ClassV) -> bool:
             last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
             if last == "add_weight" or last in catalogue.WEIGHTED_LAYERS:
                 return True
+    return False
+
+
+_TF_KERAS_IMPORT = re.compile(r"^\s*(?:import|from)\s+tf_keras\b", re.M)
+_LEGACY_KERAS_ENV = re.compile(r"TF_USE_LEGACY_KERAS\W{1,8}(?:1|[Tt]rue)\b")
+# ``pip install tensorflow==2.15.0`` (a notebook cell), ``tensorflow<2.16``.
+_TF_PIN = re.compile(r"\btensorflow(?:-cpu|-gpu)?\s*(==|~=|<=|<)\s*2\.(\d+)")
+
+
+def runs_as_keras2(text: str) -> bool:
+    """The file runs under Keras 2: it imports ``tf_keras``, sets
+    ``TF_USE_LEGACY_KERAS=1``, or pins TensorFlow below 2.16 (where
+    ``tf.keras`` is Keras 2)."""
+    if _TF_KERAS_IMPORT.search(text) or _LEGACY_KERAS_ENV.search(text):
+        return True
+    for m in _TF_PIN.finditer(text):
+        op, minor = m.group(1), int(m.group(2))
+        if minor < 16 or (op == "<" and minor == 16):
+            return True
     return False
 
 

@@ -130,10 +130,7 @@ class _FactsBuilder:
         else:
             site, library, explicit = self.unknown, False, not _auto_named(op)
         if isinstance(op, self.K_Layer):
-            try:
-                weighted: Optional[bool] = bool(op.weights)
-            except Exception:
-                weighted = None
+            weighted = _owns_trainable_weights(op)
         else:
             weighted = False  # a keras.ops operation: no weights
         label = None
@@ -498,3 +495,20 @@ def check_model(model: Any) -> list[Finding]:
         if not rule.source_rule:
             findings.extend(rule.check(facts))
     return sorted(findings, key=Finding.sort_key)
+
+
+def _owns_trainable_weights(op: Any) -> Optional[bool]:
+    """Whether the layer (or a layer inside it) created trainable weights.
+
+    Non-trainable state (``Normalization``'s mean and variance) is not shared
+    training; freezing (``trainable = False``) does not make a layer
+    weightless, so the variables' creation flags are read, not the layer's.
+    """
+    try:
+        inner = list(op._flatten_layers(include_self=True, recursive=True))
+        return any(getattr(layer, "_trainable_variables", None) for layer in inner)
+    except Exception:
+        try:
+            return bool(op.weights)
+        except Exception:
+            return None
