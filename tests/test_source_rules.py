@@ -25,16 +25,20 @@ from kgraphlint.rules import all_rules
 from kgraphlint.rules.base import expected_lines
 from kgraphlint.rules.kg401_private_keras_api import (
     ENGINE_NAMES,
-    _PUBLIC_NAMES,
-    _TOP_LEVEL_HOME,
+    PUBLIC_NAMESPACES,
     is_private,
+    public_names_of,
     public_targets,
 )
+from kgraphlint.vocab.public_api import top_level_home
 from kgraphlint.static.imports import inside_keras_package, inside_tensorflow_package
 from kgraphlint.static.source import make_context
 from kgraphlint.static.text_edits import text_offsets
 
 ROOT = Path(__file__).resolve().parents[1]
+# The public names KG401 maps `keras.src` and Keras 2 paths onto, by namespace.
+_PUBLIC_NAMES = {ns: public_names_of(ns) for ns in ("", *sorted(PUBLIC_NAMESPACES))}
+_TOP_LEVEL_HOME = top_level_home()
 CODES = ("KG401", "KG402", "KG501")
 RULES = {code: all_rules()[code] for code in CODES}
 FIXABLE = ("KG401", "KG402")

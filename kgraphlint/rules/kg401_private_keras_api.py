@@ -20,10 +20,11 @@ from kgraphlint.static.imports import (
     alias_binding,
     inside_keras_package,
     inside_tensorflow_package,
-    split_family,
 )
 from kgraphlint.static.source import SourceContext
 from kgraphlint.static.text_edits import replace_node
+from kgraphlint.vocab.families import KERAS2_PACKAGE, public_family, split_family
+from kgraphlint.vocab.public_api import public_names, top_level_home
 
 # ----------------------------------------------------------------------------
 # What is private, and what the public name is
@@ -86,204 +87,20 @@ NO_DROP_IN: dict[str, str] = {
     "layers.merge.merge": "use the merge layers, e.g. `keras.layers.concatenate([a, b])`",
     "layers.merge.Merge": "use the merge layers, e.g. `keras.layers.Concatenate()`",
 }
-# Generated from keras 3.15.1: public (non-module) names of each namespace.
-_PUBLIC_NAMES: dict[str, frozenset[str]] = {
-    "": frozenset(
-        (
-            "DTypePolicy FloatDTypePolicy Function Initializer Input InputSpec KerasTensor "
-            "Layer Loss Metric Model Operation Optimizer Quantizer Regularizer RematScope "
-            "Sequential StatelessScope SymbolicScope Variable device name_scope remat version "
-        ).split()
-    ),
-    "layers": frozenset(
-        (
-            "Activation ActivityRegularization AdaptiveAveragePooling1D "
-            "AdaptiveAveragePooling2D AdaptiveAveragePooling3D AdaptiveMaxPooling1D "
-            "AdaptiveMaxPooling2D AdaptiveMaxPooling3D Add AdditiveAttention AlphaDropout "
-            "Attention AugMix AutoContrast Average AveragePooling1D AveragePooling2D "
-            "AveragePooling3D AvgPool1D AvgPool2D AvgPool3D BatchNormalization Bidirectional "
-            "CategoryEncoding CenterCrop Concatenate "
-            "ContrastLimitedAdaptiveHistogramEqualization Conv1D Conv1DTranspose Conv2D "
-            "Conv2DTranspose Conv3D Conv3DTranspose ConvLSTM1D ConvLSTM2D ConvLSTM3D "
-            "Convolution1D Convolution1DTranspose Convolution2D Convolution2DTranspose "
-            "Convolution3D Convolution3DTranspose Cropping1D Cropping2D Cropping3D CutMix "
-            "Dense DepthwiseConv1D DepthwiseConv2D Discretization Dot Dropout ELU EinsumDense "
-            "Embedding Equalization Flatten FlaxLayer GRU GRUCell GaussianDropout "
-            "GaussianNoise GlobalAveragePooling1D GlobalAveragePooling2D "
-            "GlobalAveragePooling3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D "
-            "GlobalMaxPool1D GlobalMaxPool2D GlobalMaxPool3D GlobalMaxPooling1D "
-            "GlobalMaxPooling2D GlobalMaxPooling3D GroupNormalization GroupQueryAttention "
-            "HashedCrossing Hashing Identity Input InputLayer InputSpec IntegerLookup "
-            "JaxLayer LSTM LSTMCell Lambda Layer LayerNormalization LeakyReLU Masking "
-            "MaxNumBoundingBoxes MaxPool1D MaxPool2D MaxPool3D MaxPooling1D MaxPooling2D "
-            "MaxPooling3D Maximum MelSpectrogram Minimum MixUp MultiHeadAttention Multiply "
-            "Normalization PReLU Permute Pipeline RMSNormalization RNN RandAugment "
-            "RandomBrightness RandomColorDegeneration RandomColorJitter RandomContrast "
-            "RandomCrop RandomElasticTransform RandomErasing RandomFlip RandomGaussianBlur "
-            "RandomGrayscale RandomHue RandomInvert RandomPerspective RandomPosterization "
-            "RandomRotation RandomSaturation RandomSharpness RandomShear RandomTranslation "
-            "RandomZoom ReLU RepeatVector Rescaling Reshape Resizing ReversibleEmbedding "
-            "STFTSpectrogram SeparableConv1D SeparableConv2D SeparableConvolution1D "
-            "SeparableConvolution2D SimpleRNN SimpleRNNCell Softmax Solarization "
-            "SpatialDropout1D SpatialDropout2D SpatialDropout3D SpectralNormalization "
-            "StackedRNNCells StringLookup Subtract TFSMLayer TextVectorization "
-            "TimeDistributed TorchModuleWrapper UnitNormalization UpSampling1D UpSampling2D "
-            "UpSampling3D Wrapper ZeroPadding1D ZeroPadding2D ZeroPadding3D add average "
-            "concatenate deserialize dot maximum minimum multiply serialize subtract "
-        ).split()
-    ),
-    "models": frozenset(
-        (
-            "Model Sequential clone_model load_model model_from_json save_model "
-        ).split()
-    ),
-    "optimizers": frozenset(
-        (
-            "Adadelta Adafactor Adagrad Adam AdamW Adamax Ftrl Lamb Lion LossScaleOptimizer "
-            "MultiOptimizer Muon Nadam Optimizer OptimizerMap RMSprop SGD ScheduleFreeAdamW "
-            "deserialize get serialize "
-        ).split()
-    ),
-    "losses": frozenset(
-        (
-            "BinaryCrossentropy BinaryFocalCrossentropy CTC CategoricalCrossentropy "
-            "CategoricalFocalCrossentropy CategoricalGeneralizedCrossEntropy CategoricalHinge "
-            "Circle CosineSimilarity Dice Hinge Huber KLDivergence LogCosh Loss "
-            "MeanAbsoluteError MeanAbsolutePercentageError MeanSquaredError "
-            "MeanSquaredLogarithmicError Poisson SparseCategoricalCrossentropy SquaredHinge "
-            "Tversky binary_crossentropy binary_focal_crossentropy categorical_crossentropy "
-            "categorical_focal_crossentropy categorical_generalized_cross_entropy "
-            "categorical_hinge circle cosine_similarity ctc deserialize dice get hinge huber "
-            "kl_divergence log_cosh mean_absolute_error mean_absolute_percentage_error "
-            "mean_squared_error mean_squared_logarithmic_error poisson serialize "
-            "sparse_categorical_crossentropy squared_hinge tversky "
-        ).split()
-    ),
-    "metrics": frozenset(
-        (
-            "AUC Accuracy BinaryAccuracy BinaryCrossentropy BinaryIoU CategoricalAccuracy "
-            "CategoricalCrossentropy CategoricalHinge ConcordanceCorrelation CosineSimilarity "
-            "F1Score FBetaScore FalseNegatives FalsePositives Hinge IoU KLDivergence "
-            "LogCoshError Mean MeanAbsoluteError MeanAbsolutePercentageError MeanIoU "
-            "MeanMetricWrapper MeanSquaredError MeanSquaredLogarithmicError Metric OneHotIoU "
-            "OneHotMeanIoU PearsonCorrelation Poisson Precision PrecisionAtRecall R2Score "
-            "Recall RecallAtPrecision RootMeanSquaredError SensitivityAtSpecificity "
-            "SparseCategoricalAccuracy SparseCategoricalCrossentropy "
-            "SparseTopKCategoricalAccuracy SpecificityAtSensitivity SquaredHinge Sum "
-            "TopKCategoricalAccuracy TrueNegatives TruePositives binary_accuracy "
-            "binary_crossentropy binary_focal_crossentropy categorical_accuracy "
-            "categorical_crossentropy categorical_focal_crossentropy categorical_hinge "
-            "concordance_correlation deserialize get hinge huber kl_divergence log_cosh "
-            "mean_absolute_error mean_absolute_percentage_error mean_squared_error "
-            "mean_squared_logarithmic_error pearson_correlation poisson serialize "
-            "sparse_categorical_accuracy sparse_categorical_crossentropy "
-            "sparse_top_k_categorical_accuracy squared_hinge top_k_categorical_accuracy "
-        ).split()
-    ),
-    "callbacks": frozenset(
-        (
-            "BackupAndRestore CSVLogger Callback CallbackList EarlyStopping History "
-            "LambdaCallback LearningRateScheduler ModelCheckpoint OrbaxCheckpoint "
-            "ProgbarLogger ReduceLROnPlateau RemoteMonitor SwapEMAWeights TensorBoard "
-            "TerminateOnNaN "
-        ).split()
-    ),
-    "activations": frozenset(
-        (
-            "celu deserialize elu exponential gelu get glu hard_shrink hard_sigmoid hard_silu "
-            "hard_swish hard_tanh leaky_relu linear log_sigmoid log_softmax mish relu relu6 "
-            "selu serialize sigmoid silu soft_shrink softmax softplus softsign sparse_plus "
-            "sparse_sigmoid sparsemax squareplus swish tanh tanh_shrink threshold "
-        ).split()
-    ),
-    "initializers": frozenset(
-        (
-            "Constant GlorotNormal GlorotUniform HeNormal HeUniform Identity "
-            "IdentityInitializer Initializer LecunNormal LecunUniform Ones Orthogonal "
-            "OrthogonalInitializer RandomNormal RandomUniform STFT STFTInitializer "
-            "TruncatedNormal VarianceScaling Zeros constant deserialize get glorot_normal "
-            "glorot_uniform he_normal he_uniform identity lecun_normal lecun_uniform ones "
-            "orthogonal random_normal random_uniform serialize stft truncated_normal "
-            "variance_scaling zeros "
-        ).split()
-    ),
-    "regularizers": frozenset(
-        (
-            "L1 L1L2 L2 OrthogonalRegularizer Regularizer deserialize get l1 l1_l2 l2 "
-            "orthogonal_regularizer serialize "
-        ).split()
-    ),
-    "constraints": frozenset(
-        (
-            "Constraint MaxNorm MinMaxNorm NonNeg UnitNorm deserialize get max_norm "
-            "min_max_norm non_neg serialize unit_norm "
-        ).split()
-    ),
-    "utils": frozenset(
-        (
-            "Config CustomObjectScope FeatureSpace Progbar PyDataset Sequence array_to_img "
-            "audio_dataset_from_directory clear_session custom_object_scope "
-            "deserialize_keras_object disable_interactive_logging enable_interactive_logging "
-            "get_custom_objects get_file get_registered_name get_registered_object "
-            "get_source_inputs image_dataset_from_directory img_to_array "
-            "is_interactive_logging_enabled is_keras_tensor load_img model_to_dot normalize "
-            "pack_x_y_sample_weight pad_sequences plot_model register_keras_serializable "
-            "save_img serialize_keras_object set_random_seed split_dataset standardize_dtype "
-            "text_dataset_from_directory timeseries_dataset_from_array to_categorical "
-            "unpack_x_y_sample_weight "
-        ).split()
-    ),
-    "applications": frozenset(
-        (
-            "ConvNeXtBase ConvNeXtLarge ConvNeXtSmall ConvNeXtTiny ConvNeXtXLarge DenseNet121 "
-            "DenseNet169 DenseNet201 EfficientNetB0 EfficientNetB1 EfficientNetB2 "
-            "EfficientNetB3 EfficientNetB4 EfficientNetB5 EfficientNetB6 EfficientNetB7 "
-            "EfficientNetV2B0 EfficientNetV2B1 EfficientNetV2B2 EfficientNetV2B3 "
-            "EfficientNetV2L EfficientNetV2M EfficientNetV2S InceptionResNetV2 InceptionV3 "
-            "MobileNet MobileNetV2 MobileNetV3Large MobileNetV3Small NASNetLarge NASNetMobile "
-            "ResNet101 ResNet101V2 ResNet152 ResNet152V2 ResNet50 ResNet50V2 VGG16 VGG19 "
-            "Xception "
-        ).split()
-    ),
-    "saving": frozenset(
-        (
-            "CustomObjectScope KerasFileEditor custom_object_scope deserialize_keras_object "
-            "get_custom_objects get_registered_name get_registered_object load_model "
-            "load_weights register_keras_serializable save_model save_weights "
-            "serialize_keras_object "
-        ).split()
-    ),
-}
-_TOP_LEVEL_HOME = {
-    "DTypePolicy": "keras.src.dtype_policies.dtype_policy",
-    "FloatDTypePolicy": "keras.src.dtype_policies.dtype_policy",
-    "Function": "keras.src.ops.function",
-    "Initializer": "keras.src.initializers.initializer",
-    "Input": "keras.src.layers.core.input_layer",
-    "InputSpec": "keras.src.layers.input_spec",
-    "KerasTensor": "keras.src.backend.common.keras_tensor",
-    "Layer": "keras.src.layers.layer",
-    "Loss": "keras.src.losses.loss",
-    "Metric": "keras.src.metrics.metric",
-    "Model": "keras.src.models.model",
-    "Operation": "keras.src.ops.operation",
-    "Optimizer": "keras.src.optimizers.optimizer",
-    "Quantizer": "keras.src.quantizers.quantizers",
-    "Regularizer": "keras.src.regularizers.regularizers",
-    "RematScope": "keras.src.backend.common.remat",
-    "Sequential": "keras.src.models.sequential",
-    "StatelessScope": "keras.src.backend.common.stateless_scope",
-    "SymbolicScope": "keras.src.backend.common.symbolic_scope",
-    "Variable": "keras.src.backend",
-    "device": "keras.src.backend",
-    "name_scope": "keras.src.backend",
-    "remat": "keras.src.backend.common.remat",
-    "version": "keras.src.version",
-}
+# Namespaces whose `keras.src.<ns>` holds the very objects `keras.<ns>` publishes
+# (tests/test_source_rules.py checks it): `keras.src.<ns>...<Name>` is
+# rewritten to `keras.<ns>.<Name>` for the public names of these.
+PUBLIC_NAMESPACES = frozenset(
+    """
+    layers models optimizers losses metrics callbacks activations initializers
+    regularizers constraints utils applications saving
+    """.split()
+)
 
-# Namespaces that exist under both ``keras.src`` and ``keras`` with the same
-# public names (a use of such a module is checked against the table above).
-PUBLIC_NAMESPACES = frozenset(ns for ns in _PUBLIC_NAMES if ns)
+
+def public_names_of(namespace: str) -> frozenset[str]:
+    """The public (non-module) names of ``keras.<namespace>`` ("" is ``keras``)."""
+    return public_names(f"keras.{namespace}" if namespace else "keras")
 
 
 def is_private(path: str) -> bool:
@@ -294,7 +111,7 @@ def is_private(path: str) -> bool:
     family, rel = split
     if family == "tensorflow.python.keras":
         return True
-    if family == "tf_keras":
+    if family == KERAS2_PACKAGE:
         # tf_keras *is* Keras 2: its own layout is not "removed in Keras 3".
         return False
     parts = rel.split(".") if rel else []
@@ -323,15 +140,15 @@ def _public_rels(family: str, rel: str) -> tuple[tuple[str, ...], bool]:
         found: list[str] = []
         # `keras.src.<ns>...<Name>` is `keras.<ns>.<Name>` (every public name
         # that keras.src.<ns> has is the very same object: tests check it).
-        if ns in PUBLIC_NAMESPACES and leaf in _PUBLIC_NAMES[ns]:
+        if ns in PUBLIC_NAMESPACES and leaf in public_names_of(ns):
             found.append(f"{ns}.{leaf}")
-        home = _TOP_LEVEL_HOME.get(leaf)
+        home = top_level_home().get(leaf)
         module = "keras.src." + ".".join(parts[:-1])
         if home is not None and (home == module or home.startswith(module + ".")):
             found.append(leaf)
         return tuple(found), False
     if parts[0] == "layers" and len(parts) >= 2 and parts[1] in KERAS2_LAYER_MODULES:
-        if len(parts) == 3 and parts[2] in _PUBLIC_NAMES["layers"]:
+        if len(parts) == 3 and parts[2] in public_names_of("layers"):
             return (f"layers.{parts[2]}",), False
         return (), False
     if parts[0] == "engine":
@@ -340,9 +157,9 @@ def _public_rels(family: str, rel: str) -> tuple[tuple[str, ...], bool]:
         # The rest of TensorFlow's private Keras copy mirrors the public layout.
         if len(parts) == 1 and parts[0] in PUBLIC_NAMESPACES:
             return (rel,), True
-        if len(parts) == 1 and parts[0] in _PUBLIC_NAMES[""]:
+        if len(parts) == 1 and parts[0] in public_names_of(""):
             return (rel,), False
-        if len(parts) == 2 and parts[0] in PUBLIC_NAMESPACES and parts[1] in _PUBLIC_NAMES[parts[0]]:
+        if len(parts) == 2 and parts[0] in PUBLIC_NAMESPACES and parts[1] in public_names_of(parts[0]):
             return (rel,), False
     return (), False
 
@@ -354,7 +171,7 @@ def public_targets(path: str) -> tuple[tuple[str, ...], bool]:
     if split is None:
         return (), False
     family, rel = split
-    out_family = "tensorflow.keras" if family == "tensorflow.python.keras" else family
+    out_family = public_family(family)
     rels, is_module = _public_rels(family, rel)
     return tuple(f"{out_family}.{r}" if r else out_family for r in rels), is_module
 
@@ -699,9 +516,9 @@ def _uses_are_public(names: _Collector, bound: str, target_module: str) -> bool:
         return False
     rel = split[1]
     if rel == "":
-        allowed = _PUBLIC_NAMES[""] | PUBLIC_NAMESPACES
+        allowed = public_names_of("") | PUBLIC_NAMESPACES
     elif rel in PUBLIC_NAMESPACES:
-        allowed = _PUBLIC_NAMES[rel]
+        allowed = public_names_of(rel)
     else:
         return False
     if bound in names.bare_names:
@@ -770,8 +587,8 @@ def _attribute_is_public(module: str, attr: str) -> bool:
         return False
     rel = split[1]
     if rel == "":
-        return attr in _PUBLIC_NAMES[""] or attr in PUBLIC_NAMESPACES
-    return rel in PUBLIC_NAMESPACES and attr in _PUBLIC_NAMES[rel]
+        return attr in public_names_of("") or attr in PUBLIC_NAMESPACES
+    return rel in PUBLIC_NAMESPACES and attr in public_names_of(rel)
 
 
 def _from_import_edits(

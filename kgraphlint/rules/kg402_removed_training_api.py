@@ -11,20 +11,12 @@ import libcst as cst
 from kgraphlint.findings import Edit, Finding, Fix
 from kgraphlint.rules.base import Rule
 from kgraphlint.static.cst_walk import dotted_parts, iter_nodes
-from kgraphlint.static.imports import (
-    ImportBindings,
-    inside_keras_package,
-    inside_tensorflow_package,
-    split_family,
-)
+from kgraphlint.static.imports import ImportBindings, inside_keras_package, inside_tensorflow_package
 from kgraphlint.static.source import SourceContext
 from kgraphlint.static.text_edits import replace_node, slice_text, text_offsets
+from kgraphlint.vocab.families import FAMILY_PREFERENCE, public_family, split_family
+from kgraphlint.vocab.methods import DATA_METHODS, FIT_METHODS, GENERATOR_METHODS
 
-GENERATOR_METHODS = {
-    "fit_generator": "fit",
-    "evaluate_generator": "evaluate",
-    "predict_generator": "predict",
-}
 
 # Positional parameters after `generator` whose meaning is the same in every
 # Keras 2 release (keras 2.0 .. 2.x, tf.keras 2.x); later ones moved between
@@ -42,7 +34,8 @@ GENERATOR_POSITIONALS: dict[str, tuple[str, ...]] = {
     "predict_generator": ("steps",),
 }
 
-TRAINING_METHODS = frozenset({"fit", "evaluate", "predict", *GENERATOR_METHODS})
+# The calls whose arguments are checked.
+CHECKED_METHODS = DATA_METHODS | GENERATOR_METHODS.keys() | {"compile"}
 
 # Data-loading options that Keras 3 moved from fit/evaluate/predict to
 # `keras.utils.PyDataset` (keras 3.15: `fit(workers=2)` raises TypeError), with
@@ -103,7 +96,7 @@ SCHEDULE_MODULE = "optimizers.schedules"
 # Keyword arguments are written after "(" or "," (and blanks or comments); the
 # method names after ".".
 _PRECHECK = re.compile(
-    r"\.(?:fit|evaluate|predict)_generator\b"
+    rf"\.(?:{'|'.join(GENERATOR_METHODS)})\b"
     r"|[(,](?:\s|#[^\n]*\n)*(?:lr|decay|workers|use_multiprocessing|max_queue_size|nb_epoch|samples_per_epoch"
     r"|nb_val_samples|nb_worker|pickle_safe|max_q_size|val_samples|sample_weight_mode|target_tensors)\s*=(?!=)"
 )
@@ -113,7 +106,7 @@ def optimizer_family(path: str) -> str:
     """The public Keras package a (possibly private) optimizer path belongs to."""
     split = split_family(path)
     family = split[0] if split else "keras"
-    return "tensorflow.keras" if family == "tensorflow.python.keras" else family
+    return public_family(family)
 
 
 def is_keras_optimizer(path: str) -> bool:
@@ -157,7 +150,7 @@ class _Collector(ImportBindings):
         self.defined: set[str] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value in TRAINING_METHODS | {"compile"}:
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in CHECKED_METHODS:
             self.calls.append(node)
         elif any(a.keyword is not None and a.keyword.value in ("lr", "decay") for a in node.args):
             self.calls.append(node)
@@ -311,7 +304,7 @@ class RemovedTrainingApi(Rule):
         self, ctx: SourceContext, names: _Collector, call: cst.Call, keras_file: bool, schedules: "_ScheduleNames"
     ) -> list[_Issue]:
         func = call.func
-        if isinstance(func, cst.Attribute) and func.attr.value in TRAINING_METHODS | {"compile"}:
+        if isinstance(func, cst.Attribute) and func.attr.value in CHECKED_METHODS:
             method = func.attr.value
             if method in GENERATOR_METHODS:
                 if method in names.defined:
@@ -440,7 +433,7 @@ def _training_arguments(ctx: SourceContext, call: cst.Call, method: str, *, gene
                 issue.description = "rename to `steps=`"
                 issue.edits = [replace_node(ctx, arg.keyword, "steps")]  # type: ignore[arg-type]
             issues.append(issue)
-        elif keyword in KERAS1_RENAMES and method in ("fit", "fit_generator"):
+        elif keyword in KERAS1_RENAMES and method in FIT_METHODS:
             new = KERAS1_RENAMES[keyword]
             issue = _Issue(
                 arg,
@@ -603,7 +596,7 @@ def _plan_decay(
     defaults = {DEFAULT_LEARNING_RATES[p.rpartition(".")[2]] for p in paths}
     if lr_arg is None and len(defaults) != 1:
         return
-    families = sorted({optimizer_family(p) for p in paths}, key=_FAMILY_ORDER.index)
+    families = sorted({optimizer_family(p) for p in paths}, key=FAMILY_PREFERENCE.index)
     line = ctx.positions.position(call)[0]
     reference = schedules.reference(families[0], line)
     if reference is None:
@@ -630,7 +623,6 @@ def _plan_decay(
     issue.needs_import = reference == SCHEDULE and schedules.import_family is not None
 
 
-_FAMILY_ORDER = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras")
 _SCHEDULE_CALLEE = re.compile(r"(Decay|Schedule|Restarts|Warmup)\w*$")
 
 

@@ -12,17 +12,19 @@ from kgraphlint.findings import Finding
 from kgraphlint.rules.base import Rule
 from kgraphlint.static.cst_walk import dotted_parts, iter_nodes
 from kgraphlint.static.source import SourceContext
+from kgraphlint.vocab.methods import TRAIN_METHODS
+from kgraphlint.vocab.public_api import KERAS2_APPLICATIONS, application_names
 
-FIT_METHODS = frozenset({"fit", "fit_generator", "train_on_batch"})
 # Callees that make a model whose layers are the layers of the models they are
 # given (`keras.Model(base.input, out)`, `Sequential([base, Dense(3)])`).
 MODEL_CONSTRUCTORS = frozenset({"Model", "Sequential", "Functional"})
-# Callees that return a model object (its calls on tensors make it a sub-model).
-_MODEL_FACTORY = re.compile(
-    r"^(Model|Sequential|Functional|load_model|clone_model|VGG\d+|ResNet\d+V?2?|ResNetRS\d+"
-    r"|InceptionV3|InceptionResNetV2|Xception|MobileNet(V2|V3Small|V3Large)?|DenseNet\d+"
-    r"|NASNet(Large|Mobile)|EfficientNet(V2)?[A-Z]?\d*|ConvNeXt[A-Za-z]+)$"
-)
+# Callees that return a model object (its calls on tensors make it a sub-model):
+# these and the application builders (`InceptionV3`, `ResNet50`...).
+_MODEL_FACTORIES = MODEL_CONSTRUCTORS | {"load_model", "clone_model"}
+
+
+def _is_model_factory(name: str) -> bool:
+    return name in _MODEL_FACTORIES or name in application_names() or name in KERAS2_APPLICATIONS
 _TENSOR_ATTRIBUTES = frozenset({"input", "inputs", "output", "outputs"})
 
 _PRECHECK = re.compile(r"\.trainable\s*=[^=]")
@@ -338,7 +340,7 @@ class _ScopeWalker:
         is_model = False
         found: set[str] = set()
         owners: set[str] = set()
-        if isinstance(value, cst.Call) and (callee := dotted_parts(value.func)) and _MODEL_FACTORY.match(callee[-1]):
+        if isinstance(value, cst.Call) and (callee := dotted_parts(value.func)) and _is_model_factory(callee[-1]):
             is_model = True
             if callee[-1] in MODEL_CONSTRUCTORS:
                 found = self.models_in(value, state)
@@ -420,7 +422,7 @@ class _ScopeWalker:
             model = _key(call.func.value)
             if model is None:
                 continue
-            if method in FIT_METHODS:
+            if method in TRAIN_METHODS:
                 self.fitted(model, call, state)
                 if self.recording is not None and model in self.recording.params and not self.conditional:
                     self.recording.add("fit", model, call)

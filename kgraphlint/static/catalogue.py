@@ -1,14 +1,18 @@
 """What the static engine knows about Keras names, without importing Keras.
 
-The tables were read off keras 3.15 (``dir(keras.layers)``,
-``dir(keras.applications)``) and are plain data so that static mode never
-imports TensorFlow or Keras.  Unknown names are simply not recognised, which
+The layer tables were read off keras 3.15 (``dir(keras.layers)``) and sorted
+by hand (weighted or not); the Keras package prefixes and the application
+names come from :mod:`kgraphlint.vocab`.  All of it is plain data so that
+static mode never imports TensorFlow or Keras.  Unknown names are simply not recognised, which
 makes the engine quieter, never noisier.
 """
 
 from __future__ import annotations
 
 from typing import Optional
+
+from kgraphlint.vocab.families import canonical, is_keras
+from kgraphlint.vocab.public_api import application_names
 
 # Layers whose instances own weights: applying one instance twice ties weights.
 WEIGHTED_LAYERS = frozenset(
@@ -72,19 +76,6 @@ MERGE_FUNCTIONS = frozenset(
     {"add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"}
 )
 
-APPLICATIONS = frozenset(
-    """
-    ConvNeXtBase ConvNeXtLarge ConvNeXtSmall ConvNeXtTiny ConvNeXtXLarge
-    DenseNet121 DenseNet169 DenseNet201 EfficientNetB0 EfficientNetB1
-    EfficientNetB2 EfficientNetB3 EfficientNetB4 EfficientNetB5 EfficientNetB6
-    EfficientNetB7 EfficientNetV2B0 EfficientNetV2B1 EfficientNetV2B2
-    EfficientNetV2B3 EfficientNetV2L EfficientNetV2M EfficientNetV2S
-    InceptionResNetV2 InceptionV3 MobileNet MobileNetV2 MobileNetV3Large
-    MobileNetV3Small NASNetLarge NASNetMobile ResNet101 ResNet101V2 ResNet152
-    ResNet152V2 ResNet50 ResNet50V2 VGG16 VGG19 Xception
-    """.split()
-)
-
 # Layers through which a backbone's feature map stays that same feature map
 # (KG503).  Spatial layers (convolutions, up-sampling) are left out on purpose:
 # after them a per-pixel Dense is usually meant (segmentation heads).
@@ -94,17 +85,6 @@ RANK_PRESERVING = frozenset(
     BatchNormalization LayerNormalization GroupNormalization Activation ReLU
     LeakyReLU ELU PReLU Softmax Rescaling Identity
     """.split()
-)
-
-# Prefixes that are the Keras API under another name.
-_KERAS_PREFIXES = (
-    "tensorflow.python.keras.",
-    "tensorflow.keras.",
-    "tf_keras.src.",
-    "tf_keras.",
-    "keras.src.",
-    "keras.api._v2.keras.",
-    "keras.api.",
 )
 
 # Non-Keras libraries whose functions cannot take a symbolic Keras tensor.
@@ -123,20 +103,6 @@ BACKEND_SAFE = frozenset(
     }
 )
 BACKEND_SAFE_PREFIXES = ("tensorflow.nest.", "jax.tree_util.", "jax.tree.", "tensorflow.debugging.is_")
-
-
-def canonical(path: str) -> str:
-    """``tensorflow.keras.layers.Dense`` -> ``keras.layers.Dense``."""
-    if path == "tensorflow.keras" or path == "tf_keras" or path == "keras.src":
-        return "keras"
-    for prefix in _KERAS_PREFIXES:
-        if path.startswith(prefix):
-            return "keras." + path[len(prefix):]
-    return path
-
-
-def is_keras(path: str) -> bool:
-    return path == "keras" or path.startswith("keras.")
 
 
 class KerasName:
@@ -164,7 +130,7 @@ def classify(path: str) -> Optional[KerasName]:
         return KerasName("model", last)
     if last == "Sequential":
         return KerasName("sequential", last)
-    if "applications" in middle and last in APPLICATIONS:
+    if "applications" in middle and last in application_names():
         return KerasName("application", last)
     if "ops" in middle or (len(parts) >= 2 and parts[1] == "ops"):
         # Ops are functions (``ops.matmul``); the classes beside them

@@ -14,22 +14,7 @@ from typing import Callable, Iterator, Optional
 import libcst as cst
 
 from kgraphlint.static.cst_walk import child_nodes, dotted_parts
-
-# Package prefixes under which Keras lives.  ``tensorflow.python.keras`` is the
-# private copy of Keras 2 inside TensorFlow; ``tf_keras`` is the Keras 2
-# package that TensorFlow >= 2.16 users install to keep Keras 2.
-KERAS_FAMILIES = ("tensorflow.python.keras", "tensorflow.keras", "tf_keras", "keras")
-
-
-def split_family(path: str) -> Optional[tuple[str, str]]:
-    """``"tensorflow.keras.layers.Dense"`` -> ``("tensorflow.keras", "layers.Dense")``."""
-    for family in KERAS_FAMILIES:
-        if path == family:
-            return family, ""
-        if path.startswith(family) and path[len(family)] == ".":
-            return family, path[len(family) + 1 :]
-    return None
-
+from kgraphlint.vocab.families import KERAS2_PACKAGE, split_family
 
 def _target_names(target: cst.BaseExpression) -> Iterator[str]:
     """Names bound by an assignment / for / with target."""
@@ -211,7 +196,7 @@ def inside_keras_package(path: str) -> bool:
     ``src`` sub-package, which is how Keras 3 (and tf_keras) lay themselves out.
     """
     directory = os.path.dirname(os.path.abspath(path))
-    return _inside_package(directory, "keras", "src") or _inside_package(directory, "tf_keras", "src")
+    return any(_inside_package(directory, package, "src") for package in ("keras", KERAS2_PACKAGE))
 
 
 def inside_tensorflow_package(path: str) -> bool:

@@ -30,6 +30,7 @@ from kgraphlint.graph import Facts
 from kgraphlint.static import catalogue, shapes
 from kgraphlint.static.cst_walk import iter_nodes
 from kgraphlint.static.source import SourceContext
+from kgraphlint.vocab.methods import RUN_METHODS, TRAIN_METHODS
 from kgraphlint.static.values import (
     UNKNOWN,
     BoundMethod,
@@ -59,15 +60,6 @@ MAX_LOOP_NESTING = 3
 STEP_BUDGET = 400_000
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
-
-# Methods that train or evaluate: a function calling them is a driver, not a
-# model builder, and the tracer must not call it.
-TRAINING_METHODS = frozenset(
-    {
-        "fit", "fit_generator", "train_on_batch", "evaluate", "evaluate_generator",
-        "predict", "predict_generator", "test_on_batch", "predict_on_batch",
-    }
-)
 
 _BINOPS = {
     cst.Add: operator.add,
@@ -1667,7 +1659,7 @@ class Interpreter:
     # ------------------------------------------------------------- methods
     def call_method(self, bm: BoundMethod, args, kwargs, node, frame) -> Value:
         obj, name = bm.obj, bm.name
-        if name in TRAINING_METHODS:
+        if name in RUN_METHODS:
             for fn in self.inline_stack[-1:]:
                 self.trainer_nodes.add(id(fn))
         if isinstance(obj, SeqV):
@@ -1761,8 +1753,8 @@ class Interpreter:
     def model_method(self, mv: ModelV, name: str, args, kwargs, node) -> Value:
         self.mark_args_used(args, kwargs)
         model = mv.fact
-        if name in TRAINING_METHODS:
-            if name in ("fit", "fit_generator", "train_on_batch"):
+        if name in RUN_METHODS:
+            if name in TRAIN_METHODS:
                 model.trained = True
                 model.trained_orders.append(self.tick())
             else:

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import libcst as cst
 
 from kgraphlint import graph
-from kgraphlint.static.catalogue import canonical
+from kgraphlint.vocab.families import canonical
 
 
 class Value:

@@ -20,6 +20,7 @@ from types import CodeType, FrameType, TracebackType
 from typing import Iterator, Optional
 
 from kgraphlint.graph import Site
+from kgraphlint.vocab.families import KERAS_DISTRIBUTIONS
 
 _library_dirs: Optional[tuple[str, ...]] = None
 _is_user_cache: dict[str, bool] = {}
@@ -45,7 +46,7 @@ def library_dirs() -> tuple[str, ...]:
             pass
         # kgraphlint may be installed in editable mode, outside site-packages.
         dirs.add(_real(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-        for name in ("keras", "tensorflow", "tf_keras", "numpy"):
+        for name in (*KERAS_DISTRIBUTIONS, "numpy"):
             try:
                 spec = importlib.util.find_spec(name)
             except (ImportError, ValueError):

@@ -34,6 +34,15 @@ from typing import Any, Callable, Iterator, Optional
 
 from kgraphlint.graph import Site
 from kgraphlint.trace.frames import SiteMaker
+from kgraphlint.vocab.methods import (
+    FIT_METHODS,
+    GENERATOR_METHODS,
+    KERAS3_RUN_METHODS,
+    MEASURE_METHODS,
+    PREDICT_METHODS,
+    RUN_METHODS,
+    TRAIN_METHODS,
+)
 
 _HERE = os.path.abspath(__file__)
 
@@ -521,16 +530,16 @@ def _neutral(name: str, original: Callable) -> Callable:
         rec = _active
         if rec is None:
             return original(self, *args, **kwargs)
-        if name in ("fit", "fit_generator", "train_on_batch"):
+        if name in TRAIN_METHODS:
             rec.trained_models.add(id(self))
-        elif name in ("evaluate", "evaluate_generator", "predict", "predict_generator", "predict_on_batch", "test_on_batch"):
+        elif name in MEASURE_METHODS:
             rec.evaluated_models.add(id(self))
-        if name in ("fit", "fit_generator"):
+        if name in FIT_METHODS:
             rec.fit_sites.append(rec.user_site(sys._getframe(1)))
             return _history(kwargs)
-        if name in ("predict", "predict_generator", "predict_on_batch"):
+        if name in PREDICT_METHODS:
             return _zeros_like_outputs(self, args[0] if args else kwargs.get("x"))
-        if name in ("evaluate", "evaluate_generator", "train_on_batch", "test_on_batch"):
+        if name in RUN_METHODS:  # evaluate, train_on_batch, test_on_batch: their metrics
             return _evaluation(self, kwargs)
         if name == "save":
             # ``load_model(path)`` later in the same trace gets this model back.
@@ -659,12 +668,7 @@ def installed_hooks() -> Iterator[None]:
 
         # -- never train, predict, save or load ---------------------------------
         for name in (
-            "fit",
-            "evaluate",
-            "predict",
-            "train_on_batch",
-            "test_on_batch",
-            "predict_on_batch",
+            *sorted(KERAS3_RUN_METHODS),
             "save",
             "save_weights",
             "load_weights",
@@ -676,7 +680,7 @@ def installed_hooks() -> Iterator[None]:
                     break
         # Removed in Keras 3 (KG402 reports them statically); while tracing
         # they behave like their modern names so the graph still gets built.
-        for old, new in (("fit_generator", "fit"), ("evaluate_generator", "evaluate"), ("predict_generator", "predict")):
+        for old, new in GENERATOR_METHODS.items():
             if not hasattr(keras.Model, old):
 
                 def missing(self: Any, *a: Any, _new: str = new, **k: Any) -> Any:
