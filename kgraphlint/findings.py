@@ -47,15 +47,19 @@ class Edit:
 
 @dataclass
 class Fix:
+    """Edits that together make one change.  A safe fix keeps what the program
+    does (``--fix`` applies it); an unsafe one may change it, and is only shown."""
+
     description: str
     edits: list[Edit] = field(default_factory=list)
     # SHA-256 of the bytes the edits were computed from, set by the pipeline:
     # --fix writes only if the file still holds exactly those bytes.  Not part
     # of reports or the cache (a property of this run, not of the finding).
     source_sha256: str = field(default="", compare=False, repr=False)
+    safe: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        return {"description": self.description, "edits": [e.to_dict() for e in self.edits]}
+        return {"description": self.description, "edits": [e.to_dict() for e in self.edits], "safe": self.safe}
 
 
 @dataclass
@@ -110,7 +114,7 @@ class Finding:
             hint=data.get("hint", ""),
             engine=data.get("engine", "static"),
             related=[Related(**r) for r in data.get("related", [])],
-            fix=Fix(fix["description"], [Edit(**e) for e in fix["edits"]]) if fix else None,
+            fix=Fix(fix["description"], [Edit(**e) for e in fix["edits"]], safe=fix.get("safe", True)) if fix else None,
         )
 
 

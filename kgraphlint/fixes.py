@@ -7,10 +7,10 @@ The write itself (content check, temp file, metadata, rename) is
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Iterable, Optional
 
 from kgraphlint.findings import Edit, Finding, Fix
+from kgraphlint.fix_toolkit import apply_to_text
 from kgraphlint.safe_io import describe, read_regular, write_fixed
 from kgraphlint.static.parse import ParseFailure, decode_source, encode_source, parse_text
 
@@ -18,50 +18,15 @@ from kgraphlint.static.parse import ParseFailure, decode_source, encode_source, 
 # so no fix can be for one; the bound keeps a swapped-in /dev/zero harmless.
 _MAX_FIX_BYTES = 16 * 1024 * 1024
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
 
 class FixError(Exception):
     """A fix could not be applied; the file was left unchanged."""
 
 
 def fixed_text(text: str, fixes: Iterable[Fix]) -> str:
-    """``text`` with the fixes applied.  A fix whose edits overlap an earlier
-    accepted fix, or point outside the text, is skipped as a whole."""
-    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-
-    def offset(line: int, column: int) -> Optional[int]:
-        if line < 1 or line > len(starts) or column < 1:
-            return None
-        begin = starts[line - 1]
-        end = starts[line] if line < len(starts) else len(text)
-        pos = begin + column - 1
-        return pos if pos <= end else None
-
-    accepted: list[tuple[int, int, str]] = []
-    for fix in fixes:
-        spans = []
-        for edit in fix.edits:
-            start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
-            if start is None or end is None or end < start:
-                spans = None
-                break
-            spans.append((start, end, edit.content))
-        if not spans or any(_overlaps(s, a) for s in spans for a in accepted):
-            continue
-        if any(_overlaps(a, b) for i, a in enumerate(spans) for b in spans[i + 1:]):
-            continue
-        accepted.extend(spans)
-    # Bottom-up, so earlier offsets stay valid while later text changes.
-    for start, end, content in sorted(accepted, key=lambda s: (s[0], s[1]), reverse=True):
-        text = text[:start] + content + text[end:]
-    return text
-
-
-def _overlaps(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
-    if a[0] == a[1] and b[0] == b[1]:
-        return a[0] == b[0]  # two insertions at one place: order would be ambiguous
-    return a[0] < b[1] and b[0] < a[1]
+    """``text`` with the safe fixes applied (see :func:`kgraphlint.fix_toolkit.apply_to_text`:
+    identical edits apply once, a fix colliding with an earlier one is skipped)."""
+    return apply_to_text(text, fixes)
 
 
 def apply_fixes(path: str, findings: Iterable[Finding], *, write: bool = True) -> Optional[str]:

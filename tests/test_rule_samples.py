@@ -72,6 +72,37 @@ def test_invalid_sample_reports_expected_lines(rule, sample):
         assert f.message and f.hint, "a finding needs a message and a fix hint"
 
 
+def _fixed_cases():
+    for rule in SAMPLE_RULES:
+        for i, sample in enumerate(rule.INVALID):
+            if getattr(sample, "fixed", None) is not None:
+                yield pytest.param(rule, sample, id=f"{rule.code}-invalid-{i}")
+
+
+FIXED_CASES = list(_fixed_cases())
+
+
+@needs_engine
+@pytest.mark.parametrize("rule,sample", FIXED_CASES)
+def test_invalid_sample_fixes_to_its_fixed_text(rule, sample):
+    """As in Fixit: the rule's autofixes, all applied, turn the sample into the
+    text it carries; fixing that text again changes nothing."""
+    from kgraphlint.fixes import fixed_text
+
+    found = _findings(rule, sample)
+    fixed = fixed_text(sample, [f.fix for f in sorted(found, key=lambda f: f.sort_key()) if f.fix])
+    assert fixed == sample.fixed
+    cst.parse_module(fixed)
+    again = _findings(rule, fixed)
+    assert fixed_text(fixed, [f.fix for f in again if f.fix]) == fixed
+
+
+def test_fixable_rules_show_their_fixed_output():
+    """Every rule that offers autofixes carries at least one expected fixed text."""
+    fixable = {"KG401", "KG402"}
+    assert fixable <= {rule.code for rule, *_ in (c.values for c in FIXED_CASES)}
+
+
 # --------------------------------------------------------------------------
 # The catalogue itself.
 

@@ -6,7 +6,8 @@ and ``INVALID`` are source samples that the test-suite runs through the real
 engine, and :meth:`Rule.check` reads facts (never the syntax tree).
 
 In an ``INVALID`` sample, each line where a finding of this rule is expected
-ends with the comment ``# expect``.
+ends with the comment ``# expect``.  A fixable rule's sample may be an
+:class:`Invalid`, which also carries the text its autofixes must produce.
 """
 
 from __future__ import annotations
@@ -96,6 +97,19 @@ class Rule:
         if current is not None:
             sections[current] = "\n".join(lines).strip()
         return sections
+
+
+class Invalid(str):
+    """An INVALID sample (it is the source text) with the text that applying
+    every fix of the rule's findings must give (``None``: not checked), as in
+    Fixit.  The sample test applies the fixes and compares."""
+
+    fixed: Optional[str]
+
+    def __new__(cls, source: str, fixed: Optional[str] = None) -> "Invalid":
+        sample = super().__new__(cls, source)
+        sample.fixed = fixed
+        return sample
 
 
 def expected_lines(sample: str) -> list[int]:

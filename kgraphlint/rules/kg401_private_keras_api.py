@@ -1,8 +1,8 @@
 """KG401 private-keras-api: Keras 2 private modules and ``keras.src`` in user code.
 
 The import resolver it shares with KG402 / KG501 lives in
-:mod:`kgraphlint.static.imports` (with :mod:`kgraphlint.static.cst_walk` and
-:mod:`kgraphlint.static.text_edits`).
+:mod:`kgraphlint.static.imports` (with :mod:`kgraphlint.static.cst_walk`); its
+edits are built with :mod:`kgraphlint.fix_toolkit`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 import libcst as cst
 
 from kgraphlint.findings import Edit, Finding, Fix
-from kgraphlint.rules.base import Rule
+from kgraphlint.fix_toolkit import replace
+from kgraphlint.rules.base import Invalid, Rule
 from kgraphlint.static.cst_walk import dotted_parts
 from kgraphlint.static.imports import (
     ImportBindings,
@@ -22,7 +23,6 @@ from kgraphlint.static.imports import (
     inside_tensorflow_package,
 )
 from kgraphlint.static.source import SourceContext
-from kgraphlint.static.text_edits import replace_node
 from kgraphlint.vocab.families import KERAS2_PACKAGE, public_family, split_family
 from kgraphlint.vocab.public_api import public_names, top_level_home
 
@@ -357,18 +357,37 @@ class PrivateKerasApi(Rule):
         "import tf_keras\n\nmodel = tf_keras.src.engine.training.Model\n",
     )
     INVALID = (
-        "import keras\n\n"
-        "def construct_model(base, new_output):\n"
-        "    model = keras.engine.training.Model(base.inputs, new_output)  # expect\n"
-        "    return model\n",
-        "from keras.engine.topology import Input, Layer  # expect\n"
-        "from keras.layers.merge import concatenate  # expect\n"
-        "import keras.engine.training  # expect\n"
-        "from keras.src.layers import Dense  # expect\n",
-        "import tensorflow as tf\n"
-        "from tensorflow.python.keras.layers import Dense  # expect\n\n"
-        "inputs = tf.keras.engine.input_layer.Input(shape=(8,))  # expect\n"
-        "base = tf.keras.engine.functional.Functional  # expect\n",
+        Invalid(
+            "import keras\n\n"
+            "def construct_model(base, new_output):\n"
+            "    model = keras.engine.training.Model(base.inputs, new_output)  # expect\n"
+            "    return model\n",
+            fixed="import keras\n\n"
+            "def construct_model(base, new_output):\n"
+            "    model = keras.Model(base.inputs, new_output)  # expect\n"
+            "    return model\n",
+        ),
+        Invalid(
+            "from keras.engine.topology import Input, Layer  # expect\n"
+            "from keras.layers.merge import concatenate  # expect\n"
+            "import keras.engine.training  # expect\n"
+            "from keras.src.layers import Dense  # expect\n",
+            fixed="from keras import Input, Layer  # expect\n"
+            "from keras.layers import concatenate  # expect\n"
+            "import keras  # expect\n"
+            "from keras.layers import Dense  # expect\n",
+        ),
+        # `Functional` has no drop-in public name: reported, not rewritten.
+        Invalid(
+            "import tensorflow as tf\n"
+            "from tensorflow.python.keras.layers import Dense  # expect\n\n"
+            "inputs = tf.keras.engine.input_layer.Input(shape=(8,))  # expect\n"
+            "base = tf.keras.engine.functional.Functional  # expect\n",
+            fixed="import tensorflow as tf\n"
+            "from tensorflow.keras.layers import Dense  # expect\n\n"
+            "inputs = tf.keras.Input(shape=(8,))  # expect\n"
+            "base = tf.keras.engine.functional.Functional  # expect\n",
+        ),
         "from keras import engine  # expect\n"
         "from keras.engine.training import *  # expect\n",
     )
@@ -416,13 +435,13 @@ class PrivateKerasApi(Rule):
                 # `import keras.engine.training` binds `keras`: importing the
                 # package keeps that binding, and the chains that use it are
                 # rewritten one by one.
-                edit = replace_node(ctx, alias.name, parts[0])
+                edit = replace(ctx, alias.name, parts[0])
                 description = f"import `{parts[0]}`"
             else:
                 targets, is_module = public_targets(path)
                 bound = alias_binding(alias)
                 if targets and is_module and _uses_are_public(names, bound, targets[0]):
-                    edit = replace_node(ctx, alias.name, targets[0])
+                    edit = replace(ctx, alias.name, targets[0])
                     description = f"import `{targets[0]}` instead"
             fix = Fix(description, [edit]) if edit is not None else None
             yield self.finding(
@@ -575,7 +594,7 @@ def _chain_fix(
             node = nodes[k]
             if text is None or not _PLAIN_CHAIN.match(ctx.code_for(node)):
                 continue
-            return Fix(f"use `{text}`", [replace_node(ctx, node, text)])
+            return Fix(f"use `{text}`", [replace(ctx, node, text)])
         if targets:
             return None
     return None
@@ -619,14 +638,14 @@ def _from_import_edits(
         return []
     edits: list[Edit] = []
     if parent != module:
-        edits.append(replace_node(ctx, node.module, parent))  # type: ignore[arg-type]
+        edits.append(replace(ctx, node.module, parent))  # type: ignore[arg-type]
     for alias, options in zip(node.names, choices):
         leaf = next(leaf for p, leaf in options if p == parent)
         current = alias.name.value if isinstance(alias.name, cst.Name) else None
         if current is None or leaf == current:
             continue
         content = leaf if alias.asname is not None else f"{leaf} as {current}"
-        edits.append(replace_node(ctx, alias.name, content))
+        edits.append(replace(ctx, alias.name, content))
     return edits
 
 

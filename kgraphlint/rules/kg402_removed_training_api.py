@@ -9,11 +9,11 @@ from typing import Iterable, Optional, Sequence
 import libcst as cst
 
 from kgraphlint.findings import Edit, Finding, Fix
-from kgraphlint.rules.base import Rule
+from kgraphlint.fix_toolkit import ImportAdder, insert_after, insert_before, remove_arguments, replace
+from kgraphlint.rules.base import Invalid, Rule
 from kgraphlint.static.cst_walk import dotted_parts, iter_nodes
 from kgraphlint.static.imports import ImportBindings, inside_keras_package, inside_tensorflow_package
 from kgraphlint.static.source import SourceContext
-from kgraphlint.static.text_edits import replace_node, slice_text, text_offsets
 from kgraphlint.vocab.families import FAMILY_PREFERENCE, public_family, split_family
 from kgraphlint.vocab.methods import DATA_METHODS, FIT_METHODS, GENERATOR_METHODS
 
@@ -256,16 +256,35 @@ class RemovedTrainingApi(Rule):
         "from mylib import Estimator\n\nEstimator().fit(data, workers=4)\n",
     )
     INVALID = (
-        "from tensorflow.keras.optimizers import Adam\n\n"
-        "model.compile(optimizer=Adam(lr=0.001, decay=1e-6), loss='mse')  # expect\n"
-        "model.fit_generator(train_gen, 100, epochs=10, workers=4, use_multiprocessing=True)  # expect\n",
-        "import keras as K\n\n"
-        "sgd = K.optimizers.SGD(lr=0.01, momentum=0.9)  # expect\n"
-        "loss = model.evaluate_generator(generator=val_gen, steps=50)  # expect\n"
-        "preds = model.predict_generator(test_gen, 20, max_queue_size=10)  # expect\n",
-        "import tensorflow as tf\n\n"
-        "model.compile(optimizer='adam', loss='mse', sample_weight_mode='temporal')  # expect\n"
-        "model.fit(x, y, nb_epoch=5)  # expect\n",
+        # One import line serves the schedule of every decay fix.
+        Invalid(
+            "from tensorflow.keras.optimizers import Adam\n\n"
+            "model.compile(optimizer=Adam(lr=0.001, decay=1e-6), loss='mse')  # expect\n"
+            "model.fit_generator(train_gen, 100, epochs=10, workers=4, use_multiprocessing=True)  # expect\n",
+            fixed="from tensorflow.keras.optimizers import Adam\n"
+            "from tensorflow.keras.optimizers.schedules import InverseTimeDecay\n\n"
+            "model.compile(optimizer=Adam(learning_rate=InverseTimeDecay(0.001, decay_steps=1, decay_rate=1e-6)), "
+            "loss='mse')  # expect\n"
+            "model.fit(train_gen, steps_per_epoch=100, epochs=10)  # expect\n",
+        ),
+        Invalid(
+            "import keras as K\n\n"
+            "sgd = K.optimizers.SGD(lr=0.01, momentum=0.9)  # expect\n"
+            "loss = model.evaluate_generator(generator=val_gen, steps=50)  # expect\n"
+            "preds = model.predict_generator(test_gen, 20, max_queue_size=10)  # expect\n",
+            fixed="import keras as K\n\n"
+            "sgd = K.optimizers.SGD(learning_rate=0.01, momentum=0.9)  # expect\n"
+            "loss = model.evaluate(x=val_gen, steps=50)  # expect\n"
+            "preds = model.predict(test_gen, steps=20)  # expect\n",
+        ),
+        Invalid(
+            "import tensorflow as tf\n\n"
+            "model.compile(optimizer='adam', loss='mse', sample_weight_mode='temporal')  # expect\n"
+            "model.fit(x, y, nb_epoch=5)  # expect\n",
+            fixed="import tensorflow as tf\n\n"
+            "model.compile(optimizer='adam', loss='mse')  # expect\n"
+            "model.fit(x, y, epochs=5)  # expect\n",
+        ),
     )
 
     def check_source(self, ctx: SourceContext) -> Iterable[Finding]:
@@ -279,16 +298,15 @@ class RemovedTrainingApi(Rule):
         collector.collect(ctx.module)
         if not collector.calls:
             return []
-        starts = text_offsets(ctx.text)
         keras_file = collector.keras_family_in_use()
-        schedules = _ScheduleNames(ctx, collector)
+        imports = ImportAdder(ctx, collector)
         findings: list[Finding] = []
         needing_import: list[Finding] = []
         for call in collector.calls:
-            issues = self._issues(ctx, collector, call, keras_file, schedules)
+            issues = self._issues(ctx, collector, call, keras_file, imports)
             if not issues:
                 continue
-            _plan_deletions(ctx, starts, call, issues)
+            _plan_deletions(ctx, call, issues)
             site = ctx.site(call.func)
             for issue in issues:
                 fix = Fix(issue.description, issue.edits) if issue.edits else None
@@ -297,11 +315,11 @@ class RemovedTrainingApi(Rule):
                 findings.append(finding)
                 if fix is not None and issue.needs_import:
                     needing_import.append(finding)
-        _attach_import(ctx, schedules, needing_import)
+        imports.attach(needing_import)
         return findings
     # ------------------------------------------------------------------------
     def _issues(
-        self, ctx: SourceContext, names: _Collector, call: cst.Call, keras_file: bool, schedules: "_ScheduleNames"
+        self, ctx: SourceContext, names: _Collector, call: cst.Call, keras_file: bool, imports: ImportAdder
     ) -> list[_Issue]:
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value in CHECKED_METHODS:
@@ -317,7 +335,7 @@ class RemovedTrainingApi(Rule):
             return _training_arguments(ctx, call, method, generator=False)
         paths = names.resolve(func)
         if paths and all(is_keras_optimizer(p) for p in paths):
-            return _optimizer_arguments(ctx, call, ctx.code_for(func), paths, schedules)
+            return _optimizer_arguments(ctx, call, ctx.code_for(func), paths, imports)
         return []
 
     def _generator_call(
@@ -332,7 +350,7 @@ class RemovedTrainingApi(Rule):
             f"`{receiver}.{method}()` was removed in Keras 3.",
             f"use `{receiver}.{new}()`, which takes generators and `keras.utils.PyDataset`s directly",
         )
-        edits = [replace_node(ctx, func.attr, new)]
+        edits = [replace(ctx, func.attr, new)]
         positional = GENERATOR_POSITIONALS[method]
         keywords = {a.keyword.value for a in call.args if a.keyword is not None}
         fixable = True
@@ -346,42 +364,17 @@ class RemovedTrainingApi(Rule):
                     if index > len(positional) or positional[index - 1] in keywords:
                         fixable = False
                         break
-                    start = ctx.positions.position(arg)
-                    edits.append(Edit(start[0], start[1], start[0], start[1], f"{positional[index - 1]}="))
+                    edits.append(insert_before(ctx, arg, f"{positional[index - 1]}="))
                 index += 1
             elif arg.keyword.value == "generator":
                 if "x" in keywords:
                     fixable = False
                     break
-                edits.append(replace_node(ctx, arg.keyword, "x"))
+                edits.append(replace(ctx, arg.keyword, "x"))
         if fixable:
             issue.description = f"use `{new}()`"
             issue.edits = edits
         return [issue, *_training_arguments(ctx, call, method, generator=True)]
-
-
-def _attach_import(ctx: SourceContext, schedules: "_ScheduleNames", findings: Sequence[Finding]) -> None:
-    """Give the import of `InverseTimeDecay` to one fix of the file.
-
-    Every decay fix that names `InverseTimeDecay` needs it, but one line can
-    only be added once in a pass (two fixes inserting at one place would
-    collide), so the first fix that a `# noqa` comment does not silence
-    carries it for all; without it, the others are not offered.
-    """
-    if not findings:
-        return
-    from kgraphlint.suppress import comment_suppressions, is_suppressed  # the rules package loads first
-
-    edit = schedules.import_edit()
-    suppressions = comment_suppressions(ctx.text) if "#" in ctx.text else {}
-    carrier = next((f for f in findings if not is_suppressed(f, suppressions)), None)
-    if edit is None or carrier is None:
-        for finding in findings:
-            finding.fix = None
-        return
-    assert carrier.fix is not None
-    carrier.fix.edits.append(edit)
-    carrier.fix.description += f" (and import `{SCHEDULE}`)"
 
 
 def _keyword_args(call: cst.Call) -> list[tuple[str, cst.Arg]]:
@@ -431,7 +424,7 @@ def _training_arguments(ctx: SourceContext, call: cst.Call, method: str, *, gene
             )
             if "steps" not in names:
                 issue.description = "rename to `steps=`"
-                issue.edits = [replace_node(ctx, arg.keyword, "steps")]  # type: ignore[arg-type]
+                issue.edits = [replace(ctx, arg.keyword, "steps")]  # type: ignore[arg-type]
             issues.append(issue)
         elif keyword in KERAS1_RENAMES and method in FIT_METHODS:
             new = KERAS1_RENAMES[keyword]
@@ -442,11 +435,11 @@ def _training_arguments(ctx: SourceContext, call: cst.Call, method: str, *, gene
             )
             if new not in names:
                 issue.description = f"rename to `{new}=`"
-                issue.edits = [replace_node(ctx, arg.keyword, new)]  # type: ignore[arg-type]
+                issue.edits = [replace(ctx, arg.keyword, new)]  # type: ignore[arg-type]
             elif keyword == "nb_epoch" and method == "fit":
                 # Keras 2's fit() let `nb_epoch` win (`epochs = kwargs.pop('nb_epoch')`).
                 issue.description = f"rename to `{new}=`, dropping the `{new}=` that Keras 2 ignored"
-                issue.edits = [replace_node(ctx, arg.keyword, new)]  # type: ignore[arg-type]
+                issue.edits = [replace(ctx, arg.keyword, new)]  # type: ignore[arg-type]
                 issue.delete = True
                 issue.target = dict(keywords)[new]
             issues.append(issue)
@@ -486,18 +479,16 @@ def _plan_samples_per_epoch(ctx: SourceContext, call: cst.Call, arg: cst.Arg, is
     gen = ctx.code_for(generator).strip()
     if "\n" in gen or "#" in gen:
         return
-    value = arg.value
-    start = ctx.positions.position(value)  # inside the value's parentheses
+    value = arg.value  # its range is inside its own parentheses, the argument's after them
     suffix = f' // getattr({gen}, "batch_size", 1)'
-    edits = [replace_node(ctx, arg.keyword, "steps_per_epoch")]  # type: ignore[arg-type]
+    edits = [replace(ctx, arg.keyword, "steps_per_epoch")]  # type: ignore[arg-type]
     if value.lpar:
-        end = ctx.positions.position(arg)  # after them
-        edits.append(Edit(end[2], end[3], end[2], end[3], suffix))
+        edits.append(insert_after(ctx, arg, suffix))
     elif isinstance(value, _ATOM):
-        edits.append(Edit(start[2], start[3], start[2], start[3], suffix))
+        edits.append(insert_after(ctx, value, suffix))
     else:
-        edits.append(Edit(start[0], start[1], start[0], start[1], "("))
-        edits.append(Edit(start[2], start[3], start[2], start[3], ")" + suffix))
+        edits.append(insert_before(ctx, value, "("))
+        edits.append(insert_after(ctx, value, ")" + suffix))
     issue.edits = edits
     issue.description = "use `steps_per_epoch=` divided by the generator's `batch_size`, as Keras 2 did"
 
@@ -526,7 +517,7 @@ _ZERO = re.compile(r"^0(\.0*)?$|^0?\.0+$")
 
 
 def _optimizer_arguments(
-    ctx: SourceContext, call: cst.Call, callee: str, paths: frozenset[str], schedules: "_ScheduleNames"
+    ctx: SourceContext, call: cst.Call, callee: str, paths: frozenset[str], imports: ImportAdder
 ) -> list[_Issue]:
     keywords = _keyword_args(call)
     by_name = dict(keywords)
@@ -541,7 +532,7 @@ def _optimizer_arguments(
                 "rename `lr=` to `learning_rate=`",
             )
             issue.description = "rename to `learning_rate=`"
-            issue.edits = [replace_node(ctx, arg.keyword, "learning_rate")]  # type: ignore[arg-type]
+            issue.edits = [replace(ctx, arg.keyword, "learning_rate")]  # type: ignore[arg-type]
             if "learning_rate" in by_name:
                 # Both given: every Keras 2 optimizer that accepted both used
                 # `lr` (`kwargs.pop("lr", learning_rate)` in keras 2.3+ and
@@ -562,7 +553,7 @@ def _optimizer_arguments(
                 issue.delete = True
                 issue.description = "remove `decay=0` (no decay)"
             else:
-                _plan_decay(ctx, call, arg, by_name, paths, schedules, issue)
+                _plan_decay(ctx, call, arg, by_name, paths, imports, issue)
             issues.append(issue)
     return issues
 
@@ -573,7 +564,7 @@ def _plan_decay(
     arg: cst.Arg,
     by_name: dict[str, cst.Arg],
     paths: frozenset[str],
-    schedules: "_ScheduleNames",
+    imports: ImportAdder,
     issue: _Issue,
 ) -> None:
     """The fix of `decay=D`: the learning rate becomes
@@ -598,16 +589,15 @@ def _plan_decay(
         return
     families = sorted({optimizer_family(p) for p in paths}, key=FAMILY_PREFERENCE.index)
     line = ctx.positions.position(call)[0]
-    reference = schedules.reference(families[0], line)
+    reference = imports.reference(f"{families[0]}.{SCHEDULE_MODULE}.{SCHEDULE}", line)
     if reference is None:
         return
     if lr_arg is not None:
         if "#" in rate:
             return  # the comment would have to move across arguments: left to the user
-        start_line, start_col, end_line, end_col = ctx.positions.position(lr_arg.value)
         issue.edits = [
-            Edit(start_line, start_col, start_line, start_col, f"{reference}("),
-            Edit(end_line, end_col, end_line, end_col, f", decay_steps=1, decay_rate={rate})"),
+            insert_before(ctx, lr_arg.value, f"{reference}("),
+            insert_after(ctx, lr_arg.value, f", decay_steps=1, decay_rate={rate})"),
         ]
         issue.delete = True
         shown = rate if "\n" not in rate else "..."
@@ -615,12 +605,11 @@ def _plan_decay(
     else:
         (default,) = defaults
         # The argument's range holds the value's parentheses (the value's own does not).
-        start_line, start_col, end_line, end_col = ctx.positions.position(arg)
         content = f"learning_rate={reference}({default}, decay_steps=1, decay_rate={rate})"
-        issue.edits = [Edit(start_line, start_col, end_line, end_col, content)]
+        issue.edits = [replace(ctx, arg, content)]
         shown = content if "\n" not in content else f"learning_rate={reference}({default}, decay_steps=1, decay_rate=...)"
         issue.description = f"use `{shown}` (the default learning rate, decayed as before)"
-    issue.needs_import = reference == SCHEDULE and schedules.import_family is not None
+    issue.needs_import = reference == SCHEDULE and SCHEDULE in imports.planned
 
 
 _SCHEDULE_CALLEE = re.compile(r"(Decay|Schedule|Restarts|Warmup)\w*$")
@@ -651,208 +640,18 @@ def _is_schedule(expr: cst.BaseExpression) -> bool:
     return False
 
 
-class _ScheduleNames:
-    """How the file can name `<keras>.optimizers.schedules.InverseTimeDecay`.
-
-    Through a name a top-level import binds once in the whole file (`keras`,
-    `tf`, `from keras import optimizers`...), bound above the call; otherwise
-    through `InverseTimeDecay` itself, imported by one added import line
-    (`from keras.optimizers.schedules import InverseTimeDecay`) whose family
-    is the first one asked for.
-    """
-
-    def __init__(self, ctx: SourceContext, names: ImportBindings) -> None:
-        self.ctx = ctx
-        self.names = names
-        self.import_family: Optional[str] = None
-        self.first_line: Optional[int] = None  # of the first call that needs the import
-        # name -> (path, line of its import); computed on first use, since it
-        # needs positions, which most files never compute
-        self._bindings: Optional[dict[str, tuple[str, int]]] = None
-
-    @property
-    def bindings(self) -> dict[str, tuple[str, int]]:
-        if self._bindings is None:
-            self._bindings = {}
-            for statement in self.ctx.module.body:
-                if not isinstance(statement, cst.SimpleStatementLine):
-                    continue
-                for small in statement.body:
-                    for name, path in _bound_by(small):
-                        unique = self.names.imports.get(name) == {path} and name not in self.names.other
-                        if unique and name not in self._bindings:
-                            self._bindings[name] = (path, self.ctx.positions.position(small)[0])
-        return self._bindings
-
-    def reference(self, family: str, line: int) -> Optional[str]:
-        target = f"{family}.{SCHEDULE_MODULE}.{SCHEDULE}"
-        candidates = []
-        for name, (path, bound_at) in self.bindings.items():
-            # (a prefix of a public path is public: no private module can match)
-            if bound_at >= line:
-                continue
-            if target == path or target.startswith(path + "."):
-                candidates.append((-len(path), name, name + target[len(path) :]))
-        if candidates:
-            return min(candidates)[2]
-        if SCHEDULE in self.names.other or self.names.imports.get(SCHEDULE, {target}) != {target}:
-            return None  # the name means something else somewhere in the file
-        # One added import per file, of the first family asked for: in Keras 3
-        # `tf.keras.optimizers.schedules.InverseTimeDecay` is the very class of
-        # `keras.optimizers.schedules` (a file mixing both gets one line).
-        if self.import_family is None:
-            self.import_family = family
-        if self.first_line is None:
-            self.first_line = line
-        return SCHEDULE
-
-    def import_edit(self) -> Optional[Edit]:
-        """The edit adding `from <family>.optimizers.schedules import InverseTimeDecay`:
-        after the last top-level import above the first call that uses it
-        (else right before the top-level statement holding that call)."""
-        if self.import_family is None or self.first_line is None:
-            return None
-        ctx = self.ctx
-        text = ctx.text
-        newline = _LINE_BREAK.search(text)
-        eol = newline.group(0) if newline else "\n"
-        statement_line = f"from {self.import_family}.{SCHEDULE_MODULE} import {SCHEDULE}{eol}"
-        after: Optional[int] = None
-        before: Optional[int] = None
-        for statement in ctx.module.body:
-            start, _, end, _ = ctx.positions.position(statement)
-            decorators = getattr(statement, "decorators", ())
-            if decorators:
-                start = min(start, ctx.positions.position(decorators[0])[0])
-            if end >= self.first_line:
-                before = start if start <= self.first_line else None
-                break
-            if isinstance(statement, cst.SimpleStatementLine) and any(
-                isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
-            ):
-                after = end
-        if after is not None:
-            lines = text_offsets(text)
-            if after < len(lines):
-                return Edit(after + 1, 1, after + 1, 1, statement_line)
-            # the import is on the last line, which has no line break
-            column = len(text) - lines[after - 1] + 1
-            return Edit(after, column, after, column, eol + statement_line.rstrip("\r\n"))
-        if before is not None:
-            return Edit(before, 1, before, 1, statement_line)
-        return None
-
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def _bound_by(small: cst.BaseSmallStatement) -> Iterable[tuple[str, str]]:
-    """(name, dotted path) pairs an import statement binds."""
-    if isinstance(small, cst.Import):
-        for alias in small.names:
-            parts = dotted_parts(alias.name)
-            if not parts:
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                yield alias.asname.name.value, ".".join(parts)
-            else:
-                yield parts[0], parts[0]
-    elif isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
-        module = dotted_parts(small.module)
-        if module is None or isinstance(small.names, cst.ImportStar):
-            return
-        for alias in small.names:
-            parts = dotted_parts(alias.name)
-            if not parts:
-                continue
-            name = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else parts[0]
-            yield name, ".".join([*module, *parts])
-
-
-def _plan_deletions(ctx: SourceContext, starts: list[int], call: cst.Call, issues: Sequence[_Issue]) -> None:
-    """Add to each deleting issue the edit removing its argument.
-
-    One argument per line (the usual layout of long calls): the argument's
-    line goes, but a comment on it stays, alone on its line.  Otherwise an
-    argument followed by a kept one is removed up to that argument's start, and
-    a run of deleted arguments at the end is removed from the end of the
-    argument before it.  Where that range would take a comment along, only
-    the argument (and its own comma) goes and the comment stays where it was
-    (leaving, at worst, a trailing comma).  The ranges of one call never
-    overlap and each is valid alone, so any subset of the fixes applies cleanly.
-    """
-    args = list(call.args)
+def _plan_deletions(ctx: SourceContext, call: cst.Call, issues: Sequence[_Issue]) -> None:
+    """Add to each deleting issue the edit removing its argument (the ranges of
+    one call never overlap, so any subset of the fixes applies cleanly); an
+    argument that cannot go without a comment leaves its issue without a fix."""
     deletable = [i for i in issues if i.delete and i.deleted is not None]
     if not deletable:
         return
-    deleted = {id(i.deleted) for i in deletable}
-    pos = [ctx.positions.position(a) for a in args]
-    own_line = {id(a): _own_line_range(ctx, starts, p) for a, p in zip(args, pos) if id(a) in deleted}
-    ranges: dict[int, Optional[tuple[tuple[int, int], tuple[int, int]]]]
-    if all(r is not None for r in own_line.values()):
-        ranges = dict(own_line)
-    else:
-        ranges = {}
-        for i, arg in enumerate(args):
-            if id(arg) not in deleted:
-                continue
-            kept_after = any(id(a) not in deleted for a in args[i + 1 :])
-            kept_before = any(id(a) not in deleted for a in args[:i])
-            own = _own_range(ctx, starts, arg, pos[i])
-            if kept_after or (not kept_before and i + 1 < len(args)):
-                # Up to the next argument (when every argument goes, all but the last).
-                span = ((pos[i][0], pos[i][1]), (pos[i + 1][0], pos[i + 1][1]))
-            elif kept_before:
-                # In the run of deleted arguments after the last kept one.
-                span = ((pos[i - 1][2], pos[i - 1][3]), (pos[i][2], pos[i][3]))
-            else:
-                span = own
-            if "#" in slice_text(ctx.text, starts, *span):
-                span = own  # keep the comment: only the argument and its comma go
-                if "#" in slice_text(ctx.text, starts, *span):
-                    span = None  # a comment inside the argument itself
-            ranges[id(arg)] = span
+    edits = remove_arguments(ctx, call, [i.deleted for i in deletable if i.deleted is not None])
     for issue in deletable:
-        span = ranges.get(id(issue.deleted))
-        if span is None:
+        edit = edits.get(id(issue.deleted))
+        if edit is None:
             issue.description = ""
             issue.edits = []
-            continue
-        (line, column), (end_line, end_column) = span
-        issue.edits = [*issue.edits, Edit(line, column, end_line, end_column, "")]
-
-
-def _own_range(
-    ctx: SourceContext, starts: list[int], arg: cst.Arg, pos: tuple[int, int, int, int]
-) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The argument, its comma and the blanks after that comma on its line."""
-    end = (pos[2], pos[3])
-    if isinstance(arg.comma, cst.Comma):
-        comma = ctx.positions.position(arg.comma)
-        offset = starts[comma[2] - 1] + comma[3] - 1
-        match = re.compile(r"[ \t]*").match(ctx.text, offset)
-        blanks = match.end() - offset if match else 0
-        end = (comma[2], comma[3] + blanks)
-    return (pos[0], pos[1]), end
-
-
-_REST_OF_ARG_LINE = re.compile(r"[ \t]*,?[ \t]*(#[^\r\n]*)?(\r\n|\r|\n)")
-
-
-def _own_line_range(
-    ctx: SourceContext, starts: list[int], pos: tuple[int, int, int, int]
-) -> Optional[tuple[tuple[int, int], tuple[int, int]]]:
-    """The range that removes an argument written on lines of its own, or None."""
-    line, column, end_line, end_column = pos
-    before = ctx.text[starts[line - 1] : starts[line - 1] + column - 1]
-    if before.strip():
-        return None
-    after = starts[end_line - 1] + end_column - 1
-    match = _REST_OF_ARG_LINE.match(ctx.text, after)
-    if match is None:
-        return None
-    if match.group(1):
-        # Keep the comment: remove from the argument to the comment.
-        comment_at = match.start(1) - starts[end_line - 1] + 1
-        return (line, column), (end_line, comment_at)
-    return (line, 1), (end_line + 1, 1)
+        else:
+            issue.edits = [*issue.edits, edit]

@@ -1,14 +1,9 @@
-"""Source text positions: line offsets, slicing by 1-based (line, column)
-positions, and the Edit that replaces one libcst node (for autofixes)."""
+"""Source text positions: line offsets and slicing by 1-based (line, column)
+positions (the edits of autofixes are built by :mod:`kgraphlint.fix_toolkit`)."""
 
 from __future__ import annotations
 
 import re
-
-import libcst as cst
-
-from kgraphlint.findings import Edit
-from kgraphlint.static.source import SourceContext
 
 
 def text_offsets(text: str) -> list[int]:
@@ -24,8 +19,3 @@ def slice_text(text: str, starts: list[int], start: tuple[int, int], end: tuple[
     a = starts[start[0] - 1] + start[1] - 1
     b = starts[end[0] - 1] + end[1] - 1
     return text[a:b]
-
-
-def replace_node(ctx: SourceContext, node: cst.CSTNode, content: str) -> Edit:
-    line, column, end_line, end_column = ctx.positions.position(node)
-    return Edit(line, column, end_line, end_column, content)
