@@ -5,7 +5,15 @@ Not a rule module (no ``kg`` prefix): the registry does not load it.
 
 from __future__ import annotations
 
+from typing import Optional
+
+import re
+
 from kgraphlint.graph import Layer, Model
+
+# A name, attribute chain or subscript (`dense`, `self.head`, `towers[0]`):
+# something a statement can assign to.  `Dense(4)` or `f(x).layer` is not.
+_ASSIGNABLE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[[^()\[\]]*\])*$")
 
 _VERBS = ("called", "given", "passed", "wrapped", "added", "applied", "listed", "used")
 
@@ -45,3 +53,8 @@ def used_as(role: str) -> str:
     if role.split(" ", 1)[0].lower() in _VERBS:
         return role
     return f"used as {role}"
+
+
+def assignable(text: Optional[str]) -> bool:
+    """Whether ``text`` is an expression code can assign an attribute on."""
+    return bool(text) and bool(_ASSIGNABLE.match(plain(text or "")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Optional
 
 from kgraphlint.findings import Finding
@@ -14,6 +15,30 @@ def output_name(model: Model, index: int, tensor: Tensor) -> str:
     if index < len(model.output_labels) and model.output_labels[index]:
         return model.output_labels[index]
     return tensor.label or f"#{index}"
+
+
+# An input or output the static engine named by its dict key: `inputs["image"]`.
+_DICT_ITEM = re.compile(r'^(.+)\["[^"]*"\]$')
+
+
+def plain_name(label: str) -> str:
+    """A label as a dict key: its last identifier (`self.meta` -> `meta`)."""
+    names = re.findall(r"[A-Za-z_]\w*", label)
+    return names[-1] if names else label
+
+
+def _inputs_phrase(strays: list[Tensor]) -> str:
+    """"Input `b`", "Inputs `b` and `c`", "an unnamed Input", "Input `b` and 2 unnamed Inputs"."""
+    named = [f"`{t.label}`" for t in strays if t.label]
+    unnamed = sum(1 for t in strays if not t.label)
+    parts = []
+    if named:
+        word = "Input" if len(named) == 1 else "Inputs"
+        parts.append(f"{word} {', '.join(named[:-1])} and {named[-1]}" if len(named) > 1 else f"{word} {named[0]}")
+    if unnamed:
+        parts.append("an unnamed Input" if unnamed == 1 else f"{unnamed} unnamed Inputs")
+    verb = "is" if len(strays) == 1 else "are"
+    return f"{' and '.join(parts)}, which {verb} not listed"
 
 
 def _site_order(t: Tensor) -> tuple[int, int, str]:
@@ -171,22 +196,18 @@ model = keras.Model(a, [out_a, out_b])  # expect
         self, facts: Facts, model: Model, index: int, output: Tensor, strays: list[Tensor]
     ) -> Finding:
         assert model.site is not None
-        names = [f"`{t.label}`" if t.label else "an unnamed Input" for t in strays]
-        if len(names) == 1:
-            depends = f"Input {names[0]}, which is not listed"
-        else:
-            depends = f"Inputs {', '.join(names[:-1])} and {names[-1]}, which are not listed"
         message = (
             f"Output `{output_name(model, index, output)}` of {model_ref(model)} is not "
-            f"connected to its inputs: it depends on {depends}."
+            f"connected to its inputs: it depends on {_inputs_phrase(strays)}."
         )
         related: list[tuple[Optional[Site], str]] = []
         for t in strays:
-            label = t.label or "Input"
-            if t.owner_model is not None:
-                related.append((t.site, f"`{label}` is defined here"))
+            if not t.label:
+                related.append((t.site, "the unnamed Input is defined here"))
+            elif t.owner_model is not None:
+                related.append((t.site, f"`{t.label}` is defined here"))
             else:
-                related.append((t.site, f"Input `{label}` is defined here"))
+                related.append((t.site, f"Input `{t.label}` is defined here"))
         return self.finding(
             model.site,
             message,
@@ -200,7 +221,12 @@ model = keras.Model(a, [out_a, out_b])  # expect
         listed = next((lbl for lbl in model.input_labels if lbl), None)
         if listed is None and model.inputs:
             listed = model.inputs[0].label
-        stray_name = stray.label or "the Input"
+        if not stray.label:
+            return (
+                "assign the Input that has no name to a variable and add it to the model inputs"
+                + (f", or build the output from `{listed}`." if listed else ".")
+            )
+        stray_name = stray.label
         owner = stray.owner_model
         if owner is not None:
             owner_name = owner.label or "the backbone"
@@ -208,6 +234,14 @@ model = keras.Model(a, [out_a, out_b])  # expect
             return (
                 f"call `{owner_name}` on the model's input like a layer ({call}) and build "
                 f"the output from that, or list `{stray_name}` as the model input."
+            )
+        keyed = _DICT_ITEM.match(listed or "")
+        if keyed and all(_DICT_ITEM.match(lbl or "") for lbl in model.input_labels):
+            # The inputs are a dict (`inputs["image"]`): add a key, keep the dict.
+            base = keyed.group(1)
+            return (
+                f"add `{stray_name}` to the model inputs (`inputs={{**{base}, \"{plain_name(stray_name)}\": {stray_name}}}`), "
+                f"or build the output from `{base}`."
             )
         if listed:
             # `base.inputs` is itself a list: splice it rather than nest it.

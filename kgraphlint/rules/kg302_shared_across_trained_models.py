@@ -7,7 +7,7 @@ from typing import Iterable, Optional
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Compile, Facts, Layer, Model, sublayers
 from kgraphlint.rules.base import Rule
-from kgraphlint.rules._wording import capitalized, model_ref
+from kgraphlint.rules._wording import assignable, capitalized, model_ref, plain
 
 
 def expanded_layers(model: Model) -> dict[int, tuple[Layer, tuple[Layer, ...]]]:
@@ -284,10 +284,19 @@ def build():
             f"changes the other."
         )
         first = shared[0]
+        if assignable(first.label):
+            freeze = f"set `{plain(first.label or '')}.trainable = False`"
+        else:
+            # The layer is only known by its constructor call (`Dense(4)(x)`):
+            # assigning to that expression would make a new layer.
+            where = f" created at line {first.created_at.line}" if first.created_at and first.created_at.line else ""
+            if len(shared) == 1:
+                freeze = f"keep a reference to the `{first.class_name}` layer{where} and set its `trainable = False`"
+            else:
+                freeze = "keep references to the shared layers (or the sub-model holding them) and set `trainable = False` on them"
         hint = (
-            f"if only one model should train the shared weights, set "
-            f"`{first.label or 'layer'}.trainable = False` before compiling the other; if two "
-            f"independent models are meant, create separate layers for each."
+            f"if only one model should train the shared weights, {freeze} "
+            f"before compiling the other; if two independent models are meant, create separate layers for each."
         )
         user_made = next((layer for layer in shared if not layer.library_made), None)
         related = [

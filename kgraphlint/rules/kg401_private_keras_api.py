@@ -214,12 +214,14 @@ def describe_private(path: str, shown: Optional[str] = None) -> str:
     split = split_family(path)
     family, rel = split if split else ("keras", "")
     if family == "tensorflow.python.keras":
-        return (
-            f"`{shown}` uses `tensorflow.python.keras`, TensorFlow's private, frozen copy of Keras 2: "
+        # (A conditional expression binds looser than adjacent string literals:
+        # the explanation is added to both subjects explicitly.)
+        subject = (
+            f"`{shown}` uses `tensorflow.python.keras`, TensorFlow's private, frozen copy of Keras 2"
             if shown != "tensorflow.python.keras"
-            else "`tensorflow.python.keras` is TensorFlow's private, frozen copy of Keras 2: "
-            "its objects do not mix with Keras 3 (`keras`, `tf.keras`)"
+            else "`tensorflow.python.keras` is TensorFlow's private, frozen copy of Keras 2"
         )
+        return f"{subject}: its objects do not mix with Keras 3 (`keras`, `tf.keras`)"
     if rel.startswith("src"):
         return f"`{shown}` reaches into `keras.src`, Keras 3's private source tree, which changes without notice"
     if rel.startswith("engine"):
@@ -525,7 +527,13 @@ class PrivateKerasApi(Rule):
 
 
 def _fix_hint(fix: Optional[Fix]) -> str:
-    return f"{fix.description}, the public Keras 3 API" if fix else ""
+    if fix is None:
+        return ""
+    if fix.description == "import `tensorflow`":
+        # `import tensorflow.python.keras` becomes `import tensorflow`, which
+        # is not itself the Keras API: say where that is.
+        return "import `tensorflow` and use `tensorflow.keras`, the public Keras 3 API"
+    return f"{fix.description}, the public Keras 3 API"
 
 
 def _uses_are_public(names: _Collector, bound: str, target_module: str) -> bool:

@@ -18,6 +18,8 @@ How it stays precise:
 
 from __future__ import annotations
 
+import ast
+
 import builtins
 import operator
 import re
@@ -196,6 +198,8 @@ class Interpreter:
         self.model_trainable: dict[int, Optional[bool]] = {}
         self._tensor_values: dict[int, TensorV] = {}
         self._layer_of_index: dict[tuple[int, Any], LayerV] = {}
+        # id(layer fact) -> the model a ``base.layers[i]`` placeholder belongs to.
+        self._layer_owner: dict[int, graph.Model] = {}
         self.interpreted_functions: set[int] = set()
         self.pending: list[FuncV] = []
         self.builder_nodes: set[int] = set()
@@ -1021,6 +1025,7 @@ class Interpreter:
             library_made=True,
         )
         lv = LayerV(fact)
+        self._layer_owner[id(fact)] = model
         if model.inputs is not None:
             # Its output depends on the model's inputs (on one of them at
             # least: alternatives make that "possibly each, surely none").
@@ -1467,8 +1472,17 @@ class Interpreter:
         labels: list[str] = []
         sites: list[Optional[graph.Site]] = []
         items = list(_flat_items(value, with_index=True))
-        for item_value, position in items:
-            if elements is not None and position is not None and position < len(elements):
+        keyed = _dict_entries(value, expr)
+        if keyed is not None:
+            # A dict of inputs/outputs: each one is named by its key
+            # (`inputs["image"]`) or, in a literal, by its own expression.
+            items = [(item_value, None) for item_value, _, _ in keyed]
+        for index, (item_value, position) in enumerate(items):
+            if keyed is not None:
+                _, key, value_expr = keyed[index]
+                item_expr = value_expr or expr
+                label = self.code(value_expr) if value_expr is not None else f"{self.code(expr)}[{_key_code(key)}]"
+            elif elements is not None and position is not None and position < len(elements):
                 item_expr = elements[position]
                 label = self.code(item_expr)
             else:
@@ -2321,6 +2335,10 @@ class Interpreter:
         origin_label = None
         if isinstance(fact, graph.Layer):
             origin, origin_label = fact.created_at, fact.label
+            owner = self._layer_owner.get(id(fact))
+            if owner is not None and owner.label:
+                # `base.layers[-1]` was not created at the backbone call: `base` was.
+                origin_label = owner.label
         elif isinstance(fact, graph.Tensor):
             origin, origin_label = fact.site, fact.label
         what = self.code(what_expr if what_expr is not None else expr)
@@ -2472,6 +2490,28 @@ def _flat_items(value: Value, with_index: bool = False):
             yield (item, None) if with_index else item
     else:
         yield (value, 0) if with_index else value
+
+
+def _key_code(key: Any) -> str:
+    """A dict key as users write it (``"image"``, not ``'image'``)."""
+    if isinstance(key, str) and '"' not in key and "\\" not in key:
+        return f'"{key}"'
+    return repr(key)
+
+
+def _dict_entries(value: Value, expr: cst.CSTNode) -> Optional[list[tuple[Value, Any, Optional[cst.CSTNode]]]]:
+    """(item, key, value expression in a dict literal or None) of a dict value."""
+    if not isinstance(value, DictV):
+        return None
+    literal: dict[Any, cst.CSTNode] = {}
+    if isinstance(expr, cst.Dict):
+        for el in expr.elements:
+            if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString):
+                try:
+                    literal[ast.literal_eval(el.key.value)] = el.value
+                except (ValueError, SyntaxError):
+                    pass
+    return [(item, key, literal.get(key)) for key, item in value.items.items()]
 
 
 def _literal_elements(expr: cst.CSTNode) -> Optional[list[cst.CSTNode]]:
