@@ -6,6 +6,7 @@ one-line usage error (exit status 2), never a traceback halfway through a run.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,10 @@ class Config:
     fail_on: str = "warning"
     trace_calls: tuple[str, ...] = ()
     trace_timeout: float = 120.0
+    # The trace worker is replaced after this many files, or once its memory
+    # (resident set) passes this many MiB after a file.
+    trace_max_files_per_worker: int = 50
+    trace_max_worker_memory_mb: int = 3072
     # Directory paths are matched against (exclude, per-file-ignores) and where
     # the cache lives: the pyproject.toml's directory, else the working directory.
     root: Path = field(default_factory=lambda: Path(os.getcwd()))
@@ -139,18 +144,34 @@ def config_from_table(table: dict[str, Any], root: Path, source: Optional[Path] 
                 raise ConfigError(f"{where}: fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, got {value!r}")
             values["fail_on"] = value
         else:
-            known = "select, ignore, exclude, per-file-ignores, fail-on, trace.calls, trace.timeout"
+            known = "select, ignore, exclude, per-file-ignores, fail-on, " + ", ".join(_TRACE_KEYS)
             raise ConfigError(f"{where}: unknown key {key!r} (known keys: {known})")
     for sub, (key, value) in trace.items():
         if sub == "calls":
             values["trace_calls"] = _string_list(value, f"{where}: {key}")
         elif sub == "timeout":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value <= 0
+            ):
                 raise ConfigError(f"{where}: {key} must be a positive number of seconds, got {value!r}")
             values["trace_timeout"] = float(value)
+        elif sub in _TRACE_LIMITS:
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ConfigError(f"{where}: {key} must be a positive whole number, got {value!r}")
+            values[_TRACE_LIMITS[sub]] = value
         else:
-            raise ConfigError(f"{where}: unknown key {key!r} (known: trace.calls, trace.timeout)")
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(_TRACE_KEYS)})")
     return Config(root=root, source=source, **values)
+
+
+_TRACE_LIMITS = {
+    "max-files-per-worker": "trace_max_files_per_worker",
+    "max-worker-memory-mb": "trace_max_worker_memory_mb",
+}
+_TRACE_KEYS = ("trace.calls", "trace.timeout") + tuple(f"trace.{k}" for k in _TRACE_LIMITS)
 
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:

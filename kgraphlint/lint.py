@@ -470,6 +470,9 @@ def _trace(
     notes: list[str],
     skipped: list[Skip],
 ) -> tuple[list[Finding], list[FileError]]:
+    """Trace the files; their findings, kgraphlint's own errors, and in
+    ``skipped`` the files that could not be (fully) traced for a reason that is
+    not the file's fault (no network, no data file, a missing package...)."""
     try:
         from kgraphlint.trace.runner import TraceRequest, trace_files
         from kgraphlint.rules.raised import findings_from_raised

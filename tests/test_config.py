@@ -54,6 +54,14 @@ def test_full_table(tmp_path):
     assert config.trace_timeout == 30.0
 
 
+def test_trace_worker_limits(tmp_path):
+    config = load_config(tmp_path)
+    assert (config.trace_max_files_per_worker, config.trace_max_worker_memory_mb) == (50, 3072)
+    pyproject(tmp_path, "[tool.kgraphlint.trace]\nmax-files-per-worker = 5\nmax-worker-memory-mb = 1500\n")
+    config = load_config(tmp_path)
+    assert (config.trace_max_files_per_worker, config.trace_max_worker_memory_mb) == (5, 1500)
+
+
 def test_dotted_trace_keys(tmp_path):
     pyproject(tmp_path, '"trace.calls" = ["build"]\n"trace.timeout" = 2.5\n')
     config = load_config(tmp_path)
@@ -82,6 +90,11 @@ def test_nearest_pyproject_wins_and_fixes_the_root(tmp_path):
         ("[tool.kgraphlint.trace]\ntimeout = -1\n", "trace.timeout must be a positive number"),
         ("[tool.kgraphlint.trace]\ntimeout = true\n", "trace.timeout must be a positive number"),
         ("[tool.kgraphlint.trace]\ncall = []\n", "unknown key 'trace.call'"),
+        ("[tool.kgraphlint.trace]\ntimeout = nan\n", "trace.timeout must be a positive number"),
+        ("[tool.kgraphlint.trace]\ntimeout = inf\n", "trace.timeout must be a positive number"),
+        ("[tool.kgraphlint.trace]\ntimeout = -inf\n", "trace.timeout must be a positive number"),
+        ("[tool.kgraphlint.trace]\nmax-files-per-worker = 0\n", "trace.max-files-per-worker must be a positive whole"),
+        ("[tool.kgraphlint.trace]\nmax-worker-memory-mb = 1.5\n", "trace.max-worker-memory-mb must be a positive whole"),
         ("select = [\n", "invalid TOML"),
     ],
 )

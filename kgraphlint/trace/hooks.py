@@ -13,7 +13,9 @@ active (:func:`recording`).  While one is active:
 - ``compile()`` records which layers were effectively trainable then;
 - ``keras.applications`` constructors build with ``weights=None``;
 - training, prediction, saving, weight loading, dataset loaders and
-  ``get_file`` are neutralised; network access raises; ``os._exit`` raises.
+  ``get_file`` are neutralised (:mod:`~kgraphlint.trace.standins`);
+  ``os._exit`` raises.  The network, files outside the run's directory and
+  other programs are refused by :mod:`~kgraphlint.trace.sandbox`.
 
 Only the worker process imports this module (it imports keras).
 """
@@ -382,28 +384,8 @@ def _wrap_application(fn: Callable) -> Callable:
     return application
 
 
-def _dummy_dataset(module_name: str) -> Any:
-    import numpy as np
-
-    n = 8
-    short = module_name.rsplit(".", 1)[-1]
-    if short in ("mnist", "fashion_mnist"):
-        x, y = np.zeros((n, 28, 28), "uint8"), np.zeros((n,), "uint8")
-    elif short in ("cifar10", "cifar100"):
-        x, y = np.zeros((n, 32, 32, 3), "uint8"), np.zeros((n, 1), "int64")
-    elif short == "boston_housing":
-        x, y = np.zeros((n, 13), "float64"), np.zeros((n,), "float64")
-    elif short == "california_housing":
-        x, y = np.zeros((n, 8), "float64"), np.zeros((n,), "float64")
-    else:  # imdb, reuters: sequences of word indices
-        x = np.empty((n,), dtype=object)
-        for i in range(n):
-            x[i] = [1, 2, 3]
-        y = np.zeros((n,), "int64")
-    return (x, y), (x.copy(), y.copy())
-
-
 def _dataset_loaders() -> dict[int, Any]:
+    """``load_data`` and ``get_word_index`` of every keras dataset module."""
     import keras.datasets  # noqa: F401
     import keras.src.datasets as ds_pkg
     import pkgutil
@@ -411,43 +393,110 @@ def _dataset_loaders() -> dict[int, Any]:
     found: dict[int, Any] = {}
     for info in pkgutil.iter_modules(ds_pkg.__path__):
         module = sys.modules.get(f"keras.src.datasets.{info.name}")
-        fn = getattr(module, "load_data", None) if module else None
-        if inspect.isfunction(fn):
-            found[id(fn)] = fn
+        for name in ("load_data", "get_word_index"):
+            fn = getattr(module, name, None) if module else None
+            if inspect.isfunction(fn):
+                found[id(fn)] = fn
     return found
 
 
 def _wrap_loader(fn: Callable) -> Callable:
+    from kgraphlint.trace import standins
+
     @functools.wraps(fn)
     def load_data(*args: Any, **kwargs: Any) -> Any:
         if _active is None:
             return fn(*args, **kwargs)
-        return _dummy_dataset(fn.__module__)
+        if fn.__name__ == "get_word_index":
+            return standins.word_index()
+        try:
+            bound = inspect.signature(fn).bind(*args, **kwargs).arguments
+        except TypeError:
+            bound = dict(kwargs)
+        return standins.load_data(fn.__module__, dict(bound))
 
     return load_data
 
 
-_dummy_dir: Optional[str] = None
+_download_dir: Optional[str] = None
+
+
+def set_download_dir(path: str) -> None:
+    """Where ``get_file`` stand-ins go (inside the run's private directory)."""
+    global _download_dir
+    _download_dir = path
 
 
 def _wrap_get_file(fn: Callable) -> Callable:
+    signature = inspect.signature(fn)
+
     @functools.wraps(fn)
-    def get_file(fname: Any = None, origin: Any = None, *args: Any, **kwargs: Any) -> Any:
-        global _dummy_dir
+    def get_file(*args: Any, **kwargs: Any) -> Any:
+        global _download_dir
         if _active is None:
-            return fn(fname, origin, *args, **kwargs)
-        # Offline: hand back an empty local file instead of downloading.
-        if _dummy_dir is None:
-            _dummy_dir = tempfile.mkdtemp(prefix="kgraphlint-trace-")
-        name = os.path.basename(str(fname or origin or "download")) or "download"
-        path = os.path.join(_dummy_dir, name)
-        if kwargs.get("extract") or kwargs.get("untar"):
+            return fn(*args, **kwargs)
+        from kgraphlint.trace import sandbox
+
+        try:
+            bound = signature.bind(*args, **kwargs).arguments
+        except TypeError:
+            return fn(*args, **kwargs)  # let Keras produce its own error
+        # Offline: an empty local file (or, for an archive to extract, an
+        # empty directory) where Keras would have put the download.
+        if _download_dir is None:
+            _download_dir = tempfile.mkdtemp(prefix="kgraphlint-trace-")
+        origin = str(bound.get("origin") or "")
+        fname = os.fspath(bound["fname"]) if bound.get("fname") else ""
+        fname = os.path.basename(str(fname)) or os.path.basename(origin.split("?")[0].rstrip("/")) or "download"
+        subdir = os.path.basename(str(bound.get("cache_subdir") or "datasets")) or "datasets"
+        datadir = os.path.join(_download_dir, subdir)
+        os.makedirs(datadir, exist_ok=True)
+        if bound.get("extract") or bound.get("untar"):
+            if bound.get("fname") and "." in fname:
+                fname = fname[: fname.find(".")] + "_extracted"
+            path = os.path.join(datadir, fname)
             os.makedirs(path, exist_ok=True)
-        elif not os.path.exists(path):
-            open(path, "wb").close()
+        else:
+            path = os.path.join(datadir, fname)
+            if not os.path.exists(path):
+                open(path, "wb").close()
+        sandbox.journal.standins[os.path.realpath(path)] = f"the download of {origin or fname}"
         return path
 
     return get_file
+
+
+def _wrap_directory_dataset(kind: str, fn: Callable) -> Callable:
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def from_directory(*args: Any, **kwargs: Any) -> Any:
+        if _active is None:
+            return fn(*args, **kwargs)
+        try:
+            arguments = dict(signature.bind(*args, **kwargs).arguments)
+        except TypeError:
+            return fn(*args, **kwargs)
+        directory = arguments.get("directory")
+        if arguments.get("format", "tf") == "tf" and isinstance(directory, (str, os.PathLike)):
+            from kgraphlint.trace import sandbox, standins
+
+            real = os.path.realpath(os.fspath(directory))
+            standin = any(real == s or real.startswith(s + os.sep) for s in sandbox.journal.standins)
+            if standin or not os.path.isdir(real) or not _has_files(real):
+                # The data is not here (a download tracing did not fetch, or
+                # not in the checkout): a small dataset of the same kind.
+                return standins.directory_dataset(kind, arguments)
+        return fn(*args, **kwargs)
+
+    return from_directory
+
+
+def _has_files(directory: str) -> bool:
+    for _root, _dirs, files in os.walk(directory):
+        if files:
+            return True
+    return False
 
 
 class _ZeroLogs(dict):
@@ -574,21 +623,31 @@ def _effective_trainability(model: Any) -> list[tuple[Any, bool]]:
     return out
 
 
-def _audit(event: str, args: tuple) -> None:
-    if _active is not None and event in _NETWORK_EVENTS:
-        raise OSError(f"network access is disabled while kgraphlint traces ({event})")
+def _patch_device_lists(patcher: _Patcher) -> None:
+    """Note when the code asks for GPUs and gets none (tracing runs on the CPU)."""
+    tf = sys.modules.get("tensorflow")
+    if tf is None:
+        return
+    for owner in (getattr(tf, "config", None), getattr(getattr(tf, "config", None), "experimental", None)):
+        for name in ("list_physical_devices", "list_logical_devices"):
+            original = getattr(owner, name, None) if owner is not None else None
+            if original is None:
+                continue
 
+            def listing(device_type: Any = None, *args: Any, _original: Callable = original, **kwargs: Any) -> Any:
+                devices = _original(device_type, *args, **kwargs)
+                if _active is not None and not devices and str(device_type or "").upper() in ("GPU", "TPU"):
+                    from kgraphlint.trace import sandbox
 
-_NETWORK_EVENTS = frozenset(
-    {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "urllib.Request"}
-)
-_audit_installed = False
+                    sandbox.journal.gpu_probes += 1
+                return devices
+
+            patcher.set(owner, name, functools.wraps(original)(listing))
 
 
 @contextlib.contextmanager
 def installed_hooks() -> Iterator[None]:
-    """Install every patch; remove them all on exit (audit hooks stay, inert)."""
-    global _audit_installed
+    """Install every patch; remove them all on exit."""
     import keras
     import keras.utils  # noqa: F401
     from keras.src.models.functional import Functional
@@ -712,19 +771,36 @@ def installed_hooks() -> Iterator[None]:
         _replace_everywhere(patcher, _dataset_loaders(), _wrap_loader)
         get_file = file_utils.get_file
         _replace_everywhere(patcher, {id(get_file): get_file}, _wrap_get_file)
+        _patch_device_lists(patcher)
+        from keras.src.utils import image_dataset_utils, text_dataset_utils
+
+        for kind, fn in (
+            ("image", image_dataset_utils.image_dataset_from_directory),
+            ("text", text_dataset_utils.text_dataset_from_directory),
+        ):
+            _replace_everywhere(patcher, {id(fn): fn}, functools.partial(_wrap_directory_dataset, kind))
+        # Plots need graphviz (another program): like saving, they do nothing.
+        for module_name in ("keras.utils", "keras.src.utils", "keras.src.utils.model_visualization"):
+            module = sys.modules.get(module_name)
+            original_plot = getattr(module, "plot_model", None) if module is not None else None
+            if original_plot is not None:
+
+                def plot_model(*args: Any, _original: Callable = original_plot, **kwargs: Any) -> Any:
+                    return None if _active is not None else _original(*args, **kwargs)
+
+                patcher.set(module, "plot_model", plot_model)
 
         # -- process exits and the network -----------------------------------------
         real_exit = os._exit
 
         def no_exit(status: int = 0) -> None:
-            if _active is None:
+            from kgraphlint.trace.sandbox import in_forked_child
+
+            if _active is None or in_forked_child():
                 real_exit(status)
             raise TraceExit(f"os._exit({status}) called")
 
         patcher.set(os, "_exit", no_exit)
-        if not _audit_installed:
-            sys.addaudithook(_audit)
-            _audit_installed = True
         yield
     finally:
         patcher.undo()

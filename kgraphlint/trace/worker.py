@@ -1,30 +1,46 @@
-"""The trace worker: ``python -m kgraphlint.trace.worker CRASH_FILE``.
+"""The trace worker: ``python -m kgraphlint.trace.worker``.
 
 Imports Keras once, then traces one file per request.  Talks to the parent
-over its *original* stdin/stdout (duplicated to private descriptors); fds
-0/1/2 are then pointed at /dev/null so user prints and TensorFlow log noise
-never reach the parent's report.  Fatal signals (segfault, abort) dump the
-Python stacks into CRASH_FILE (faulthandler) so the parent can report where
-user code crashed.
+over a private channel: two pipes whose descriptors the parent names in
+``KGRAPHLINT_TRACE_CHANNEL``, moved at once to random high descriptor numbers
+(user code that writes to "fd 3" or prints never reaches them); fds 0/1/2
+are /dev/null so user prints and TensorFlow log noise never reach the
+parent's report.  Every message carries the token the parent sent first: a
+line user code forged or garbled is recognised as such by the parent.
 
-Protocol: JSON lines.  Worker -> parent: ``{"ready": true}`` once, then per
-request any number of ``{"progress": {...}}`` and one ``{"facts": {...},
-"restart": bool}``.  Parent -> worker: ``{"path", "abspath", "builders",
-"calls", "timeout"}`` or ``{"quit": true}``.
+Before any user code runs the worker contains itself
+(:mod:`~kgraphlint.trace.sandbox`): it works in ``KGRAPHLINT_TRACE_DIR``, the
+run's private directory, and may write nowhere else.  Fatal signals
+(segfault, abort) dump the Python stacks into ``crash.txt`` there
+(faulthandler) so the parent can report where user code crashed.
+
+Protocol: JSON lines.  Parent -> worker: ``{"token"}`` once, then
+``{"path", "abspath", "builders", "calls", "timeout"}`` or ``{"quit": true}``.
+Worker -> parent: ``{"ready": true}`` once, then per request any number of
+``{"progress": {...}}`` and one ``{"facts", "skipped", "restart", "replace",
+"rss_mb"}``; every message has ``"token"``.
 """
 
 from __future__ import annotations
 
+import __future__
+import ast
 import faulthandler
+import fcntl
 import gc
 import importlib.util
 import inspect
 import json
 import os
+import random
 import re
+import shutil
 import signal
 import sys
-from typing import Any, BinaryIO, Optional
+import tempfile
+from typing import Any, BinaryIO, Callable, Optional
+
+_real_exit = os._exit  # before the hooks replace it
 
 
 class TraceTimeout(BaseException):
@@ -35,24 +51,147 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise TraceTimeout()
 
 
+def import_file(abspath: str, modname: str, keep_going: Optional[Callable[[BaseException, Any], bool]] = None) -> Any:
+    """Import the traced file as module ``modname`` (never as ``__main__``).
+
+    Its directory comes first on ``sys.path`` so its sibling modules import;
+    the caller puts ``sys.path`` back.  ``keep_going``: see :func:`run_module`.
+    """
+    sys.path.insert(0, os.path.dirname(abspath))
+    spec = importlib.util.spec_from_file_location(modname, abspath)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {abspath}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[modname] = module
+    run_module(module, spec.loader.get_source(modname), abspath, keep_going)  # type: ignore[attr-defined]
+    return module
+
+
+def run_module(module: Any, source: str, filename: str, keep_going: Optional[Callable[[BaseException, Any], bool]]) -> None:
+    """Run a module's top-level statements, one at a time.
+
+    When a statement raises and ``keep_going(exc, statement)`` says the
+    failure is the sandbox's (a data file that is not there, no network),
+    the next statement still runs: a model built after a module-level
+    ``np.load`` of a missing file is still traced.  Otherwise it raises.
+    """
+    tree = ast.parse(source, filename)
+    docstring = ast.get_docstring(tree, clean=False)
+    if docstring is not None:
+        module.__doc__ = docstring
+    flags = 0
+    for statement in tree.body:
+        code = compile(ast.Module([statement], type_ignores=[]), filename, "exec", flags=flags, dont_inherit=True)
+        if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
+            for alias in statement.names:
+                feature = getattr(__future__, alias.name, None)
+                if feature is not None:
+                    flags |= feature.compiler_flag
+        try:
+            exec(code, module.__dict__)
+        except BaseException as exc:
+            if keep_going is None or not keep_going(exc, statement):
+                raise
+
+
+def bound_names(statement: Any) -> set[str]:
+    """Names a top-level statement would have defined."""
+    names: set[str] = set()
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return names
+
+
 class Worker:
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: BinaryIO, token: str, run_dir: str) -> None:
         self.out = out
+        self.token = token
         self.counter = 0
+        self.run_dir = run_dir
+        self.workdir = os.path.join(run_dir, "work")
+        self.tmpdir = os.path.join(run_dir, "tmp")
+        self.farm: dict[str, str] = {}
+        self.baseline: Any = None
 
     def send(self, message: dict[str, Any]) -> None:
+        from kgraphlint.trace.sandbox import in_forked_child
+
+        if in_forked_child():
+            # A process the traced code forked came back here: it must not
+            # speak for the worker (its channel is /dev/null anyway).
+            _real_exit(0)
+        message["token"] = self.token
         self.out.write(json.dumps(message).encode("utf-8") + b"\n")
         self.out.flush()
+
+    # -- the private directory ---------------------------------------------
+    def make_workdir(self, project_dir: str) -> None:
+        """The traced code's working directory: links to the project's entries.
+
+        Relative reads (``np.load("data/x.npy")`` run from the project root)
+        still find the project's files; writes land in the private directory,
+        and writes through a link into the project are refused by the sandbox.
+        """
+        os.makedirs(self.workdir, exist_ok=True)
+        os.makedirs(self.tmpdir, exist_ok=True)
+        try:
+            names = sorted(os.listdir(project_dir))[:2000]
+        except OSError:
+            names = []
+        for name in names:
+            target = os.path.join(project_dir, name)
+            if os.path.realpath(target) == os.path.realpath(self.run_dir):
+                continue
+            try:
+                os.symlink(target, os.path.join(self.workdir, name))
+                self.farm[name] = target
+            except OSError:
+                pass
+
+    def clean_workdir(self) -> None:
+        """Forget what the last file wrote (the next one starts afresh)."""
+        for base, keep in ((self.workdir, self.farm), (self.tmpdir, {})):
+            try:
+                names = os.listdir(base)
+            except OSError:
+                os.makedirs(base, exist_ok=True)
+                names = []
+            for name in names:
+                path = os.path.join(base, name)
+                if name in keep and os.path.islink(path) and os.readlink(path) == keep[name]:
+                    continue
+                try:
+                    if os.path.isdir(path) and not os.path.islink(path):
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        os.unlink(path)
+                except OSError:
+                    pass
+        for name, target in self.farm.items():
+            link = os.path.join(self.workdir, name)
+            if not os.path.lexists(link):
+                try:
+                    os.symlink(target, link)
+                except OSError:
+                    pass
 
     # ------------------------------------------------------------------
     def trace(self, request: dict[str, Any]) -> dict[str, Any]:
         from kgraphlint.graph import RaisedError, Site
+        from kgraphlint.trace import sandbox
+        from kgraphlint.trace.blame import sandbox_reason
+        from kgraphlint.trace.errors import rule_for_exception
         from kgraphlint.trace.frames import SiteMaker, is_user_file
         from kgraphlint.trace.hooks import Recorder, TraceExit, recording
+        from kgraphlint.trace.isolation import FileState, thread_ids
         from kgraphlint.trace.labels import LabelIndex
         from kgraphlint.trace.model_facts import facts_from_models
         from kgraphlint.trace.serialize import facts_to_dict
-        from kgraphlint.trace.errors import rule_for_exception
 
         path: str = request["path"]
         abspath: str = os.path.abspath(request["abspath"])
@@ -66,30 +205,56 @@ class Worker:
         labels = LabelIndex(text, path)
         recorder = Recorder(sites)
         errors: list[RaisedError] = []
-        skipped: list[str] = []
+        reasons: list[str] = []
         restart = False
+        journal = sandbox.new_journal()
+
+        # Names whose top-level statement failed for the sandbox's reason:
+        # a NameError about one of them later is a consequence, not a bug.
+        lost_names: set[str] = set()
+
+        def blame(exc: BaseException) -> Optional[str]:
+            """Why the sandbox made ``exc`` happen ("" for a consequence), or None."""
+            if isinstance(exc, (TraceTimeout, TraceExit, KeyboardInterrupt)):
+                return None
+            reason = sandbox_reason(exc, journal)
+            if reason is None and isinstance(exc, NameError) and getattr(exc, "name", None) in lost_names:
+                return ""
+            return reason
+
+        def keep_going(exc: BaseException, statement: Any) -> bool:
+            reason = blame(exc)
+            if reason is None:
+                return False
+            if reason:
+                reasons.append(reason)
+            lost_names.update(bound_names(statement))
+            return True
 
         def record(exc: BaseException, fn: Any) -> None:
-            missing = _missing_third_party(exc)
-            if missing is not None:
-                # The environment lacks a package the file needs (e.g. the
-                # pre-commit hook's environment): not a defect of the file.
-                skipped.append(f"cannot trace {path}: package `{missing}` is not installed")
+            reason = blame(exc)
+            if reason is not None:
+                # What tracing changed or cannot provide made it fail (no
+                # network, no data file, a missing package): not a defect.
+                if reason:
+                    reasons.append(reason)
                 return
             site = sites.site_of_traceback(exc.__traceback__)
             if site is None and fn is not None and sites.in_traced_file(fn.__code__.co_filename):
                 site = Site(path, fn.__code__.co_firstlineno, 1)
             errors.append(_raised(exc, site, recorder, path))
 
-        saved = _GlobalState.save()
+        state = FileState()
+        modules_before = dict(sys.modules)
+        threads_before = thread_ids()
         self.counter += 1
         stem = "".join(c if c.isalnum() else "_" for c in os.path.splitext(os.path.basename(abspath))[0])
         modname = f"_kgraphlint_traced_{self.counter}_{stem}"
-        before = set(sys.modules)
-        directory = os.path.dirname(abspath)
-        sys.path.insert(0, directory)
+        try:
+            os.chdir(self.workdir)
+        except OSError:
+            pass
         # As if the file were run: module-level argparse sees no options of ours.
-        saved_argv = sys.argv
         sys.argv = [abspath]
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -99,13 +264,8 @@ class Worker:
             with recording(recorder):
                 module = None
                 try:
-                    spec = importlib.util.spec_from_file_location(modname, abspath)
-                    if spec is None or spec.loader is None:
-                        raise ImportError(f"cannot import {path}")
-                    module = importlib.util.module_from_spec(spec)
-                    sys.modules[modname] = module
-                    spec.loader.exec_module(module)
-                except (TraceTimeout, TraceExit, SystemExit, KeyboardInterrupt, Exception) as exc:
+                    module = import_file(abspath, modname, keep_going)
+                except (TraceTimeout, BaseException) as exc:
                     if isinstance(exc, TraceTimeout):
                         raise
                     record(exc, None)
@@ -128,7 +288,7 @@ class Worker:
                         )
                         try:
                             recorder.returned.append(fn(*args, **kwargs))
-                        except (TraceTimeout, TraceExit, SystemExit, KeyboardInterrupt, Exception) as exc:
+                        except (TraceTimeout, BaseException) as exc:
                             if isinstance(exc, TraceTimeout):
                                 raise
                             partial = True
@@ -145,12 +305,9 @@ class Worker:
             partial, restart = True, True
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            sys.argv = saved_argv
-            try:
-                sys.path.remove(directory)
-            except ValueError:
-                pass
 
+        partial = partial or bool(lost_names)  # some statements did not run
+        module_globals = None
         try:
             module_globals = vars(sys.modules[modname]) if modname in sys.modules else None
             facts = facts_from_models(
@@ -174,66 +331,49 @@ class Worker:
         facts.errors.extend(errors)
         facts.builders = [(b[0], b[1]) for b in request.get("builders", [])]
         payload = facts_to_dict(facts)
+        traced_something = bool(recorder.models or recorder.ops)
+        prefix = "not fully traced" if traced_something else "not traced"
+        unique = list(dict.fromkeys(reasons))
+        skipped = [f"{prefix}: " + "; ".join(unique[:3]) + (f" (and {len(unique) - 3} more)" if len(unique) > 3 else "")]
+        skipped = skipped if unique else []
 
         # Forget this file's modules (two projects may both have a utils.py)
         # and Keras's global state (auto-name counters, graph memory).
-        for name in set(sys.modules) - before:
+        for name in set(sys.modules) - set(modules_before):
             module_file = getattr(sys.modules.get(name), "__file__", None)
             if name == modname or (module_file and is_user_file(module_file)):
                 sys.modules.pop(name, None)
-        saved.restore()
-        return {"facts": payload, "restart": restart, "skipped": skipped}
+        del module_globals, recorder
+        state.restore()
+        replace = None
+        if self.baseline is not None:
+            try:
+                replace = self.baseline.poisoned(modules_before, threads_before, is_user_file)
+            except Exception as exc:  # be safe: a fresh worker for the next file
+                replace = f"its effects could not be checked ({type(exc).__name__})"
+        if replace is not None:
+            print(f"kgraphlint: worker replaced after {path}: {replace}", file=sys.stderr)  # KGRAPHLINT_TRACE_LOG
+        self.clean_workdir()
+        return {
+            "facts": payload,
+            "restart": restart or replace is not None,
+            "replace": replace,
+            "skipped": skipped,
+            "rss_mb": _rss_mb(),
+        }
 
 
-class _GlobalState:
-    """What one file's code may change that must not leak into the next file."""
-
-    def __init__(self) -> None:
-        import keras
-
-        self.cwd = os.getcwd()
-        self.sys_path = list(sys.path)
-        self.environ = dict(os.environ)
-        config = keras.config
-        self.keras = (config.floatx(), config.image_data_format(), config.epsilon(), config.dtype_policy())
-
-    @classmethod
-    def save(cls) -> "_GlobalState":
-        return cls()
-
-    def restore(self) -> None:
-        import keras
-
-        try:
-            os.chdir(self.cwd)
-        except OSError:
-            pass
-        sys.path[:] = self.sys_path
-        if dict(os.environ) != self.environ:
-            os.environ.clear()
-            os.environ.update(self.environ)
-        try:
-            # Auto-name counters, graph memory; then floatx, channels order...
-            keras.backend.clear_session()
-            floatx, data_format, epsilon, policy = self.keras
-            keras.config.set_floatx(floatx)
-            keras.config.set_image_data_format(data_format)
-            keras.config.set_epsilon(epsilon)
-            keras.config.set_dtype_policy(policy)
-        except Exception:
-            pass
-
-
-def _missing_third_party(exc: BaseException) -> Optional[str]:
-    """The missing top-level package, when an import failed for lack of it."""
-    if not isinstance(exc, ModuleNotFoundError) or not exc.name:
-        return None
-    top = exc.name.split(".")[0]
+def _rss_mb() -> float:
+    """This process's resident memory now, in MiB (0 when unknown)."""
     try:
-        found = importlib.util.find_spec(top) is not None
-    except (ImportError, ValueError):
-        found = False
-    return None if found else top
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 # Zero-argument functions with these names are traced even when the static
@@ -337,21 +477,41 @@ def _failing_layer_site(message: str, recorder: Any) -> Any:
     return candidates[0].site if len(candidates) == 1 else None
 
 
+def _high_fd(fd: int) -> int:
+    """Move ``fd`` to a random high number nobody writes to by accident."""
+    try:
+        new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, random.randint(300, 900))
+    except OSError:
+        return fd
+    os.close(fd)
+    return new
+
+
 def main(argv: Optional[list[str]] = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    # Private copies of the protocol pipes, then silence fds 0/1/2.
-    proto_in = os.fdopen(os.dup(0), "rb")
-    proto_out = os.fdopen(os.dup(1), "wb")
+    channel = os.environ.pop("KGRAPHLINT_TRACE_CHANNEL", "")
+    run_dir = os.environ.pop("KGRAPHLINT_TRACE_DIR", "") or tempfile.mkdtemp(prefix="kgraphlint-trace-")
+    try:
+        in_fd, out_fd = (int(part) for part in channel.split(","))
+    except ValueError:
+        print("kgraphlint.trace.worker is started by kgraphlint --trace", file=sys.stderr)
+        return 2
+    in_fd, out_fd = _high_fd(in_fd), _high_fd(out_fd)
+    proto_in = os.fdopen(in_fd, "rb")
+    proto_out = os.fdopen(out_fd, "wb")
+    try:
+        token = str(json.loads(proto_in.readline())["token"])
+    except (ValueError, KeyError, TypeError):
+        return 2
     devnull = os.open(os.devnull, os.O_RDWR)
     # KGRAPHLINT_TRACE_LOG (debugging kgraphlint): keep stderr, which the
     # parent then points at that file.
     for fd in (0, 1) if os.environ.get("KGRAPHLINT_TRACE_LOG") else (0, 1, 2):
         os.dup2(devnull, fd)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    crash_file = open(argv[0], "w") if argv else None
-    if crash_file is not None:
-        faulthandler.enable(file=crash_file, all_threads=True)
-    worker = Worker(proto_out)
+    crash_file = open(os.path.join(run_dir, "crash.txt"), "w")
+    faulthandler.enable(file=crash_file, all_threads=True)
+    worker = Worker(proto_out, token, run_dir)
+    project_dir = os.getcwd()
     try:
         import keras  # (once, for every file)
 
@@ -359,30 +519,57 @@ def main(argv: Optional[list[str]] = None) -> int:
         # (wrong lines for the user frame) and wraps messages.
         keras.config.disable_traceback_filtering()
 
-        from kgraphlint.trace.hooks import installed_hooks
+        from kgraphlint.trace import sandbox
         from kgraphlint.trace.frames import library_dirs
+        from kgraphlint.trace.hooks import installed_hooks, set_download_dir
+        from kgraphlint.trace.isolation import Baseline
 
         library_dirs()
     except BaseException as exc:
         worker.send({"fatal": f"cannot import keras: {type(exc).__name__}: {exc}"})
         return 1
+    # Everything the traced code may write goes into the private directory.
+    worker.make_workdir(project_dir)
+    set_download_dir(os.path.join(run_dir, "downloads"))
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        os.environ[name] = worker.tmpdir
+    os.environ["MPLCONFIGDIR"] = os.path.join(run_dir, "tmp")
+    tempfile.tempdir = worker.tmpdir
+    sys.dont_write_bytecode = True  # never a __pycache__ in the project
+
+    def in_forked_child() -> None:
+        # A child the traced code forked: the channel is not its to use.
+        for fd in (in_fd, out_fd):
+            try:
+                os.dup2(devnull, fd)
+            except OSError:
+                pass
+
     with installed_hooks():
+        sandbox.install(run_dir, on_fork_child=in_forked_child)
+        os.chdir(worker.workdir)
         # Everything Keras and TensorFlow made at import lives for the whole
         # run: keep it out of every later garbage collection (0.4 s each).
         gc.collect()
         gc.freeze()
+        worker.baseline = Baseline()
         worker.send({"ready": True})
         for line in proto_in:
-            request = json.loads(line)
+            try:
+                request = json.loads(line)
+            except ValueError:
+                break
             if request.get("quit"):
                 break
             result = worker.trace(request)
             worker.send(result)
+            faulthandler.enable(file=crash_file, all_threads=True)  # in case user code turned it off
             if result.get("restart"):
                 break
     proto_out.flush()
     # Skip interpreter teardown (TensorFlow's can be slow or noisy).
-    os._exit(0)
+    _real_exit(0)
+    return 0
 
 
 if __name__ == "__main__":
