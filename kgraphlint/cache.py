@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Optional
+
+from kgraphlint.safe_io import read_regular
 
 CACHE_DIR_NAME = ".kgraphlint_cache"
 _FORMAT = "v1"
@@ -40,13 +43,24 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# An entry holds one file's findings; anything bigger was not written by us.
+MAX_ENTRY_BYTES = 32 * 1024 * 1024
+
+
 class FindingCache:
-    """One run's view of the cache directory."""
+    """One run's view of the cache directory.
+
+    The cache lives inside the project and never leaves it: if the cache
+    directory (or a level of it) is a symbolic link, the cache is not used at
+    all, and entries are opened without following symlinks and without
+    blocking (a FIFO or a ``/dev/zero`` link in there is a miss).
+    """
 
     def __init__(self, root: Path, salt: str) -> None:
         self.directory = Path(root) / CACHE_DIR_NAME / _FORMAT
         self._salt = salt.encode()
-        self._writable = True
+        self._usable = not any(_is_symlink(p) for p in (self.directory.parent, self.directory))
+        self._writable = self._usable
 
     def key(self, path: str, data: bytes) -> str:
         digest = hashlib.sha256(self._salt)
@@ -55,10 +69,16 @@ class FindingCache:
         return digest.hexdigest()
 
     def get(self, key: str) -> Optional[dict[str, Any]]:
+        """The entry stored under ``key``, or None (a miss) for anything else:
+        missing, unreadable, truncated, not JSON, not a regular file."""
+        if not self._usable:
+            return None
+        entry = self._entry(key)
+        if _is_symlink(entry.parent):
+            return None
         try:
-            with open(self._entry(key), "rb") as fh:
-                value = json.loads(fh.read())
-        except (OSError, ValueError):  # missing, unreadable, truncated, not JSON
+            value = json.loads(read_regular(entry, MAX_ENTRY_BYTES, follow_symlinks=False))
+        except (OSError, ValueError, RecursionError, MemoryError):
             return None
         return value if isinstance(value, dict) else None
 
@@ -84,6 +104,8 @@ class FindingCache:
         return self.directory / key[:2] / f"{key}.json"
 
     def _prepare(self, shard: Path) -> None:
+        if _is_symlink(shard) or _is_symlink(self.directory) or _is_symlink(self.directory.parent):
+            raise OSError(f"{shard}: the cache directory is a symbolic link; not used")
         if shard.is_dir():
             return
         top = self.directory.parent
@@ -97,6 +119,13 @@ class FindingCache:
                 encoding="utf-8",
             )
         shard.mkdir(parents=True, exist_ok=True)
+
+
+def _is_symlink(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _unlink(path: str) -> None:

@@ -236,6 +236,7 @@ def _fix(result: "LintResult") -> tuple[int, int]:
     """Apply fixes file by file; returns how many files changed and how many
     had fixes that could not be applied (each told on stderr)."""
     from kgraphlint.fixes import FixError, apply_fixes
+    from kgraphlint.report.names import one_line
     from kgraphlint.report.summary import plural
 
     changed = failed = 0
@@ -249,7 +250,7 @@ def _fix(result: "LintResult") -> tuple[int, int]:
         if new_text is not None:
             changed += 1
             codes = ", ".join(sorted({f.code for f in findings}))
-            sys.stderr.write(f"Fixed {path}: {plural(len(findings), 'finding')} ({codes})\n")
+            sys.stderr.write(f"Fixed {one_line(path)}: {plural(len(findings), 'finding')} ({codes})\n")
     return changed, failed
 
 
@@ -259,6 +260,7 @@ def _diff(result: "LintResult") -> int:
 
     from kgraphlint.fixes import FixError, apply_fixes
     from kgraphlint.lint import MAX_FILE_BYTES
+    from kgraphlint.report.names import one_line
     from kgraphlint.report.summary import plural
     from kgraphlint.safe_io import read_regular
     from kgraphlint.static.parse import ParseFailure, decode_source
@@ -277,7 +279,7 @@ def _diff(result: "LintResult") -> int:
         sys.stdout.writelines(
             difflib.unified_diff(
                 old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile=f"b/{path}",
+                fromfile=f"a/{one_line(path)}", tofile=f"b/{one_line(path)}",
             )
         )
     sys.stderr.write(f"Would fix {plural(would_change, 'file')}.\n" if would_change else "No fixes available.\n")
@@ -285,6 +287,7 @@ def _diff(result: "LintResult") -> int:
 
 
 def _statistics(result: "LintResult", out: TextIO, *, json_format: bool) -> None:
+    from kgraphlint.report.names import one_line
     from kgraphlint.report.summary import counts_by_rule
 
     counts = counts_by_rule(result)
@@ -305,7 +308,7 @@ def _statistics(result: "LintResult", out: TextIO, *, json_format: bool) -> None
     for code, name, count in counts:
         out.write(f"{count:>{width}}\t{code}\t{name}\n")
     for e in result.errors:
-        out.write(f"{e.path}: error: {e.message}\n")
+        out.write(f"{one_line(e.path)}: error: {one_line(e.message)}\n")
     from kgraphlint.report.summary import skip_line, skips_of
 
     for skip in skips_of(result):
@@ -322,7 +325,9 @@ def _warn_nothing_found(result: "LintResult") -> None:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"kgraphlint: {message}\n")
+    from kgraphlint.report.names import one_line
+
+    sys.stderr.write(f"kgraphlint: {one_line(message)}\n")
     sys.stderr.flush()
 
 

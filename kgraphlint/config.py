@@ -16,6 +16,8 @@ from typing import Any, Optional
 FAIL_ON_LEVELS = ("error", "warning", "info")
 # A rule selector: ``ALL``, ``KG``, ``KG1``, ``KG10`` or a full code ``KG101``.
 _SELECTOR = re.compile(r"^(ALL|KG\d{0,3})$")
+# A configuration file larger than this is not a configuration file.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -102,16 +104,27 @@ def load_config_file(path: "str | os.PathLike[str]") -> Config:
         except ImportError:
             raise ConfigError("reading pyproject.toml needs Python 3.11+ or the 'tomli' package") from None
 
+    from kgraphlint.safe_io import describe, read_regular
+
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+        # A FIFO or /dev/zero given as --config must not hang the run.
+        raw = read_regular(path, MAX_CONFIG_BYTES)
     except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+        raise ConfigError(f"cannot read config file {path}: {describe(exc)}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("kgraphlint", {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: 'tool' must be a table, got {_type_name(tool)}")
+        table = tool.get("kgraphlint", {})
         where = f"{path}: [tool.kgraphlint]"
     else:
         table = data

@@ -93,13 +93,60 @@ class _Outcome:
         }
 
     @classmethod
-    def from_cache(cls, value: dict[str, Any]) -> "_Outcome":
+    def from_cache(cls, value: dict[str, Any], path: str) -> "_Outcome":
+        """Rebuild a cached outcome; ValueError for an entry of the wrong shape
+        (an older format, a broken write, a hand edit): the caller recomputes."""
+        findings, builders, parsed = value.get("findings"), value.get("builders"), value.get("parsed")
+        if not isinstance(findings, list) or not isinstance(builders, list) or not isinstance(parsed, bool):
+            raise ValueError("cache entry of the wrong shape")
+        for f in findings:
+            _check_cached_finding(f, path)
+        if not all(
+            isinstance(b, list) and len(b) == 2 and isinstance(b[0], str) and _is_int(b[1]) for b in builders
+        ):
+            raise ValueError("cache entry of the wrong shape")
+        skipped = value.get("skipped", [])
+        if not isinstance(skipped, list) or not all(
+            isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("path", "reason", "stage")) for s in skipped
+        ):
+            raise ValueError("cache entry of the wrong shape (skipped)")
         return cls(
-            findings=[Finding.from_dict(f) for f in value["findings"]],
-            builders=[(str(n), int(k)) for n, k in value["builders"]],
-            parsed=bool(value["parsed"]),
-            skipped=[Skip(str(s["path"]), str(s["reason"]), str(s["stage"])) for s in value.get("skipped", [])],
+            findings=[Finding.from_dict(f) for f in findings],
+            builders=[(n, k) for n, k in builders],
+            parsed=parsed,
+            skipped=[Skip(s["path"], s["reason"], s["stage"]) for s in skipped],
         )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_cached_finding(data: Any, path: str) -> None:
+    """Raise ValueError unless ``data`` is a finding dict as Finding.to_dict writes it."""
+    from kgraphlint.findings import SEVERITIES
+
+    def fields(value: Any, spec: dict[str, Any]) -> None:
+        if not isinstance(value, dict):
+            raise ValueError("cache entry of the wrong shape")
+        for key, kind in spec.items():
+            item = value.get(key)
+            ok = _is_int(item) if kind is int else isinstance(item, kind)
+            if not ok:
+                raise ValueError(f"cache entry of the wrong shape ({key})")
+
+    position = {"line": int, "column": int}
+    fields(data, {"code": str, "name": str, "severity": str, "path": str, **position, "end_line": int,
+                  "end_column": int, "message": str, "hint": str, "engine": str, "related": list})
+    if data["severity"] not in SEVERITIES or data["path"] != path:
+        raise ValueError("cache entry of the wrong shape (severity or path)")
+    for related in data["related"]:
+        fields(related, {"path": str, **position, "message": str})
+    fix = data.get("fix")
+    if fix is not None:
+        fields(fix, {"description": str, "edits": list})
+        for edit in fix["edits"]:
+            fields(edit, {**position, "end_line": int, "end_column": int, "content": str})
 
 
 # --------------------------------------------------------------------------
@@ -297,7 +344,7 @@ def lint_paths(
         cached = cache.get(key) if cache and key else None
         if cached is not None:
             try:
-                outcomes[source.path] = _Outcome.from_cache(cached)
+                outcomes[source.path] = _Outcome.from_cache(cached, source.path)
                 continue
             except (KeyError, TypeError, ValueError):
                 pass  # an entry from a broken write or older format: recompute

@@ -49,14 +49,18 @@ class FileTooLarge(OSError):
     """The file holds more bytes than the caller accepts."""
 
 
-def read_regular(path: "str | os.PathLike[str]", limit: int) -> bytes:
-    """The bytes of the regular file at ``path`` (symlinks followed), at most ``limit``.
+def read_regular(path: "str | os.PathLike[str]", limit: int, *, follow_symlinks: bool = True) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit``.
 
     Never blocks on a FIFO or device: raises NotRegularFile for anything that
     is not a regular file once opened, FileTooLarge beyond ``limit`` bytes,
-    and OSError for the rest (missing, permission, loop...).
+    and OSError for the rest (missing, permission, loop, a symlink when
+    ``follow_symlinks`` is false...).
     """
-    fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_NOCTTY | _O_BINARY)
+    flags = os.O_RDONLY | _O_NONBLOCK | _O_NOCTTY | _O_BINARY
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):

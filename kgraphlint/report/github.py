@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping, TextIO
 
 from kgraphlint.findings import Finding
+from kgraphlint.report.names import printable
 from kgraphlint.report.summary import skip_label, skips_of
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -27,8 +28,9 @@ def escape_property(text: str) -> str:
 
 
 def command(name: str, properties: Mapping[str, Any], message: str) -> str:
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::{name} {props}::{escape_data(message)}" if props else f"::{name}::{escape_data(message)}"
+    props = ",".join(f"{key}={escape_property(printable(str(value)))}" for key, value in properties.items())
+    message = escape_data(printable(message))
+    return f"::{name} {props}::{message}" if props else f"::{name}::{message}"
 
 
 def finding_command(finding: Finding) -> str:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from kgraphlint.lint import LintResult
     from kgraphlint.rules.base import Rule
 
+from kgraphlint.report.names import printable_tree
+
 JSON_VERSION = 2
 
 
@@ -31,5 +33,6 @@ def to_json_dict(result: "LintResult") -> dict[str, Any]:
 
 def render(result: "LintResult", out: TextIO, rules: "dict[str, Rule]", **_: Any) -> None:
     # ASCII-only output is valid JSON whatever the terminal or pipe encoding.
-    json.dump(to_json_dict(result), out, indent=2)
+    # printable_tree: an undecodable file name becomes valid Unicode (\xNN).
+    json.dump(printable_tree(to_json_dict(result)), out, indent=2)
     out.write("\n")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Optional, TextIO
 
+from kgraphlint.report.names import one_line
 from kgraphlint.report.summary import counts_by_rule, skip_label, skips_of, summary_line
 
 if TYPE_CHECKING:
@@ -176,14 +177,14 @@ def _finding_block(f: "Finding", sources: SourceLines, width: Optional[int] = No
 
     header = Text(f"{f.severity}[{f.code}]", style=style)
     header.append(f" {f.name}: ", style="bold")
-    block = wrap(header, Text(f.message, style="bold"), width, hang=len(indent) + 4)
-    block.append(Text(f"{indent}--> {f.path}:{f.line}:{f.column}", style="bold blue"))
+    block = wrap(header, Text(one_line(f.message), style="bold"), width, hang=len(indent) + 4)
+    block.append(Text(f"{indent}--> {one_line(f.path)}:{f.line}:{f.column}", style="bold blue"))
     main = frame.span(f.path, f.line, f.column, f.end_line, f.end_column, style, "^")
     if main:
         block += [frame.blank(), *main]
     for r in f.related:
         where = Text(f"{indent}::: ", style="bold blue")
-        where.append(f"{r.path}:{r.line}:{r.column}")
+        where.append(f"{one_line(r.path)}:{r.line}:{r.column}")
         related = frame.span(
             r.path, r.line, r.column, r.line, _word_end(sources.line(r.path, r.line) or "", r.column),
             "bold cyan", "-", r.message,
@@ -227,15 +228,15 @@ def render(result: "LintResult", out: TextIO, rules: "dict[str, Rule]", *, quiet
         console.print()
     for e in result.errors:
         line = Text("error", style="bold red")
-        line.append(f": {e.path}: ")
-        for row in wrap(line, Text(e.message), width, hang=4):
+        line.append(f": {one_line(e.path)}: ")
+        for row in wrap(line, Text(one_line(e.message)), width, hang=4):
             console.print(row)
     # Skipped work is shown even with --quiet: without it a clean report
     # would read as "everything passed".
     for skip in skips_of(result):
         line = Text(skip_label(skip), style="bold yellow" if skip.stage == "check" else "bold cyan")
-        line.append(f": {skip.path}: ")
-        for row in wrap(line, Text(skip.reason), width, hang=4):
+        line.append(f": {one_line(skip.path)}: ")
+        for row in wrap(line, Text(one_line(skip.reason)), width, hang=4):
             console.print(row)
     if quiet:
         return

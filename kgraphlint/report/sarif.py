@@ -18,6 +18,7 @@ from urllib.parse import quote
 from kgraphlint import __version__
 from kgraphlint.findings import Edit, FileError, Finding, Skip
 from kgraphlint.report.summary import skip_label, skips_of
+from kgraphlint.report.names import printable_tree
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -32,7 +33,8 @@ SKIP_LEVELS = {"check": "warning", "trace": "note"}
 
 def render(result: Any, out: TextIO, rules: Mapping[str, Any]) -> None:
     """Write ``result`` (a LintResult: findings, errors, files_checked) as SARIF."""
-    json.dump(sarif_log(result, rules), out, indent=2, ensure_ascii=False)
+    # printable_tree: an undecodable file name in a message becomes valid Unicode.
+    json.dump(printable_tree(sarif_log(result, rules)), out, indent=2, ensure_ascii=False)
     out.write("\n")
 
 
@@ -193,7 +195,8 @@ def _artifact(path: str, root: Path) -> dict[str, Any]:
         relative = absolute.relative_to(root)
     except ValueError:
         return {"uri": absolute.as_uri()}
-    return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
+    # Quote the name's bytes: a name that is not UTF-8 is still exact (%FF).
+    return {"uri": quote(os.fsencode(relative.as_posix())), "uriBaseId": SRCROOT}
 
 
 def _notification(error: FileError, root: Path) -> dict[str, Any]:

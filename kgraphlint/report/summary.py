@@ -33,7 +33,9 @@ def skip_label(skip: Skip) -> str:
 
 
 def skip_line(skip: Skip) -> str:
-    return f"{skip.path}: {skip_label(skip)}: {skip.reason}"
+    from kgraphlint.report.names import one_line
+
+    return f"{one_line(skip.path)}: {skip_label(skip)}: {one_line(skip.reason)}"
 
 
 def _paths(items: Iterable[Any]) -> int:

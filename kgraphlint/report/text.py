@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
+from kgraphlint.report.names import one_line
 from kgraphlint.report.summary import skip_line, skips_of, summary_line
 
 if TYPE_CHECKING:
@@ -13,13 +14,14 @@ if TYPE_CHECKING:
 
 
 def format_finding(f: "Finding") -> str:
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}"]
+    # One finding, one line (and one line per note): names and messages escaped.
+    lines = [f"{one_line(f.path)}:{f.line}:{f.column}: {f.code} [{f.severity}] {one_line(f.message)}"]
     if f.hint:
-        lines.append(f"    help: {f.hint}")
+        lines.append(f"    help: {one_line(f.hint)}")
     for r in f.related:
-        lines.append(f"    note: {r.path}:{r.line}:{r.column}: {r.message}")
+        lines.append(f"    note: {one_line(r.path)}:{r.line}:{r.column}: {one_line(r.message)}")
     if f.fix is not None:
-        lines.append(f"    fix: {f.fix.description} (apply with --fix)")
+        lines.append(f"    fix: {one_line(f.fix.description)} (apply with --fix)")
     return "\n".join(lines)
 
 
@@ -27,7 +29,7 @@ def render(result: "LintResult", out: TextIO, rules: "dict[str, Rule]", *, quiet
     for f in result.findings:
         out.write(format_finding(f) + "\n")
     for e in result.errors:
-        out.write(f"{e.path}: error: {e.message}\n")
+        out.write(f"{one_line(e.path)}: error: {one_line(e.message)}\n")
     # Skipped work is never silent, not even with --quiet: it is what keeps a
     # clean report from reading as "everything passed".
     for skip in skips_of(result):
