@@ -185,3 +185,32 @@ def test_runner_never_uses_a_bad_timeout(value):
     from kgraphlint.trace.runner import _positive
 
     assert _positive(float(value), 120.0) == 120.0
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_only_on_a_terminal(monkeypatch, tty: bool) -> None:
+    from kgraphlint.trace.runner import _Progress
+
+    stream = _Stream(tty)
+    monkeypatch.setattr(sys, "stderr", stream)
+    progress = _Progress(40)
+    progress.show(3, "models/net.py")
+    progress.done()
+    if tty:
+        assert "tracing 3/40: models/net.py" in stream.text and stream.text.endswith("\r\x1b[2K")
+    else:
+        assert stream.text == ""

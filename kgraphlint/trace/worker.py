@@ -305,6 +305,9 @@ class Worker:
             partial, restart = True, True
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        # Modules the code replaced or removed come back at once (kgraphlint
+        # itself needs keras next); the worker is replaced all the same.
+        tampered = _restore_modules(modules_before)
 
         partial = partial or bool(lost_names)  # some statements did not run
         module_globals = None
@@ -345,8 +348,8 @@ class Worker:
                 sys.modules.pop(name, None)
         del module_globals, recorder
         state.restore()
-        replace = None
-        if self.baseline is not None:
+        replace = tampered
+        if replace is None and self.baseline is not None:
             try:
                 replace = self.baseline.poisoned(modules_before, threads_before, is_user_file)
             except Exception as exc:  # be safe: a fresh worker for the next file
@@ -361,6 +364,17 @@ class Worker:
             "skipped": skipped,
             "rss_mb": _rss_mb(),
         }
+
+
+def _restore_modules(before: dict[str, Any]) -> Optional[str]:
+    """Put back ``sys.modules`` entries the traced code replaced or removed."""
+    changed = [name for name, module in before.items() if sys.modules.get(name, _ABSENT) is not module]
+    for name in changed:
+        sys.modules[name] = before[name]
+    return f"it replaced or removed `sys.modules[{changed[0]!r}]`" if changed else None
+
+
+_ABSENT = object()
 
 
 def _rss_mb() -> float:
