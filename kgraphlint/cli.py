@@ -258,15 +258,36 @@ def _diff(result: "LintResult") -> int:
     """Print the fixes as a unified diff; exit 1 if anything would change."""
     import difflib
 
-    from kgraphlint.fixes import FixError, apply_fixes
+    from kgraphlint.fixes import FixError, apply_fixes, notebook_fixes
     from kgraphlint.lint import MAX_FILE_BYTES
     from kgraphlint.report.names import one_line
+    from kgraphlint.notebook import is_notebook
     from kgraphlint.report.summary import plural
     from kgraphlint.safe_io import read_regular
     from kgraphlint.static.parse import ParseFailure, decode_source
 
     would_change = 0
     for path, findings in sorted(_fixable_by_path(result).items()):
+        if is_notebook(path):
+            try:
+                changes = notebook_fixes(path, findings, write=False)
+            except FixError as exc:
+                _error(str(exc))
+                continue
+            if changes is None:
+                continue
+            would_change += 1
+            for cell, (old_source, new_source) in sorted(changes.cells.items()):
+                # One labelled hunk set per changed cell, with cell-relative line numbers.
+                sys.stdout.writelines(
+                    _ensure_newlines(
+                        difflib.unified_diff(
+                            old_source.splitlines(keepends=True), new_source.splitlines(keepends=True),
+                            fromfile=f"a/{path}:cell {cell}", tofile=f"b/{path}:cell {cell}",
+                        )
+                    )
+                )
+            continue
         try:
             new_text = apply_fixes(path, findings, write=False)
             if new_text is None:
@@ -284,6 +305,12 @@ def _diff(result: "LintResult") -> int:
         )
     sys.stderr.write(f"Would fix {plural(would_change, 'file')}.\n" if would_change else "No fixes available.\n")
     return 1 if would_change else 0
+
+
+def _ensure_newlines(lines):
+    # A cell's last line has no line break: keep the diff's lines apart.
+    for line in lines:
+        yield line if line.endswith("\n") else line + "\n\\ No newline at end of cell\n"
 
 
 def _statistics(result: "LintResult", out: TextIO, *, json_format: bool) -> None:

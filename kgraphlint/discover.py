@@ -1,4 +1,4 @@
-"""Which files to check: expand the paths the user gave into Python source files."""
+"""Which files to check: expand the paths the user gave into Python source files and notebooks."""
 
 from __future__ import annotations
 
@@ -17,8 +17,14 @@ SKIP_DIRS = frozenset(
         ".git", ".hg", ".svn", ".venv", "venv", "env", "site-packages", "__pycache__",
         "build", "dist", ".tox", ".nox", "node_modules", ".mypy_cache", ".pytest_cache",
         ".ruff_cache", ".kgraphlint_cache", ".eggs",
+        # Jupyter's autosave copies of the notebooks next to them.
+        ".ipynb_checkpoints",
     }
 )
+
+
+# Python files and Jupyter notebooks (their code cells are one program).
+SOURCE_SUFFIXES = (".py", ".ipynb")
 
 
 class MissingPathError(Exception):
@@ -40,7 +46,7 @@ class Discovery:
 
 
 def discover(paths: Iterable[str], config: Config) -> Discovery:
-    """Expand files and directories (recursively) into .py files, in a stable order.
+    """Expand files and directories (recursively) into .py and .ipynb files, in a stable order.
 
     A file named explicitly is always checked, even when ``exclude`` matches it:
     the user asked for it (pre-commit passes file names this way).  Inside a
@@ -98,7 +104,7 @@ def _walk(top: str, config: Config, result: Discovery, seen: set[str]) -> None:
                 continue
             if config.exclude and path_matches(config.relative(Path(full)), config.exclude):
                 continue
-            if name.endswith(".py") and os.path.islink(full):
+            if name.endswith(SOURCE_SUFFIXES) and os.path.islink(full):
                 # os.walk does not descend into symlinked directories; say so
                 # rather than silently dropping something that looks like a file.
                 result.errors.append(FileError(_display(full), "is a directory, not a Python file"))
@@ -106,7 +112,7 @@ def _walk(top: str, config: Config, result: Discovery, seen: set[str]) -> None:
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
-            if not name.endswith(".py"):
+            if not name.endswith(SOURCE_SUFFIXES):
                 continue
             full = os.path.join(dirpath, name)
             if config.exclude and path_matches(config.relative(Path(full)), config.exclude):

@@ -14,15 +14,29 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
+def location(path: str, line: int, column: int, cell: Optional[int] = None) -> str:
+    """``path:line:col``, or ``nb.ipynb:cell 3:2:8`` inside a notebook's code cell."""
+    if cell is not None:
+        return f"{path}:cell {cell}:{line}:{column}"
+    return f"{path}:{line}:{column}"
+
+
 @dataclass
 class Related:
     path: str
     line: int
     column: int
     message: str
+    # Inside a notebook: the code cell (1-based, as Jupyter counts code
+    # cells); ``line`` and ``column`` are then relative to that cell.
+    cell: Optional[int] = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "column": self.column, "message": self.message}
+        out: dict[str, Any] = {"path": self.path}
+        if self.cell is not None:
+            out["cell"] = self.cell
+        out.update(line=self.line, column=self.column, message=self.message)
+        return out
 
 
 @dataclass
@@ -34,9 +48,11 @@ class Edit:
     end_line: int
     end_column: int
     content: str
+    cell: Optional[int] = None  # notebook code cell the positions are relative to
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {"cell": self.cell} if self.cell is not None else {}
+        return out | {
             "line": self.line,
             "column": self.column,
             "end_line": self.end_line,
@@ -77,16 +93,23 @@ class Finding:
     engine: str = "static"  # "static" | "trace" | "both"
     related: list[Related] = field(default_factory=list)
     fix: Optional[Fix] = None
+    # Inside a notebook: the code cell (1-based, counting code cells only, as
+    # Jupyter shows them); ``line``/``end_line``/``column`` are relative to it.
+    cell: Optional[int] = None
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.code)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "code": self.code,
             "name": self.name,
             "severity": self.severity,
             "path": self.path,
+        }
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out | {
             "line": self.line,
             "column": self.column,
             "end_line": self.end_line,
@@ -115,6 +138,7 @@ class Finding:
             engine=data.get("engine", "static"),
             related=[Related(**r) for r in data.get("related", [])],
             fix=Fix(fix["description"], [Edit(**e) for e in fix["edits"]], safe=fix.get("safe", True)) if fix else None,
+            cell=data.get("cell"),
         )
 
 

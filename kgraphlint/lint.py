@@ -21,12 +21,14 @@ from kgraphlint.config import Config, ConfigError, load_config, parse_selectors,
 from kgraphlint.discover import MissingPathError, SourceFile, discover
 from kgraphlint.findings import NOTHING_FOUND, FileError, Finding, Related, Skip
 from kgraphlint.fixes import FixError, apply_fixes
+from kgraphlint.notebook import NotebookError, is_notebook, is_python_language, mentions, read_notebook, to_cells
 from kgraphlint.rules import code_matches, selected_rules
 from kgraphlint.safe_io import FileTooLarge, NotRegularFile, describe, read_regular
 from kgraphlint.suppress import apply_suppressions
 
 if TYPE_CHECKING:
     from kgraphlint.graph import Facts
+    from kgraphlint.notebook import Notebook
     from kgraphlint.rules.base import Rule
 
 # Markers of a file that may build a Keras model ("tf_keras" contains
@@ -37,6 +39,9 @@ _MARKERS = (b"keras", b"tensorflow")
 PARALLEL_THRESHOLD = 8
 # Larger files are almost certainly generated; parsing them could take minutes.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Notebooks carry their outputs (plots, base64 images): their code is a small
+# part of them, and reading the JSON is cheap next to parsing Python.
+MAX_NOTEBOOK_BYTES = 128 * 1024 * 1024
 TRACE_UNAVAILABLE = "--trace needs TensorFlow: pip install 'kgraphlint[tensorflow]'"
 
 __all__ = [
@@ -181,22 +186,37 @@ def analyse_source(
     cannot parse is a ``skipped`` entry.  A file that never mentions Keras is
     only compiled by CPython: KG900 is the one rule that can fire on it.
     """
-    from kgraphlint.static.parse import ParseFailure, ParserLimit, check_syntax, parse_source
+    from kgraphlint.static.parse import ParseFailure, ParserLimit, check_syntax, parse_source, parse_text
 
     rules = selected_rules(list(select) if select else None, list(ignore))
     outcome = _Outcome()
+    kg900 = next((rule for rule in rules if rule.code == "KG900"), None)
+    notebook: Optional["Notebook"] = None
     try:
-        if not _mentions_keras(data):
-            check_syntax(data, path)
-            return outcome
-        text, module = parse_source(data, path)
+        if is_notebook(path):
+            notebook = read_notebook(data)
+            if not is_python_language(notebook.language):
+                outcome.skipped.append(Skip(path, f"not a Python notebook (kernel language: {notebook.language})", "check"))
+                return outcome
+            if not _mentions_keras(data):
+                # Like a .py file that never mentions Keras: only KG900 can fire.
+                if kg900 is not None:
+                    outcome.findings = to_cells(_broken_cells(path, notebook, kg900), path, notebook.cells)
+                return outcome
+            text = notebook.program
+            module = parse_text(text, path)
+        else:
+            if not _mentions_keras(data):
+                check_syntax(data, path)
+                return outcome
+            text, module = parse_source(data, path)
     except ParserLimit as exc:
         outcome.skipped.append(Skip(path, exc.message, "check"))
         return outcome
-    except ParseFailure as exc:
-        for rule in rules:
-            if rule.code == "KG900":
-                outcome.findings.append(rule.from_failure(path, exc.message, exc.line, exc.column))  # type: ignore[attr-defined]
+    except (ParseFailure, NotebookError) as exc:
+        if kg900 is not None:
+            failure = kg900.from_failure(path, exc.message, exc.line, exc.column)  # type: ignore[attr-defined]
+            outcome.findings = to_cells([failure], path, notebook.cells) if notebook else [failure]
         return outcome
     outcome.parsed = True
 
@@ -221,10 +241,31 @@ def analyse_source(
                 found.extend(f for f in rule.check(facts) if not facts.expects_error_at(f.line))
         except (Exception, RecursionError) as exc:
             outcome.errors.append(_internal(path, f"in rule {rule.code}", exc))
-    outcome.findings = apply_suppressions(_dedupe(found), text)
+    if notebook is not None and kg900 is not None:
+        found.extend(_broken_cells(path, notebook, kg900))
+    findings = apply_suppressions(_dedupe(found), text)
+    if notebook is not None:
+        # A finding about a name a left-out cell uses may only say that the
+        # cell is missing: not reported (precision first).
+        findings = [f for f in findings if f.code == "KG900" or not mentions(f, notebook.dropped_names)]
+        findings = to_cells(findings, path, notebook.cells)
+    outcome.findings = findings
     if facts is not None:
         outcome.builders = list(facts.builders)
     return outcome
+
+
+def _broken_cells(path: str, notebook: "Notebook", kg900: "Rule") -> list[Finding]:
+    """KG900 for each code cell that is not valid Python (left out, the others checked)."""
+    found = []
+    for cell in notebook.cells.cells:
+        if cell.syntax_error is None:
+            continue
+        message, line, column = cell.syntax_error
+        f = kg900.from_failure(path, message, cell.start + line - 1, column)  # type: ignore[attr-defined]
+        f.hint = "fix the cell so that Python can parse it; the other cells were checked without it"
+        found.append(f)
+    return found
 
 
 def _analyse_job(job: tuple[str, bytes], select: Optional[tuple[str, ...]], ignore: tuple[str, ...]) -> _Outcome:
@@ -252,10 +293,10 @@ def _mentions_keras(data: bytes) -> bool:
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
-    seen: set[tuple[str, str, int, int]] = set()
+    seen: set[tuple[str, str, Optional[int], int, int]] = set()
     result = []
     for f in findings:
-        key = (f.code, f.path, f.line, f.column)
+        key = (f.code, f.path, f.cell, f.line, f.column)
         if key not in seen:
             seen.add(key)
             result.append(f)
@@ -360,6 +401,7 @@ def lint_paths(
             _stamp_fixes(outcomes[path].findings, digest)
 
     findings: list[Finding] = []
+    skipped: list[Skip] = []
     for source in found.files:
         outcome = outcomes.get(source.path)
         if outcome is not None:
@@ -444,17 +486,18 @@ def check_selectors(
 
 
 def _read(source: SourceFile, errors: list[FileError], skipped: list[Skip]) -> Optional[bytes]:
+    limit = MAX_NOTEBOOK_BYTES if is_notebook(source.path) else MAX_FILE_BYTES
     # What is opened is checked, not what discovery saw: the path may have been
     # swapped for a FIFO or a device since (reading one would block or never end).
     try:
-        return read_regular(source.abspath, MAX_FILE_BYTES)
+        return read_regular(source.abspath, limit)
     except IsADirectoryError:
         errors.append(FileError(source.path, "is a directory, not a Python file"))
     except NotRegularFile as exc:
         errors.append(FileError(source.path, describe(exc)))
     except FileTooLarge:
         # Not an error in the file: a limit of ours (such files are generated).
-        skipped.append(Skip(source.path, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", "check"))
+        skipped.append(Skip(source.path, f"file is larger than {limit // (1024 * 1024)} MiB", "check"))
     except OSError as exc:
         errors.append(FileError(source.path, f"cannot read file: {describe(exc)}"))
     return None
@@ -569,7 +612,8 @@ def _trace_skips(path: str, entries: Iterable[Any]) -> list[Skip]:
 
 
 def _suppress_elsewhere(findings: list[Finding], abspaths: dict[str, str]) -> list[Finding]:
-    """Apply suppression comments to trace findings (they may be in any file)."""
+    """Apply suppression comments to trace findings (they may be in any file),
+    and give positions in notebooks by cell."""
     from kgraphlint.static.parse import ParseFailure, decode_source
 
     by_path: dict[str, list[Finding]] = {}
@@ -577,12 +621,19 @@ def _suppress_elsewhere(findings: list[Finding], abspaths: dict[str, str]) -> li
         by_path.setdefault(f.path, []).append(f)
     kept: list[Finding] = []
     for path, group in by_path.items():
+        notebook = None
         try:
-            text = decode_source(read_regular(abspaths.get(path, path), MAX_FILE_BYTES))
-        except (OSError, ParseFailure):
+            if is_notebook(path):
+                notebook = read_notebook(read_regular(abspaths.get(path, path), MAX_NOTEBOOK_BYTES))
+                text = notebook.program
+            else:
+                text = decode_source(read_regular(abspaths.get(path, path), MAX_FILE_BYTES))
+        except (OSError, ParseFailure, NotebookError):
             kept.extend(group)
             continue
-        kept.extend(apply_suppressions(group, text))
+        group = apply_suppressions(group, text)
+        # Trace sites are program lines of the notebook: report them by cell.
+        kept.extend(to_cells(group, path, notebook.cells) if notebook is not None else group)
     return kept
 
 
@@ -593,28 +644,28 @@ def merge_trace(static: list[Finding], trace: list[Finding]) -> list[Finding]:
     the related locations only the trace knew.  A trace KG901 on a line where
     static already reports an error explains the same crash: folded in.
     """
-    by_key = {(f.code, f.path, f.line): f for f in static}
-    errors_at: dict[tuple[str, int], Finding] = {}
+    by_key = {(f.code, f.path, f.cell, f.line): f for f in static}
+    errors_at: dict[tuple[str, Optional[int], int], Finding] = {}
     for f in static:
         if f.severity == "error":
-            errors_at.setdefault((f.path, f.line), f)
+            errors_at.setdefault((f.path, f.cell, f.line), f)
     merged = list(static)
     for t in trace:
-        s = by_key.get((t.code, t.path, t.line))
+        s = by_key.get((t.code, t.path, t.cell, t.line))
         if s is None and t.code == "KG901":
-            s = errors_at.get((t.path, t.line))
+            s = errors_at.get((t.path, t.cell, t.line))
             if s is not None:
                 s.engine = "both"
                 continue
         if s is None:
             merged.append(t)
-            by_key[(t.code, t.path, t.line)] = t
+            by_key[(t.code, t.path, t.cell, t.line)] = t
             continue
         if s.engine != t.engine:
             s.engine = "both"
-        known = {(r.path, r.line, r.column) for r in s.related}
+        known = {(r.path, r.cell, r.line, r.column) for r in s.related}
         for r in t.related:
-            if (r.path, r.line, r.column) not in known:
-                s.related.append(Related(r.path, r.line, r.column, r.message))
-                known.add((r.path, r.line, r.column))
+            if (r.path, r.cell, r.line, r.column) not in known:
+                s.related.append(Related(r.path, r.line, r.column, r.message, r.cell))
+                known.add((r.path, r.cell, r.line, r.column))
     return merged

@@ -12,8 +12,9 @@ cannot be read (file changed, trace site in another file) is simply left out.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Optional, TextIO
 
+from kgraphlint.findings import location
 from kgraphlint.report.names import one_line
 from kgraphlint.report.summary import counts_by_rule, skip_label, skips_of, summary_line
 
@@ -83,14 +84,31 @@ class SourceLines:
 
     def __init__(self) -> None:
         self._files: dict[str, Optional[list[str]]] = {}
+        self._notebooks: dict[str, Any] = {}
 
-    def line(self, path: str, number: int) -> Optional[str]:
-        if path not in self._files:
-            self._files[path] = self._read(path)
-        lines = self._files[path]
+    def line(self, path: str, number: int, cell: Optional[int] = None) -> Optional[str]:
+        if cell is not None:
+            lines = self._cell_lines(path, cell)
+        else:
+            if path not in self._files:
+                self._files[path] = self._read(path)
+            lines = self._files[path]
         if lines is None or number < 1 or number > len(lines):
             return None
         return lines[number - 1]
+
+    def _cell_lines(self, path: str, cell: int) -> Optional[list[str]]:
+        """The lines of a notebook's code cell: a cell's own code frame."""
+        from kgraphlint.notebook import NotebookError, read_notebook
+
+        if path not in self._notebooks:
+            try:
+                with open(path, "rb") as fh:
+                    self._notebooks[path] = read_notebook(fh.read())
+            except (OSError, NotebookError):
+                self._notebooks[path] = None
+        notebook = self._notebooks[path]
+        return notebook.cell_lines(cell) if notebook is not None else None
 
     @staticmethod
     def _read(path: str) -> Optional[list[str]]:
@@ -132,7 +150,8 @@ class _Frame:
         return Text(" " * self.gutter + " |", style="bold blue")
 
     def span(
-        self, path: str, line: int, column: int, end_line: int, end_column: int, style: str, mark: str, label: str = ""
+        self, path: str, line: int, column: int, end_line: int, end_column: int, style: str, mark: str, label: str = "",
+        cell: Optional[int] = None,
     ) -> list["Text"]:
         from rich.text import Text
 
@@ -145,7 +164,7 @@ class _Frame:
             if number == 0:
                 out.append(Text(" " * self.gutter + " ...", style="bold blue"))
                 continue
-            source = self.sources.line(path, number)
+            source = self.sources.line(path, number, cell)
             if source is None:
                 return []  # the file changed or is elsewhere: no frame at all
             shown = source.expandtabs(_TAB)
@@ -178,16 +197,16 @@ def _finding_block(f: "Finding", sources: SourceLines, width: Optional[int] = No
     header = Text(f"{f.severity}[{f.code}]", style=style)
     header.append(f" {f.name}: ", style="bold")
     block = wrap(header, Text(one_line(f.message), style="bold"), width, hang=len(indent) + 4)
-    block.append(Text(f"{indent}--> {one_line(f.path)}:{f.line}:{f.column}", style="bold blue"))
-    main = frame.span(f.path, f.line, f.column, f.end_line, f.end_column, style, "^")
+    block.append(Text(f"{indent}--> {location(one_line(f.path), f.line, f.column, f.cell)}", style="bold blue"))
+    main = frame.span(f.path, f.line, f.column, f.end_line, f.end_column, style, "^", cell=f.cell)
     if main:
         block += [frame.blank(), *main]
     for r in f.related:
         where = Text(f"{indent}::: ", style="bold blue")
-        where.append(f"{one_line(r.path)}:{r.line}:{r.column}")
+        where.append(location(one_line(r.path), r.line, r.column, r.cell))
         related = frame.span(
-            r.path, r.line, r.column, r.line, _word_end(sources.line(r.path, r.line) or "", r.column),
-            "bold cyan", "-", r.message,
+            r.path, r.line, r.column, r.line, _word_end(sources.line(r.path, r.line, r.cell) or "", r.column),
+            "bold cyan", "-", r.message, cell=r.cell,
         )
         if related:
             block += [frame.blank(), where, *related]

@@ -5,6 +5,12 @@ finding with its location, related locations and autofix, and as tool
 execution notifications (with the file's location) both the files that could
 not be checked (level ``error``) and the work that was skipped: a file not
 checked (``warning``) or not traced (``note``), each with its reason.
+
+Notebooks: a finding's physical location is the ``.ipynb`` file with the
+region where that code sits in the file's JSON (code-scanning viewers show
+file lines); the cell and the cell-relative position lead the message text
+and are repeated in ``properties`` (``cell``, ``cellLine``, ``cellColumn``) and
+as a logical location ``nb.ipynb:cell 3``.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Any, Mapping, Optional, TextIO
 from urllib.parse import quote
 
 from kgraphlint import __version__
-from kgraphlint.findings import Edit, FileError, Finding, Skip
+from kgraphlint.findings import Edit, FileError, Finding, Skip, location
 from kgraphlint.report.summary import skip_label, skips_of
 from kgraphlint.report.names import printable_tree
 
@@ -44,6 +50,7 @@ def sarif_log(result: Any, rules: Mapping[str, Any], root: Optional[Path] = None
     findings: list[Finding] = sorted(result.findings, key=lambda f: f.sort_key())
     errors: list[FileError] = list(getattr(result, "errors", ()))
 
+    notebooks = NotebookPositions()
     descriptors: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for code, rule in sorted(rules.items()):
@@ -77,7 +84,7 @@ def sarif_log(result: Any, rules: Mapping[str, Any], root: Optional[Path] = None
         },
         "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri() + "/"}},
         "columnKind": "unicodeCodePoints",  # libcst columns count characters
-        "results": [_result(f, index[f.code], root) for f in findings],
+        "results": [_result(f, index[f.code], root, notebooks) for f in findings],
         "invocations": [
             {
                 # Unreadable or skipped files do not stop the run: it still
@@ -120,46 +127,124 @@ def _plain(markdown: str) -> str:
     return "\n".join(line.lstrip("#").strip() if line.startswith("#") else line for line in markdown.splitlines())
 
 
-def _result(finding: Finding, rule_index: int, root: Path) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, root: Path, notebooks: "NotebookPositions") -> dict[str, Any]:
     text = finding.message
     if finding.hint:
         text = f"{text} Hint: {finding.hint}"
+    properties: dict[str, Any] = {"engine": finding.engine}
+    if finding.cell is None:
+        physical = _physical(finding.path, finding.line, finding.column, finding.end_line, finding.end_column, root)
+    else:
+        # Notebooks: the region is where the code sits in the .ipynb file
+        # itself (the line of its JSON string), which every viewer can show;
+        # the cell and the cell-relative position are in the message text
+        # (which every viewer shows), in properties and as a logical location.
+        text = f"{location('', finding.line, finding.column, finding.cell)[1:]}: {text}"
+        properties.update(
+            cell=finding.cell, cellLine=finding.line, cellColumn=finding.column,
+            cellEndLine=finding.end_line, cellEndColumn=finding.end_column,
+        )
+        physical = _notebook_physical(
+            finding.path, finding.cell, finding.line, finding.column, finding.end_line, finding.end_column, root, notebooks
+        )
+    primary: dict[str, Any] = {"physicalLocation": physical}
+    if finding.cell is not None:
+        primary["logicalLocations"] = [_cell_logical(finding.path, finding.cell)]
     out: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": LEVELS.get(finding.severity, "warning"),
         "message": {"text": text},
-        "locations": [
-            {
-                "physicalLocation": _physical(
-                    finding.path, finding.line, finding.column, finding.end_line, finding.end_column, root
-                )
-            }
-        ],
-        "properties": {"engine": finding.engine},
+        "locations": [primary],
+        "properties": properties,
     }
     if finding.related:
-        out["relatedLocations"] = [
-            {
-                "id": i,
-                "physicalLocation": _physical(r.path, r.line, r.column, None, None, root),
-                "message": {"text": r.message},
-            }
-            for i, r in enumerate(finding.related)
-        ]
+        related_locations = []
+        for i, r in enumerate(finding.related):
+            if r.cell is None:
+                entry = {
+                    "id": i,
+                    "physicalLocation": _physical(r.path, r.line, r.column, None, None, root),
+                    "message": {"text": r.message},
+                }
+            else:
+                entry = {
+                    "id": i,
+                    "physicalLocation": _notebook_physical(r.path, r.cell, r.line, r.column, None, None, root, notebooks),
+                    "logicalLocations": [_cell_logical(r.path, r.cell)],
+                    "message": {"text": f"{location('', r.line, r.column, r.cell)[1:]}: {r.message}"},
+                    "properties": {"cell": r.cell, "cellLine": r.line, "cellColumn": r.column},
+                }
+            related_locations.append(entry)
+        out["relatedLocations"] = related_locations
     if finding.fix is not None and finding.fix.edits:
-        out["fixes"] = [
-            {
-                "description": {"text": finding.fix.description},
-                "artifactChanges": [
-                    {
-                        "artifactLocation": _artifact(finding.path, root),
-                        "replacements": [_replacement(e) for e in finding.fix.edits],
-                    }
-                ],
-            }
+        replacements = [
+            _replacement(e) if e.cell is None else _notebook_replacement(finding.path, e, notebooks)
+            for e in finding.fix.edits
         ]
+        if all(r is not None for r in replacements):
+            out["fixes"] = [
+                {
+                    "description": {"text": finding.fix.description},
+                    "artifactChanges": [
+                        {"artifactLocation": _artifact(finding.path, root), "replacements": replacements}
+                    ],
+                }
+            ]
     return out
+
+
+class NotebookPositions:
+    """Cell positions -> positions in the notebook files' JSON text, each file read once."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, Any] = {}
+
+    def position(self, path: str, cell: int, line: int, column: int) -> Optional[tuple[int, int]]:
+        from kgraphlint.notebook import FilePositions, NotebookError
+
+        if path not in self._files:
+            try:
+                with open(path, "rb") as fh:
+                    self._files[path] = FilePositions(fh.read())
+            except (OSError, NotebookError):
+                self._files[path] = None
+        positions = self._files[path]
+        return positions.position(cell, line, column) if positions is not None else None
+
+
+def _cell_logical(path: str, cell: int) -> dict[str, Any]:
+    return {"name": f"cell {cell}", "fullyQualifiedName": f"{path}:cell {cell}", "kind": "module"}
+
+
+def _notebook_physical(
+    path: str, cell: int, line: int, column: int, end_line: Optional[int], end_column: Optional[int],
+    root: Path, notebooks: NotebookPositions,
+) -> dict[str, Any]:
+    location_: dict[str, Any] = {"artifactLocation": _artifact(path, root)}
+    start = notebooks.position(path, cell, line, column)
+    if start is None:
+        return location_  # the file changed since: the artifact alone
+    region = {"startLine": start[0], "startColumn": start[1]}
+    end = notebooks.position(path, cell, end_line, end_column) if end_line is not None and end_column else None
+    if end is not None and (end[0], end[1]) >= (start[0], start[1]):
+        region.update(endLine=end[0], endColumn=end[1])
+    location_["region"] = region
+    return location_
+
+
+def _notebook_replacement(path: str, edit: Edit, notebooks: NotebookPositions) -> Optional[dict[str, Any]]:
+    """The edit in the .ipynb's own coordinates: the inserted code JSON-escaped,
+    so applying the SARIF fix to the file keeps it a valid notebook."""
+    assert edit.cell is not None
+    start = notebooks.position(path, edit.cell, edit.line, edit.column)
+    end = notebooks.position(path, edit.cell, edit.end_line, edit.end_column)
+    if start is None or end is None:
+        return None
+    return {
+        "deletedRegion": {"startLine": start[0], "startColumn": start[1], "endLine": end[0], "endColumn": end[1]},
+        "insertedContent": {"text": json.dumps(edit.content, ensure_ascii=False)[1:-1]},
+    }
 
 
 def _replacement(edit: Edit) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
+from kgraphlint.findings import location
 from kgraphlint.report.names import one_line
 from kgraphlint.report.summary import skip_line, skips_of, summary_line
 
@@ -15,11 +16,11 @@ if TYPE_CHECKING:
 
 def format_finding(f: "Finding") -> str:
     # One finding, one line (and one line per note): names and messages escaped.
-    lines = [f"{one_line(f.path)}:{f.line}:{f.column}: {f.code} [{f.severity}] {one_line(f.message)}"]
+    lines = [f"{location(one_line(f.path), f.line, f.column, f.cell)}: {f.code} [{f.severity}] {one_line(f.message)}"]
     if f.hint:
         lines.append(f"    help: {one_line(f.hint)}")
     for r in f.related:
-        lines.append(f"    note: {one_line(r.path)}:{r.line}:{r.column}: {one_line(r.message)}")
+        lines.append(f"    note: {location(one_line(r.path), r.line, r.column, r.cell)}: {one_line(r.message)}")
     if f.fix is not None:
         lines.append(f"    fix: {one_line(f.fix.description)} (apply with --fix)")
     return "\n".join(lines)
