@@ -21,7 +21,7 @@ from kgraphlint.config import Config, ConfigError, load_config, parse_selectors,
 from kgraphlint.discover import MissingPathError, SourceFile, discover
 from kgraphlint.findings import NOTHING_FOUND, FileError, Finding, Related, Skip
 from kgraphlint.fixes import FixError, apply_fixes
-from kgraphlint.notebook import NotebookError, is_notebook, is_python_language, mentions, read_notebook, to_cells
+from kgraphlint.notebook import NotebookError, is_notebook, is_python_language, may_be_in_dropped_cell, read_notebook, to_cells
 from kgraphlint.rules import code_matches, selected_rules
 from kgraphlint.safe_io import FileTooLarge, NotRegularFile, describe, read_regular
 from kgraphlint.suppress import apply_suppressions
@@ -245,9 +245,9 @@ def analyse_source(
         found.extend(_broken_cells(path, notebook, kg900))
     findings = apply_suppressions(_dedupe(found), text)
     if notebook is not None:
-        # A finding about a name a left-out cell uses may only say that the
-        # cell is missing: not reported (precision first).
-        findings = [f for f in findings if f.code == "KG900" or not mentions(f, notebook.dropped_names)]
+        # "x is never used" may only mean that the cell using x was left
+        # out: not reported (precision first).
+        findings = [f for f in findings if not may_be_in_dropped_cell(f, notebook.dropped_names)]
         findings = to_cells(findings, path, notebook.cells)
     outcome.findings = findings
     if facts is not None:

@@ -621,13 +621,19 @@ def to_cells(findings: Iterable["Finding"], notebook_path: str, cells: CellMap) 
     return out
 
 
-def mentions(finding: "Finding", names: frozenset[str]) -> bool:
-    """Does the finding name (in backticks) an identifier of ``names``?"""
-    if not names:
+# Rules whose finding says that something is *not* done (an input unused, a
+# layer never called, no compile() in between...): a cell left out for a
+# syntax error may be where it is done.
+ABSENCE_RULES = ("KG102", "KG103", "KG203", "KG302", "KG501")
+
+
+def may_be_in_dropped_cell(finding: "Finding", names: frozenset[str]) -> bool:
+    """Could a left-out cell be what the finding says is missing?
+
+    True for an absence rule whose subject (the first name in backticks of
+    its message) is an identifier the left-out cells use.
+    """
+    if not names or finding.code not in ABSENCE_RULES:
         return False
-    for quoted in re.findall(r"`([^`]+)`", finding.message):
-        if any(part in names for part in re.findall(r"[A-Za-z_]\w*", quoted)):
-            return True
-    return False
-
-
+    subject = re.search(r"`([^`]+)`", finding.message)
+    return subject is not None and any(part in names for part in re.findall(r"[A-Za-z_]\w*", subject.group(1)))
