@@ -8,7 +8,7 @@ so that pytest and the CLI can never disagree.
 
 - ``kgraph`` fixture: ``kgraph.check(model) -> list[Finding]`` and
   ``kgraph.assert_clean(model, fail_on=None)``.
-- ``pytest --kgraphlint``: every collected ``.py`` file also becomes a static
+- ``pytest --kgraphlint``: every collected ``.py`` file and notebook also becomes a static
   lint item, and every Keras functional model that test code builds during a
   test is checked when the test ends (error-level findings fail the test).
 
@@ -174,7 +174,8 @@ def kgraph(request: pytest.FixtureRequest) -> KGraph:
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Optional[pytest.Collector]:
     config = parent.config
-    if file_path.suffix == ".py" and config.getoption("kgraphlint"):
+    # Notebooks too: their code cells are checked as one program, by cell.
+    if file_path.suffix in (".py", ".ipynb") and config.getoption("kgraphlint"):
         return KgraphlintFile.from_parent(parent, path=file_path)
     return None
 

@@ -18,6 +18,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from kgraphlint.notebook import CellMap, mask_cell, read_notebook, replace_sources
 
+pytest_plugins = ["pytester"]
+
 # --------------------------------------------------------------------------
 # Notebooks
 
@@ -409,3 +411,15 @@ def test_non_python_notebook_is_skipped_not_passed(tmp_path):
     result = lint_paths([str(tmp_path / "r.ipynb")], use_cache=False)
     assert result.findings == [] and result.errors == []
     assert [s.reason for s in result.skipped] == ["not a Python notebook (kernel language: r)"]
+
+
+# --------------------------------------------------------------------------
+# pytest --kgraphlint
+
+
+def test_pytest_plugin_collects_notebooks(pytester: pytest.Pytester) -> None:
+    write_notebook(pytester.path / "digits.ipynb", buggy_notebook())
+    write_notebook(pytester.path / "clean.ipynb", clean_notebook())
+    result = pytester.runpytest_subprocess("--kgraphlint", "-v")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*clean.ipynb::kgraphlint PASSED*", "*digits.ipynb:cell 3:8:9*KG102*"])

@@ -121,6 +121,33 @@ def test_hook_passes_on_siamese_model(tmp_path: Path, env: dict[str, str]) -> No
     assert status.stdout == "", status.stdout
 
 
+NOTEBOOK = {
+    "nbformat": 4,
+    "nbformat_minor": 5,
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+    "cells": [
+        {"cell_type": "markdown", "id": "m1", "metadata": {}, "source": ["# Two inputs"]},
+        {"cell_type": "code", "id": "c1", "metadata": {}, "execution_count": 1, "outputs": [],
+         "source": ["%matplotlib inline\n", "import keras"]},
+        {"cell_type": "code", "id": "c2", "metadata": {}, "execution_count": 2, "outputs": [],
+         "source": BROKEN.replace("import keras\n\n", "").splitlines(keepends=True)},
+    ],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _committed("kgraphlint/notebook.py"), reason="notebook support is not committed yet")
+def test_hook_checks_notebooks(tmp_path: Path, env: dict[str, str]) -> None:
+    import json
+
+    project = git_project(tmp_path / "project", {"analysis.ipynb": json.dumps(NOTEBOOK, indent=1) + "\n"}, env)
+    proc = try_repo(project, env)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    # The model is built in code cell 2, line 4 of that cell.
+    assert "analysis.ipynb:cell 2:4:" in output and "KG101" in output, output
+
+
 def test_manifest(env: dict[str, str]) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pre_commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
@@ -138,14 +165,17 @@ def test_manifest(env: dict[str, str]) -> None:
     static = hooks["kgraphlint"]
     assert static["entry"] == "kgraphlint"
     assert static["language"] == "python"
-    assert static["types"] == ["python"]
+    # Notebooks too: any file that is Python or a Jupyter notebook.
+    assert static["types_or"] == ["python", "jupyter"]
+    assert static["types"] == ["file"]
     assert static["additional_dependencies"] == []  # no TensorFlow for the static hook
     assert static["require_serial"] is False
 
     trace = hooks["kgraphlint-trace"]
     assert trace["entry"] == "kgraphlint --trace"
     assert trace["language"] == "python"
-    assert trace["types"] == ["python"]
+    assert trace["types_or"] == ["python", "jupyter"]
+    assert trace["types"] == ["file"]
     assert trace["additional_dependencies"] == ["tensorflow>=2.16"]
     assert trace["require_serial"] is True
 
