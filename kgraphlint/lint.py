@@ -401,7 +401,6 @@ def lint_paths(
             _stamp_fixes(outcomes[path].findings, digest)
 
     findings: list[Finding] = []
-    skipped: list[Skip] = []
     for source in found.files:
         outcome = outcomes.get(source.path)
         if outcome is not None:
