@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from kgraphlint.config import Config, ConfigError, load_config, parse_selectors, path_matches
+from kgraphlint.contradiction import TraceCoverage, subject_key, subject_models, withdraw_contradicted
 from kgraphlint.discover import MissingPathError, SourceFile, discover
 from kgraphlint.findings import NOTHING_FOUND, FileError, Finding, Related, Skip
 from kgraphlint.fixes import FixError, apply_fixes
@@ -88,6 +89,9 @@ class _Outcome:
     builders: list[tuple[str, int]] = field(default_factory=list)
     parsed: bool = False
     skipped: list[Skip] = field(default_factory=list)
+    # Graph finding (contradiction.subject_key) -> construction lines of the
+    # models it is about: a complete trace of them may withdraw it.
+    subjects: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def to_cache(self) -> dict[str, Any]:
         return {
@@ -95,6 +99,7 @@ class _Outcome:
             "builders": [list(b) for b in self.builders],
             "parsed": self.parsed,
             "skipped": [s.to_dict() for s in self.skipped],
+            "subjects": {k: list(v) for k, v in self.subjects.items()},
         }
 
     @classmethod
@@ -120,7 +125,16 @@ class _Outcome:
             builders=[(n, k) for n, k in builders],
             parsed=parsed,
             skipped=[Skip(s["path"], s["reason"], s["stage"]) for s in skipped],
+            subjects=_subjects_from_cache(value.get("subjects", {})),
         )
+
+
+def _subjects_from_cache(value: Any) -> dict[str, tuple[int, ...]]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(_is_int(x) for x in v) for k, v in value.items()
+    ):
+        raise ValueError("cache entry of the wrong shape (subjects)")
+    return {k: tuple(v) for k, v in value.items()}
 
 
 def _is_int(value: Any) -> bool:
@@ -252,6 +266,12 @@ def analyse_source(
     outcome.findings = findings
     if facts is not None:
         outcome.builders = list(facts.builders)
+        graph_codes = {r.code for r in rules if not r.source_rule}
+        for f in outcome.findings:
+            if f.code in graph_codes:
+                models = subject_models(facts, f)
+                if models:
+                    outcome.subjects[subject_key(f)] = models
     return outcome
 
 
@@ -416,10 +436,17 @@ def lint_paths(
     if trace:
         requests = [(s, outcomes[s.path].builders) for s in found.files if s.path in outcomes and outcomes[s.path].parsed]
         trace_skipped: list[Skip] = []
-        trace_findings, trace_errors = _trace(requests, config, eff_select, eff_ignore, notes, trace_skipped)
+        coverage: dict[str, TraceCoverage] = {}
+        trace_findings, trace_errors = _trace(
+            requests, config, eff_select, eff_ignore, notes, trace_skipped, coverage
+        )
         errors.extend(trace_errors)
         skipped.extend(trace_skipped)
-        findings = merge_trace(findings, _suppress_elsewhere(trace_findings, abspaths))
+        trace_findings = _suppress_elsewhere(trace_findings, abspaths)
+        # The real graph wins: a static finding its complete trace contradicts goes.
+        subjects = {k: v for o in outcomes.values() for k, v in o.subjects.items()}
+        findings = withdraw_contradicted(findings, trace_findings, subjects, coverage)
+        findings = merge_trace(findings, trace_findings)
         not_traced = {s.path for s in trace_skipped}
         files_traced = sum(1 for s, _ in requests if s.path not in not_traced)
 
@@ -558,6 +585,7 @@ def _trace(
     ignore: tuple[str, ...],
     notes: list[str],
     skipped: list[Skip],
+    coverage: Optional[dict[str, "TraceCoverage"]] = None,
 ) -> tuple[list[Finding], list[FileError]]:
     """Trace the files; their findings, kgraphlint's own errors, and in
     ``skipped`` the files that could not be (fully) traced for a reason that is
@@ -575,8 +603,12 @@ def _trace(
     graph_rules = [r for r in selected_rules(list(select) if select else None, list(ignore)) if not r.source_rule]
     findings: list[Finding] = []
     errors: list[FileError] = []
+    trace_codes = [r.code for r in graph_rules if "T" in r.engines]
     for path, facts in facts_by_path.items():
-        skipped.extend(_trace_skips(path, getattr(facts, "trace_skipped", None) or ()))
+        path_skips = _trace_skips(path, getattr(facts, "trace_skipped", None) or ())
+        skipped.extend(path_skips)
+        if coverage is not None:
+            coverage[path] = TraceCoverage.of(path, facts, trace_codes, skipped=bool(path_skips))
         for rule in graph_rules:
             try:
                 findings.extend(rule.check(facts))
