@@ -132,6 +132,27 @@ rescale = layers.Rescaling(1.0 / 127.5, offset=-1)
 inputs = keras.Input(shape=(4, 4, 3))
 model = keras.Model(inputs, layers.Flatten()(rescale(inputs)))
 """,
+        # Layers called by a closure the builder defines and returns.
+        """\
+import keras
+from keras import layers
+
+def mixer_block(dim):
+    norm = layers.LayerNormalization()
+    ff = layers.Dense(dim)
+
+    def block(x):
+        return layers.Add()([x, ff(norm(x))])
+
+    return block
+
+def build(depth=2, dim=16):
+    inputs = keras.Input(shape=(8, dim))
+    x = inputs
+    for _ in range(depth):
+        x = mixer_block(dim)(x)
+    return keras.Model(inputs, x)
+""",
     )
 
     INVALID = (
