@@ -43,7 +43,8 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # Notebooks carry their outputs (plots, base64 images): their code is a small
 # part of them, and reading the JSON is cheap next to parsing Python.
 MAX_NOTEBOOK_BYTES = 128 * 1024 * 1024
-TRACE_UNAVAILABLE = "--trace needs TensorFlow: pip install 'kgraphlint[tensorflow]'"
+# (kgraphlint is not on PyPI yet: `pip install 'kgraphlint[tensorflow]'` would fail.)
+TRACE_UNAVAILABLE = "--trace needs TensorFlow: pip install tensorflow (or install kgraphlint with its [tensorflow] extra)"
 
 __all__ = [
     "ConfigError",

@@ -427,7 +427,7 @@ def test_trace_without_tensorflow_is_a_usage_error(cli, tmp_path):
     res = cli("--trace", "m.py", cwd=tmp_path, block_keras=True)
     assert res.returncode == 2
     assert res.stdout == ""
-    assert res.stderr == "kgraphlint: --trace needs TensorFlow: pip install 'kgraphlint[tensorflow]'\n"
+    assert res.stderr == "kgraphlint: --trace needs TensorFlow: pip install tensorflow (or install kgraphlint with its [tensorflow] extra)\n"
 
 
 @needs_engine
