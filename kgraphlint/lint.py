@@ -23,6 +23,7 @@ from kgraphlint.discover import MissingPathError, SourceFile, discover
 from kgraphlint.findings import NOTHING_FOUND, FileError, Finding, Related, Skip
 from kgraphlint.fixes import FixError, apply_fixes
 from kgraphlint.notebook import NotebookError, is_notebook, is_python_language, may_be_in_dropped_cell, read_notebook, to_cells
+from kgraphlint.report.summary import is_partial
 from kgraphlint.rules import code_matches, selected_rules
 from kgraphlint.safe_io import FileTooLarge, NotRegularFile, describe, read_regular
 from kgraphlint.suppress import apply_suppressions
@@ -448,7 +449,7 @@ def lint_paths(
         subjects = {k: v for o in outcomes.values() for k, v in o.subjects.items()}
         findings = withdraw_contradicted(findings, trace_findings, subjects, coverage)
         findings = merge_trace(findings, trace_findings)
-        not_traced = {s.path for s in trace_skipped}
+        not_traced = {s.path for s in trace_skipped if not is_partial(s)}
         files_traced = sum(1 for s, _ in requests if s.path not in not_traced)
 
     findings = _select(_dedupe(findings), eff_select, eff_ignore, config, abspaths)
@@ -635,10 +636,12 @@ def _trace_skips(path: str, entries: Iterable[Any]) -> list[Skip]:
         if isinstance(entry, dict) and "reason" in entry:  # a Skip that crossed the pipe
             skips.append(Skip(str(entry.get("path") or path), str(entry["reason"]), str(entry.get("stage") or "trace")))
             continue
-        reason = str(entry)
-        prefix = f"cannot trace {path}: "
-        if reason.startswith(prefix):
-            reason = reason[len(prefix):]
+        reason = str(entry).strip()
+        # "cannot trace PATH: why" / "not traced: why" read "PATH: not traced: why"
+        # in the report; "not fully traced: why" keeps its words (a partial trace).
+        for prefix in (f"cannot trace {path}: ", "not traced: "):
+            if reason.startswith(prefix):
+                reason = reason[len(prefix):]
         skips.append(Skip(path, reason, "trace"))
     return skips
 

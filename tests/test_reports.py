@@ -106,6 +106,15 @@ def test_text_report(source):
     assert "Found" not in render(text, result, quiet=True)
 
 
+def test_partial_trace_reads_as_such(source):
+    partial = Skip("a.py", "not fully traced: builder `make(cfg)` needs arguments", "trace")
+    result = LintResult([], [], 2, skipped=[partial], files_traced=2)
+    assert render(text, result).splitlines() == [
+        "a.py: not fully traced: builder `make(cfg)` needs arguments",
+        "No findings in 2 files (2 traced); 1 file not fully traced.",
+    ]
+
+
 def test_text_report_lists_every_skip(source):
     skips = [Skip("big.py", "file is larger than 2 MiB", "check"), Skip(source, "package `foo` is not installed", "trace")]
     result = LintResult([], [], 2, skipped=skips, files_traced=0)

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional, TextIO
 
 from kgraphlint.findings import Finding, location
 from kgraphlint.report.names import printable
-from kgraphlint.report.summary import skip_label, skips_of
+from kgraphlint.report.summary import skip_label, skip_reason, skips_of
 from kgraphlint.report.sarif import NotebookPositions
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -71,4 +71,4 @@ def render(result: Any, out: TextIO, rules: Mapping[str, Any]) -> None:
         out.write(command("error", {"file": error.path, "title": "kgraphlint"}, error.message) + "\n")
     for skip in skips_of(result):
         label = skip_label(skip)
-        out.write(command("notice", {"file": skip.path, "title": f"kgraphlint: {label}"}, f"{label}: {skip.reason}") + "\n")
+        out.write(command("notice", {"file": skip.path, "title": f"kgraphlint: {label}"}, f"{label}: {skip_reason(skip)}") + "\n")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional, TextIO
 
 from kgraphlint.findings import location
 from kgraphlint.report.names import one_line
-from kgraphlint.report.summary import counts_by_rule, skip_label, skips_of, summary_line
+from kgraphlint.report.summary import counts_by_rule, skip_label, skip_reason, skips_of, summary_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -255,7 +255,7 @@ def render(result: "LintResult", out: TextIO, rules: "dict[str, Rule]", *, quiet
     for skip in skips_of(result):
         line = Text(skip_label(skip), style="bold yellow" if skip.stage == "check" else "bold cyan")
         line.append(f": {one_line(skip.path)}: ")
-        for row in wrap(line, Text(one_line(skip.reason)), width, hang=4):
+        for row in wrap(line, Text(one_line(skip_reason(skip))), width, hang=4):
             console.print(row)
     if quiet:
         return

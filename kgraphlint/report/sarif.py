@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from kgraphlint import __version__
 from kgraphlint.findings import Edit, FileError, Finding, Skip, location
-from kgraphlint.report.summary import skip_label, skips_of
+from kgraphlint.report.summary import skip_line, skips_of
 from kgraphlint.report.names import printable_tree
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -293,10 +293,9 @@ def _notification(error: FileError, root: Path) -> dict[str, Any]:
 
 
 def _skip_notification(skip: Skip, root: Path) -> dict[str, Any]:
-    label = skip_label(skip)
     return {
         "level": SKIP_LEVELS.get(skip.stage, "note"),
-        "message": {"text": f"{skip.path}: {label}: {skip.reason}"},
+        "message": {"text": skip_line(skip)},
         "descriptor": {"id": f"skipped-{skip.stage}"},
         "locations": [{"physicalLocation": {"artifactLocation": _artifact(skip.path, root)}}],
         "properties": {"stage": skip.stage, "reason": skip.reason},

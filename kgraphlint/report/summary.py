@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 # How a skip reads after its path ("big.py: skipped: file is larger than 2 MiB").
 STAGE_WORDS = {"check": "skipped", "trace": "not traced"}
+# The reason of a trace skip for a file that was traced, but not all of it
+# (a builder could not run): "not fully traced: <why>".
+PARTLY = "not fully traced"
 
 
 def plural(count: int, word: str) -> str:
@@ -27,15 +30,27 @@ def skips_of(result: Any) -> list[Skip]:
     return list(getattr(result, "skipped", None) or ())
 
 
+def is_partial(skip: Skip) -> bool:
+    """A file that was traced, only not completely."""
+    return skip.stage == "trace" and skip.reason.startswith(PARTLY + ":")
+
+
 def skip_label(skip: Skip) -> str:
-    """``skipped`` / ``not traced``: what was not done to ``skip.path``."""
+    """``skipped`` / ``not traced`` / ``not fully traced``: what was not done to ``skip.path``."""
+    if is_partial(skip):
+        return PARTLY
     return STAGE_WORDS.get(skip.stage, f"not {skip.stage}ed")
+
+
+def skip_reason(skip: Skip) -> str:
+    """The reason without the words of its label."""
+    return skip.reason[len(PARTLY) + 1:].strip() if is_partial(skip) else skip.reason
 
 
 def skip_line(skip: Skip) -> str:
     from kgraphlint.report.names import one_line
 
-    return f"{one_line(skip.path)}: {skip_label(skip)}: {one_line(skip.reason)}"
+    return f"{one_line(skip.path)}: {skip_label(skip)}: {one_line(skip_reason(skip))}"
 
 
 def _paths(items: Iterable[Any]) -> int:
@@ -53,7 +68,8 @@ def summary_line(result: "LintResult") -> str:
     skips = skips_of(result)
     empty_dirs = [s for s in skips if s.stage == "check" and s.reason == NOTHING_FOUND]
     not_checked = [s for s in skips if s.stage == "check" and s.reason != NOTHING_FOUND]
-    not_traced = [s for s in skips if s.stage == "trace"]
+    not_traced = [s for s in skips if s.stage == "trace" and not is_partial(s)]
+    partly_traced = [s for s in skips if is_partial(s)]
     traced = getattr(result, "files_traced", None)
 
     files = plural(checked, "file")
@@ -72,6 +88,8 @@ def summary_line(result: "LintResult") -> str:
             tails.append("--trace had nothing to trace: no file uses Keras")
     elif not_traced:
         tails.append(f"{plural(_paths(not_traced), 'file')} not traced")
+    if partly_traced:
+        tails.append(f"{plural(_paths(partly_traced), 'file')} {PARTLY}")
     if empty_dirs and checked:
         tails.append(f"{NOTHING_FOUND} in {', '.join(s.path for s in empty_dirs)}")
     tail = "".join(f"; {t}" for t in tails)
