@@ -59,10 +59,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 CLEAN = sorted((CORPUS / "clean").glob("*.py"))
 BUGGY = sorted((CORPUS / "buggy").glob("*.py"))
+# The shape-fault set (KG6xx): realistic programs modelled on public bug reports,
+# each with its corrected version (tests/test_shape_corpus.py measures recall on it).
+SHAPES_CLEAN = sorted((CORPUS / "shapes" / "clean").glob("*.py"))
+SHAPES_BUGGY = sorted((CORPUS / "shapes" / "buggy").glob("*.py"))
 # Only the bug fixtures of graph rules (KG4xx/KG501/KG900 fixtures are source rules,
 # owned by others, and have nothing to build).
 BUG_FIXTURES = sorted(
-    p for p in (ROOT / "fixtures" / "bugs").glob("kg*.py") if re.match(r"kg(1|2|3|503)", p.name)
+    p for p in (ROOT / "fixtures" / "bugs").glob("kg*.py") if re.match(r"kg(1|2|3|503|6)", p.name)
 )
 REFERENCE_FIXTURE = ROOT / "fixtures" / "inception_v3_finetune.py"
 
@@ -89,7 +93,31 @@ RAISED_PATTERNS: dict[str, list[str]] = {
         r"You cannot convert it to a NumPy array",
     ],
     "KG304": [r'The name "(?P<name>[^"]+)" is used \d+ times in the model'],
+    # Shapes.  KG606 (data given to fit() that the first step rejects) is told
+    # apart by where Keras raised: inside its trainer (see _classify).
+    "KG606": [
+        r"must have the same rank",
+        r"must have rank \(ndim\)",
+        r"input has incompatible shape",
+        r"Incompatible shapes",
+    ],
+    "KG601": [
+        r"of layer '[^']+' is incompatible with the layer: expected (min_|max_)?ndim=\d+, found ndim=\d+",
+        r"Kernel shape must have the same length as input",
+        r"`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions",
+    ],
+    "KG602": [
+        r"A `Concatenate` layer requires inputs with matching shapes",
+        r"Inputs have incompatible shapes\. Received shapes",
+    ],
+    "KG603": [r"[Tt]he total size of the tensor must be unchanged"],
+    "KG604": [
+        r"Input size must be at least \d+x\d+",
+        r"The input must have 3 channels",
+        r"When setting `include_top=True` and loading `imagenet` weights, `input_shape` should be",
+    ],
 }
+SHAPE_RAISED = {"KG601", "KG602", "KG603"}
 
 
 def expectations(path: Path) -> set[tuple[str, int]]:
@@ -291,6 +319,9 @@ def run_program(path: Path) -> Recording:
     import keras
 
     keras.backend.clear_session()
+    # Full tracebacks (as in the tracer): where Keras raised tells a fit()-time
+    # error from a build-time one, and a Sequential's own layer calls.
+    keras.config.disable_traceback_filtering()
     name = "kgcorpus_" + re.sub(r"\W", "_", f"{path.parent.name}_{path.stem}")
     with recording(path) as rec:
         spec = importlib.util.spec_from_file_location(name, path)
@@ -364,9 +395,16 @@ def _is_input_tensor(t: Any) -> bool:
 # --------------------------------------------------------------------------- observation
 
 
+def _in_keras(error: BaseException, part: str) -> bool:
+    return any(part in f.filename.replace(os.sep, "/") for f in traceback.extract_tb(error.__traceback__))
+
+
 def _classify(error: BaseException) -> Optional[tuple[str, Optional[re.Match[str]]]]:
     text = f"{type(error).__name__}: {error}"
+    in_fit = _in_keras(error, "/keras/src/trainers/") or _in_keras(error, "/keras/src/backend/tensorflow/trainer")
     for code, patterns in RAISED_PATTERNS.items():
+        if (code == "KG606") != in_fit:
+            continue
         for pattern in patterns:
             m = re.search(pattern, text)
             if m:
@@ -399,6 +437,15 @@ def observe(rec: Recording) -> tuple[set[tuple[str, int]], list[str]]:
                 found.add(("KG304", sorted(named, key=lambda c: c.order)[1].line))
             else:
                 unexplained.append(f"{raised.builder}(): duplicate name {m.group('name')!r} not made here")
+        elif code in SHAPE_RAISED and _in_keras(raised.error, "/keras/src/models/sequential.py"):
+            # Keras called the layer while building a Sequential: the defect is
+            # the layer the program put in it (the one the message names, or the
+            # only layer of that class never called successfully).
+            line = _failing_layer_line(rec, raised.error)
+            if line is None:
+                unexplained.append(f"{raised.builder}(): cannot tell which layer of the Sequential failed")
+            else:
+                found.add((code, line))
         else:
             found.add((code, raised.line))
 
@@ -484,6 +531,9 @@ def observe(rec: Recording) -> tuple[set[tuple[str, int]], list[str]]:
             line = construction.get(id(later.model), (0, later.line))[1]
             found.add(("KG302", line))
 
+    # Outputs that cannot learn (KG605), checked numerically with real Keras.
+    found |= _cannot_learn(rec)
+
     # Dense heads on a library feature map.
     user_made = {id(c.obj) for c in rec.created}
     for call in rec.called:
@@ -495,6 +545,97 @@ def observe(rec: Recording) -> tuple[set[tuple[str, int]], list[str]]:
             found.add(("KG503", call.line))
 
     return found, unexplained
+
+
+def _sequential_layer(error: BaseException) -> Any:
+    """The layer a Sequential model was calling when it raised (its build loop's
+    ``layer`` variable), or None."""
+    tb = error.__traceback__
+    layer = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename.replace(os.sep, "/").endswith("/keras/src/models/sequential.py"):
+            layer = frame.f_locals.get("layer", layer)
+        tb = tb.tb_next
+    return layer
+
+
+def _failing_layer_line(rec: Recording, error: BaseException) -> Optional[int]:
+    layer = _sequential_layer(error)
+    if layer is not None:
+        for c in rec.created:
+            if c.obj is layer:
+                return c.line
+    text = str(error)
+    named = re.search(r"of layer '([^']+)' is incompatible", text)
+    called = re.search(r"Exception encountered when calling (\w+)\.call\(\)", text)
+    if named:
+        fits = [c for c in rec.created if getattr(c.obj, "name", None) == named.group(1)]
+    elif called:
+        fits = [
+            c for c in rec.created
+            if type(c.obj).__name__ == called.group(1) and not getattr(c.obj, "_inbound_nodes", None)
+        ]
+    else:
+        fits = []
+    return fits[0].line if len(fits) == 1 else None
+
+
+def _cannot_learn(rec: Recording) -> set[tuple[str, int]]:
+    """KG605 as Keras computes it: a softmax layer over one unit outputs 1.0 for
+    any input; a categorical cross-entropy on a one-unit output is 0 for any
+    prediction and label."""
+    import numpy as np
+    from keras import Model, layers, losses
+
+    found: set[tuple[str, int]] = set()
+    softmax_layers: set[int] = set()
+    rng = np.random.default_rng(0)
+    for c in rec.created:
+        layer = c.obj
+        if isinstance(layer, Model) or id(layer) not in rec.ever_called:
+            continue
+        if not isinstance(layer, (layers.Dense, layers.Activation, layers.Softmax)):
+            continue
+        try:
+            out_shape = layer.output.shape
+        except Exception:
+            continue
+        if out_shape[-1] != 1 or getattr(layer.activation if hasattr(layer, "activation") else None, "__name__", "softmax") != "softmax":
+            continue
+        probe = layer(rng.normal(size=(4,) + tuple(d or 3 for d in layer.input.shape[1:])).astype("float32"))
+        if np.allclose(np.asarray(probe), 1.0):
+            found.add(("KG605", c.line))
+            softmax_layers.add(id(layer))
+    for comp in rec.compiled:
+        model = comp.model
+        loss = getattr(model, "loss", None)
+        name = loss if isinstance(loss, str) else None
+        if name is None and isinstance(loss, losses.Loss):
+            name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", type(loss).__name__).lower()
+        if name not in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
+            continue
+        try:
+            outputs = model.outputs
+        except Exception:
+            continue
+        if len(outputs) != 1 or outputs[0].shape[-1] != 1:
+            continue
+        if id(_producer(outputs[0])) in softmax_layers:
+            continue
+        batch = (8,) + tuple(d or 3 for d in outputs[0].shape[1:])
+        y_pred = rng.uniform(0.05, 0.95, size=batch).astype("float32")
+        if name == "categorical_crossentropy":
+            y_true = rng.integers(0, 2, size=batch).astype("float32")
+            other = rng.uniform(0.05, 0.95, size=batch).astype("float32")
+            first = np.asarray(losses.categorical_crossentropy(y_true, y_pred))
+            second = np.asarray(losses.categorical_crossentropy(y_true, other))
+            # The same (about 0) whatever the prediction: nothing to learn from.
+            if np.allclose(first, second, atol=1e-9) and float(first.max()) < 1e-5:
+                found.add(("KG605", comp.line))
+        else:
+            found.add(("KG605", comp.line))  # one class only: labels 1.. are out of range
+    return found
 
 
 # --------------------------------------------------------------------------- tests
@@ -547,6 +688,16 @@ def test_clean_program_builds_without_defect(path: Path) -> None:
 
 @pytest.mark.parametrize("path", BUGGY, ids=[p.name for p in BUGGY])
 def test_buggy_program_has_exactly_its_marked_defects(path: Path) -> None:
+    _check(path)
+
+
+@pytest.mark.parametrize("path", SHAPES_CLEAN, ids=[p.name for p in SHAPES_CLEAN])
+def test_shape_corpus_corrected_program_builds_without_defect(path: Path) -> None:
+    _check(path)
+
+
+@pytest.mark.parametrize("path", SHAPES_BUGGY, ids=[p.name for p in SHAPES_BUGGY])
+def test_shape_corpus_buggy_program_has_exactly_its_marked_defects(path: Path) -> None:
     _check(path)
 
 

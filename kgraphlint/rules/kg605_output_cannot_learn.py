@@ -60,7 +60,7 @@ class OutputCannotLearn(Rule):
       over the last axis, so it outputs exactly 1.0 for every sample;
     - a model compiled with `categorical_crossentropy` whose (only) output
       has one unit: the loss normalises the prediction over the last axis,
-      so the loss is 0 whatever the weights; with
+      so the loss stays at 0 whatever the weights; with
       `sparse_categorical_crossentropy` one unit means one class, and every
       label but 0 is out of range.
 
@@ -181,7 +181,7 @@ model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accur
             if loss in _CATEGORICAL:
                 why = (
                     f"`{loss}` normalises the prediction over the last axis, which has one unit: "
-                    f"the loss is 0 whatever the weights, so nothing is learned"
+                    f"the loss stays at 0 whatever the weights, so nothing is learned"
                 )
             elif loss in _SPARSE:
                 why = (

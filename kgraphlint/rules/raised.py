@@ -52,6 +52,12 @@ _WORDING: dict[str, tuple[str, str]] = {
         "A Reshape target does not hold the input's number of values",
         "choose a target whose sizes multiply to the input's size per sample, or use one `-1`.",
     ),
+    "KG606": (
+        "The arrays given to fit() do not fit the model: Keras rejects the first training step",
+        "make the model's output match the labels: pool or `Flatten()` before the Dense head of an image "
+        "model, integer labels with `sparse_categorical_crossentropy` and one-hot labels with "
+        "`categorical_crossentropy`, and inputs shaped like the model's `Input`.",
+    ),
     "KG604": (
         "A keras.applications backbone rejects its input_shape",
         "resize the images to the backbone's minimum size with 3 channels, or set `include_top=False` "

@@ -355,7 +355,7 @@ def _single_output(name: str, config: dict[str, Any], shape: Shape, fmt: Optiona
             return None
         return (batch, channels)
     if name.startswith(("MaxPooling", "AveragePooling")):
-        pool = _tuple(_pinned(config, "pool_size", 2), n)
+        pool = _tuple(_pinned(config, "pool_size", 2 if name.startswith("Max") else UNPINNED), n)
         strides_v = _pinned(config, "strides", None)
         strides = pool if strides_v is None else _tuple(strides_v, n)
         padding = _padding(config)
@@ -384,7 +384,7 @@ def _single_output(name: str, config: dict[str, Any], shape: Shape, fmt: Optiona
             return None
         return assemble([None if d is None else d + a + b for d, (a, b) in zip(spatial, pads)], channels)
     if name.startswith("Cropping"):
-        crops = _pairs(_pinned(config, "cropping", 1 if n == 1 else 0), n)
+        crops = _pairs(_pinned(config, "cropping", 0 if n == 2 else 1), n)
         if crops is None:
             return None
         out = []

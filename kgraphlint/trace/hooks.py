@@ -93,6 +93,9 @@ class ModelRecord:
     application: Optional[str] = None
     include_top: Optional[bool] = None
     pooling: Optional[str] = None
+    # keras.applications: the arguments as the user gave them (``weights``
+    # before the tracer replaced it), plain values only.
+    app_args: dict = field(default_factory=dict)
     library: bool = False
     ok: bool = True  # construction finished without raising
     raised: bool = False  # Keras rejected it (disconnected, duplicate names...)
@@ -103,6 +106,7 @@ class CompileRecord:
     model: Any
     site: Optional[Site]
     trainable: list[tuple[Any, bool]]
+    loss: Any = None  # the ``loss=`` argument as given
 
 
 @dataclass
@@ -121,6 +125,8 @@ class Recorder:
     models: dict[int, ModelRecord] = field(default_factory=dict)
     compiles: list[CompileRecord] = field(default_factory=list)
     fit_sites: list[Optional[Site]] = field(default_factory=list)
+    # fit() calls whose data Keras would reject at the first step: (site, exception).
+    fit_errors: list[tuple[Optional[Site], BaseException]] = field(default_factory=list)
     # Models "saved" while tracing, by path: load_model returns them.
     saved_models: dict[str, Any] = field(default_factory=dict)
     # id() of models trained / evaluated while tracing (KG302).
@@ -342,6 +348,9 @@ def _application_constructors() -> dict[int, Any]:
     return found
 
 
+_APP_ARGS = ("input_shape", "weights", "include_top", "pooling", "classes", "alpha", "depth_multiplier", "minimalistic")
+
+
 def _wrap_application(fn: Callable) -> Callable:
     signature = inspect.signature(fn)
 
@@ -354,6 +363,10 @@ def _wrap_application(fn: Callable) -> Callable:
             bound = signature.bind(*args, **kwargs)
         except TypeError:
             return fn(*args, **kwargs)  # let Keras produce its own error
+        app_args = {
+            k: v for k, v in bound.arguments.items()
+            if k in _APP_ARGS and (v is None or isinstance(v, (bool, int, str, tuple, list)))
+        }
         # Same graph, no download: pretrained weights are never loaded.
         if bound.arguments.get("weights", None) is not None:
             bound.arguments["weights"] = None
@@ -377,6 +390,7 @@ def _wrap_application(fn: Callable) -> Callable:
                 application=fn.__name__,
                 include_top=include_top if isinstance(include_top, bool) else None,
                 pooling=pooling if isinstance(pooling, str) or pooling is None else None,
+                app_args=app_args,
                 library=True,
             )
         return model
@@ -573,6 +587,44 @@ def _zeros_like_outputs(model: Any, x: Any) -> Any:
         return None
 
 
+_FIT_SHAPE_ERRORS = (
+    "must have the same rank",
+    "must have rank (ndim)",
+    "must have the same shape",
+    "Incompatible shapes",
+    "are incompatible",
+    "is incompatible with the layer",
+    "input has incompatible shape",
+)
+
+
+def _first_step_shape_error(model: Any, args: tuple, kwargs: dict) -> Optional[BaseException]:
+    """What the first step of ``model.fit(x, y)`` would raise about shapes.
+
+    Runs the model forward on two samples and computes the compiled loss
+    against two labels, the way ``fit`` starts, without gradients or weight
+    updates.  Only in-memory NumPy data is tried (no datasets, generators);
+    any error that is not about shapes is ignored.
+    """
+    import numpy as np
+
+    x = kwargs.get("x", args[0] if args else None)
+    y = kwargs.get("y", args[1] if len(args) > 1 else None)
+    if not isinstance(x, np.ndarray) or not isinstance(y, np.ndarray) or len(x) == 0 or len(y) == 0:
+        return None
+    if x.dtype == object or y.dtype == object or getattr(model, "_compile_loss", None) is None:
+        return None
+    try:
+        x2, y2 = x[:2], y[:2]
+        y_pred = model(x2, training=False)
+        model.compute_loss(x=x2, y=y2, y_pred=y_pred)
+    except Exception as exc:  # the user's model and data: anything can happen
+        text = str(exc)
+        if any(marker in text for marker in _FIT_SHAPE_ERRORS):
+            return exc
+    return None
+
+
 def _neutral(name: str, original: Callable) -> Callable:
     @functools.wraps(original)
     def neutralised(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -584,7 +636,12 @@ def _neutral(name: str, original: Callable) -> Callable:
         elif name in MEASURE_METHODS:
             rec.evaluated_models.add(id(self))
         if name in FIT_METHODS:
-            rec.fit_sites.append(rec.user_site(sys._getframe(1)))
+            site = rec.user_site(sys._getframe(1))
+            rec.fit_sites.append(site)
+            if name == "fit":
+                problem = _first_step_shape_error(self, args, kwargs)
+                if problem is not None:
+                    rec.fit_errors.append((site, problem))
             return _history(kwargs)
         if name in PREDICT_METHODS:
             return _zeros_like_outputs(self, args[0] if args else kwargs.get("x"))
@@ -718,8 +775,9 @@ def installed_hooks() -> Iterator[None]:
                 except Exception:
                     pass
             if rec is not None:
+                loss = kwargs.get("loss", args[1] if len(args) > 1 else None)
                 rec.compiles.append(
-                    CompileRecord(self, rec.user_site(sys._getframe(1)), _effective_trainability(self))
+                    CompileRecord(self, rec.user_site(sys._getframe(1)), _effective_trainability(self), loss)
                 )
             return result
 

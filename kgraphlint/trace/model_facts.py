@@ -112,6 +112,32 @@ class _FactsBuilder:
                 continue
             self.include_node(knode)
 
+    def _sequential_chain(self, km: Any, fact: Model) -> None:
+        """The calls Keras made to build a Sequential model, with their shapes."""
+        try:
+            layers = list(km.layers)
+            built = bool(getattr(km, "built", False)) and getattr(km, "_functional", None) is not None
+        except Exception:
+            return
+        previous: Optional[Tensor] = None
+        for layer in layers:
+            try:
+                in_shape = _plain_shape(layer.input.shape) if built else None
+                out_shape = _plain_shape(layer.output.shape) if built else None
+            except Exception:
+                in_shape = out_shape = None
+            layer_fact = self.layer(layer)
+            if previous is not None and previous.shape == in_shape:
+                inp = previous
+            else:
+                inp = Tensor(shape=in_shape, rank=None if in_shape is None else len(in_shape))
+            call = Node(layer=layer_fact, inputs=[inp], called_at=layer_fact.created_at)
+            out = Tensor(producer=call, shape=out_shape, rank=None if out_shape is None else len(out_shape))
+            call.outputs.append(out)
+            fact.chain.append(call)
+            previous = out
+        fact.chain_complete = bool(fact.chain)
+
     # -- facts -------------------------------------------------------------------
     def _op_record(self, op: Any) -> Any:
         return self.rec.op_record(op) if self.rec else None
@@ -145,6 +171,7 @@ class _FactsBuilder:
             label=label or op.name,
             weighted=weighted,
             library_made=library,
+            config=_shape_config(op),
         )
         self.layers[id(op)] = fact
         self.facts.layers.append(fact)
@@ -156,8 +183,8 @@ class _FactsBuilder:
         fact = self.tensors.get(id(kt))
         if fact is not None:
             return fact
-        shape = getattr(kt, "shape", None)
-        fact = Tensor(rank=len(shape) if shape is not None else None)
+        shape = _plain_shape(getattr(kt, "shape", None))
+        fact = Tensor(rank=len(shape) if shape is not None else None, shape=shape)
         history = getattr(kt, "_keras_history", None)
         op = getattr(history, "operation", None)
         if isinstance(op, self.K_InputLayer):
@@ -261,7 +288,10 @@ class _FactsBuilder:
                 fact.extra_layers = [self.layer(l) for l in km.layers]
             except Exception:
                 pass
+            if kind == "sequential":
+                self._sequential_chain(km, fact)
         if rec is not None and rec.kind == "application":
+            fact.app_args = {k: _tupled(v) for k, v in rec.app_args.items()}
             fact.application = rec.application
             fact.include_top = rec.include_top
             fact.pooling = rec.pooling
@@ -278,6 +308,63 @@ class _FactsBuilder:
                     t.label = f"{fact.label}.input"
         self.facts.models.append(fact)
         return fact
+
+
+def _plain_shape(shape: Any) -> Optional[tuple]:
+    if shape is None:
+        return None
+    try:
+        return tuple(None if d is None else int(d) for d in shape)
+    except (TypeError, ValueError):
+        return None
+
+
+def _tupled(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(_tupled(v) for v in value)
+    return value
+
+
+# What the shape rules read of a traced layer's config (plain values only).
+_CONFIG_KEYS = ("units", "activation", "axis", "target_shape", "dims", "return_sequences", "return_state")
+
+
+def _shape_config(op: Any) -> Optional[dict[str, Any]]:
+    try:
+        config = op.get_config()
+    except Exception:
+        return None
+    if not isinstance(config, dict):
+        return None
+    out: dict[str, Any] = {}
+    for key in _CONFIG_KEYS:
+        value = config.get(key)
+        if key in config and (value is None or isinstance(value, (bool, int, str, list, tuple))):
+            out[key] = _tupled(value)
+    return out
+
+
+def loss_names(loss: Any) -> Any:
+    """``model.loss`` as loss names (see graph.Compile.loss), or None."""
+    import re as _re
+
+    if isinstance(loss, str):
+        return loss
+    if isinstance(loss, (list, tuple)):
+        items = [loss_names(x) for x in loss]
+        return None if any(i is None for i in items) else items
+    if isinstance(loss, dict):
+        named = {k: loss_names(v) for k, v in loss.items()}
+        return None if any(v is None for v in named.values()) else named
+    if callable(loss):
+        cls = type(loss)
+        if cls.__module__.startswith("keras") and not isinstance(loss, type(loss_names)):
+            return _re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls.__name__).lower()
+        name = getattr(loss, "__name__", None)
+        module = getattr(loss, "__module__", "") or ""
+        if isinstance(name, str) and module.startswith("keras"):
+            return name
+    return None
 
 
 def _walk_values(value: Any, depth: int = 0) -> Iterable[Any]:
@@ -346,9 +433,17 @@ def facts_from_models(
                     model=builder.model(c.model),
                     site=c.site,
                     trainable={builder.layer(layer): flag for layer, flag in c.trainable},
+                    loss=loss_names(getattr(c, "loss", None)),
                 )
             )
         _mark_usage(builder, recorder, partial)
+    else:
+        # check_model(): a model compiled by the caller still tells its loss
+        # (trainable flags at compile time are unknown here).
+        for km in models:
+            loss = loss_names(getattr(km, "loss", None)) if getattr(km, "compiled", False) else None
+            if loss is not None:
+                builder.facts.compiles.append(Compile(model=builder.model(km), site=builder.unknown, loss=loss))
     return builder.facts
 
 

@@ -23,6 +23,42 @@ def _sites(sites: list[Optional[Site]]) -> list:
     return [_site(s) for s in sites]
 
 
+def _tupled(value: Any) -> Any:
+    """JSON lists back to the tuples the engines use for shapes and configs."""
+    if isinstance(value, list):
+        return tuple(_tupled(v) for v in value)
+    return value
+
+
+def _chain_node(node: Node, li: dict[int, int]) -> dict[str, Any]:
+    inp = node.inputs[0].shape if node.inputs else None
+    out = node.outputs[0].shape if node.outputs else None
+    return {
+        "layer": li[id(node.layer)],
+        "called_at": _site(node.called_at),
+        "input": None if inp is None else list(inp),
+        "output": None if out is None else list(out),
+    }
+
+
+def _unchain(items: list, layers: list[Layer]) -> list[Node]:
+    chain: list[Node] = []
+    previous: Optional[Tensor] = None
+    for x in items:
+        shape_in = None if x["input"] is None else tuple(x["input"])
+        shape_out = None if x["output"] is None else tuple(x["output"])
+        if previous is not None and previous.shape == shape_in:
+            inp = previous
+        else:
+            inp = Tensor(shape=shape_in, rank=None if shape_in is None else len(shape_in))
+        node = Node(layer=layers[x["layer"]], inputs=[inp], called_at=_unsite(x["called_at"]))
+        out = Tensor(producer=node, shape=shape_out, rank=None if shape_out is None else len(shape_out))
+        node.outputs.append(out)
+        chain.append(node)
+        previous = out
+    return chain
+
+
 def facts_to_dict(facts: Facts) -> dict[str, Any]:
     li = {id(x): i for i, x in enumerate(facts.layers)}
     ti = {id(x): i for i, x in enumerate(facts.tensors)}
@@ -47,6 +83,7 @@ def facts_to_dict(facts: Facts) -> dict[str, Any]:
                 "model": ref(mi, l.model),
                 "used": l.used,
                 "nodes": [ni[id(n)] for n in l.nodes],
+                "config": l.config,
             }
             for l in facts.layers
         ],
@@ -61,6 +98,7 @@ def facts_to_dict(facts: Facts) -> dict[str, Any]:
                 "owner_model": ref(mi, t.owner_model),
                 "library_made": t.library_made,
                 "rank": t.rank,
+                "shape": None if t.shape is None else list(t.shape),
                 "feature_map_of": ref(mi, t.feature_map_of),
                 "used": t.used,
             }
@@ -94,6 +132,9 @@ def facts_to_dict(facts: Facts) -> dict[str, Any]:
                 "extra_layers": [li[id(l)] for l in m.extra_layers],
                 "trained": m.trained,
                 "evaluated": m.evaluated,
+                "app_args": m.app_args,
+                "chain": [_chain_node(n, li) for n in m.chain],
+                "chain_complete": m.chain_complete,
             }
             for m in facts.models
         ],
@@ -104,6 +145,7 @@ def facts_to_dict(facts: Facts) -> dict[str, Any]:
                 "trainable": None
                 if c.trainable is None
                 else [[li[id(l)], flag] for l, flag in c.trainable.items()],
+                "loss": c.loss,
             }
             for c in facts.compiles
         ],
@@ -139,6 +181,7 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
             weighted=x["weighted"],
             library_made=x["library_made"],
             used=x["used"],
+            config=None if x.get("config") is None else {k: _tupled(v) for k, v in x["config"].items()},
         )
         for x in d["layers"]
     ]
@@ -150,6 +193,7 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
             opaque=x["opaque"],
             library_made=x["library_made"],
             rank=x["rank"],
+            shape=None if x.get("shape") is None else tuple(x["shape"]),
             used=x["used"],
         )
         for x in d["tensors"]
@@ -182,9 +226,13 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
             extra_layers=[layers[i] for i in x["extra_layers"]],
             trained=x.get("trained", False),
             evaluated=x.get("evaluated", False),
+            app_args={k: _tupled(v) for k, v in x.get("app_args", {}).items()},
+            chain_complete=x.get("chain_complete", False),
         )
         for x in d["models"]
     ]
+    for model, x in zip(models, d["models"]):
+        model.chain = _unchain(x.get("chain", []), layers)
     for layer, x in zip(layers, d["layers"]):
         layer.model = None if x["model"] is None else models[x["model"]]
         layer.nodes = [nodes[i] for i in x["nodes"]]
@@ -199,6 +247,7 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
             model=models[x["model"]],
             site=_unsite(x["site"]),
             trainable=None if x["trainable"] is None else {layers[i]: flag for i, flag in x["trainable"]},
+            loss=x.get("loss"),
         )
         for x in d["compiles"]
     ]

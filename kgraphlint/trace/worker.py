@@ -332,6 +332,7 @@ class Worker:
                 )
             )
         facts.errors.extend(errors)
+        facts.errors.extend(_fit_errors(recorder, path))
         facts.builders = [(b[0], b[1]) for b in request.get("builders", [])]
         payload = facts_to_dict(facts)
         traced_something = bool(recorder.models or recorder.ops)
@@ -458,8 +459,25 @@ def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
     elif code in ("KG601", "KG602", "KG603") and _raised_in_sequential(exc):
         # Keras called the layer itself while building a Sequential model:
         # report at the layer the user wrote, like the static engine.
-        site = _failing_layer_site(message, recorder) or site
+        site = _failing_layer_site(exc, message, recorder) or site
     return RaisedError(exc_type, short_message(message), site or Site(path, 1, 1), code)
+
+
+def _fit_errors(recorder: Any, path: str) -> list:
+    """fit() calls whose first step Keras would reject on shapes (KG606)."""
+    from kgraphlint.graph import RaisedError, Site
+    from kgraphlint.trace.errors import short_message
+
+    found = []
+    for site, exc in recorder.fit_errors:
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+        shapes = re.search(r"Expected shape [^,]*(?:, [^,)]*)*\), but input has incompatible shape \([^)]*\)", text)
+        if shapes:
+            text = f"the input data does not fit the model: {shapes.group(0)}"
+        else:
+            text = re.sub(r"^Exception encountered when calling [\w.]+\(\)\.\s*", "", text)
+        found.append(RaisedError(type(exc).__name__, short_message(text), site or Site(path, 1, 1), "KG606"))
+    return found
 
 
 def _raised_in_sequential(exc: BaseException) -> bool:
@@ -471,10 +489,28 @@ def _raised_in_sequential(exc: BaseException) -> bool:
     )
 
 
-def _failing_layer_site(message: str, recorder: Any) -> Any:
-    """Creation site of the user layer a shape error is about, when only one fits."""
+def _sequential_layer(exc: BaseException) -> Any:
+    """The layer a Sequential model was calling when it raised (the ``layer``
+    variable of its build loop), or None."""
+    tb = exc.__traceback__
+    layer = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename.replace(os.sep, "/").endswith("/keras/src/models/sequential.py"):
+            layer = frame.f_locals.get("layer", layer)
+        tb = tb.tb_next
+    return layer
+
+
+def _failing_layer_site(exc: BaseException, message: str, recorder: Any) -> Any:
+    """Creation site of the user layer a shape error is about, when known."""
     from kgraphlint.trace.errors import failing_layer
 
+    layer = _sequential_layer(exc)
+    if layer is not None:
+        rec = recorder.op_record(layer)
+        if rec is not None and not rec.library and rec.site is not None:
+            return rec.site
     name, class_name = failing_layer(message)
     if name is None and class_name is None:
         return None

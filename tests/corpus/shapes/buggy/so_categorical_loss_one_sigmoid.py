@@ -1,0 +1,16 @@
+"""Spam filter: a one-unit sigmoid output compiled with categorical
+cross-entropy, whose loss is then always 0."""
+import keras
+from keras import layers
+
+N_WORDS = 1000
+
+
+def build_model():
+    model = keras.Sequential()
+    model.add(layers.Input(shape=(N_WORDS,)))
+    model.add(layers.Dense(64, activation="relu"))
+    model.add(layers.Dropout(0.5))
+    model.add(layers.Dense(1, activation="sigmoid"))
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])  # expect: KG605
+    return model
