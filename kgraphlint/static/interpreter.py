@@ -34,11 +34,13 @@ from kgraphlint.static.cst_walk import iter_nodes
 from kgraphlint.static.source import SourceContext
 from kgraphlint.vocab.methods import RUN_METHODS, TRAIN_METHODS
 from kgraphlint.static.values import (
+    EAGER,
     UNKNOWN,
     BoundMethod,
     ClassV,
     Const,
     DictV,
+    EagerData,
     FuncV,
     InstanceV,
     LayerOfModelV,
@@ -888,6 +890,9 @@ class Interpreter:
             return base.members.get(name, UNKNOWN)
         if isinstance(base, (SeqV, DictV, TensorV, LayerOfModelV, Const)):
             return BoundMethod(base, name)
+        if isinstance(base, EagerData):
+            # ``noise.astype("float32")``, ``x.shape``: still data.
+            return EAGER
         return UNKNOWN
 
     def model_attribute(self, mv: ModelV, name: str, node: cst.CSTNode) -> Value:
@@ -1140,6 +1145,8 @@ class Interpreter:
         if isinstance(func, PartialV):
             return self.call(func.func, list(func.args) + list(args), {**func.kwargs, **kwargs}, node, frame)
         self.mark_args_used(args, kwargs)
+        if isinstance(func, EagerData) and all(_is_data(v) for v, _ in _all_args(args, kwargs)):
+            return EAGER  # a method of an array, on data
         return UNKNOWN
 
     # ---------------------------------------------------------- calls of refs
@@ -1162,6 +1169,10 @@ class Interpreter:
         if kn is None:
             if catalogue.is_backend_function(path):
                 self.check_backend_call(node, args, kwargs)
+                if not any(isinstance(i, TensorV) and not i.eager for v, _ in _all_args(args, kwargs) for i in _flat_items(v)):
+                    # ``np.random.normal(...)``, ``tf.zeros(...)``: data.
+                    self.mark_args_used(args, kwargs)
+                    return EAGER
             self.mark_args_used(args, kwargs)
             return UNKNOWN
         kind = kn.kind
@@ -1345,14 +1356,22 @@ class Interpreter:
                     opaque = True
             if isinstance(value, SeqV) and not value.exact:
                 opaque = True
-        return self.apply_node(layer, tensors, opaque, node)
+        return self.apply_node(layer, tensors, opaque, node, data_input=main is not None and _is_data(main[0]))
 
-    def apply_node(self, layer: graph.Layer, tensors: list[graph.Tensor], opaque: bool, node, *, n_outputs: int = 1) -> Value:
+    def apply_node(
+        self, layer: graph.Layer, tensors: list[graph.Tensor], opaque: bool, node, *,
+        n_outputs: int = 1, data_input: bool = False,
+    ) -> Value:
+        """Record one call; ``data_input``: its main argument is concrete data."""
         call = graph.Node(layer=layer, inputs=tensors, called_at=self.site(node), has_opaque_inputs=opaque)
         layer.nodes.append(call)
         self.facts.nodes.append(call)
         symbolic = bool(tensors) and any(self.tensor_value(t).symbolic for t in tensors)
-        call.on_graph = symbolic
+        # Applied to data (a sampling loop over NumPy noise): runs eagerly.
+        eager = not symbolic and (
+            all(self.tensor_value(t).eager for t in tensors) if tensors else data_input
+        )
+        call.on_graph = not eager
         if isinstance(node, cst.Call):
             call.mode_keywords = frozenset(
                 a.keyword.value for a in node.args
@@ -1367,6 +1386,7 @@ class Interpreter:
         outputs = []
         for i in range(n_outputs):
             out = self.new_tensor(self.site(node), producer=call, symbolic=symbolic)
+            out.eager = eager
             out.fact.feature_map_of = feature_map
             if feature_map is not None:
                 out.fact.rank = 4
@@ -1406,7 +1426,8 @@ class Interpreter:
             tensors.extend(ts)
             opaque = opaque or op
         if not tensors:
-            return UNKNOWN
+            # ``keras.ops.zeros((2, 3))``, ops on data: data again.
+            return EAGER if all(_is_data(v) for v, _ in _all_args(args, kwargs)) else UNKNOWN
         return self.tensor_op(op_name, [self.tensor_value(t) for t in tensors], node, opaque=opaque)
 
     def tensor_op(self, name: str, operands: list[TensorV], node, *, opaque: bool) -> Value:
@@ -1425,7 +1446,7 @@ class Interpreter:
             tensors.extend(ts)
             opaque = opaque or op
         n_out = len(model.outputs) if model.outputs else 1
-        result = self.apply_node(mv.as_layer, tensors, opaque, node, n_outputs=n_out)
+        result = self.apply_node(mv.as_layer, tensors, opaque, node, n_outputs=n_out, data_input=bool(args) and _is_data(args[0][0]))
         if model.application and model.include_top is False and model.pooling is None and isinstance(result, TensorV):
             result.fact.feature_map_of = model
             result.fact.rank = 4
@@ -2167,6 +2188,13 @@ class Interpreter:
         return None
 
     def binop(self, left: Value, op, right: Value, node) -> Value:
+        if any(_is_eager(v) for v in (left, right)) and all(
+            _is_eager(v) or isinstance(v, Const) for v in (left, right)
+        ):
+            # Arithmetic on arrays (``x - 0.1 * noise``): data again.
+            self.mark_used(left)
+            self.mark_used(right)
+            return EAGER
         if isinstance(left, Const) and isinstance(right, Const):
             fn = _BINOPS.get(type(op))
             if fn is None:
@@ -2391,6 +2419,25 @@ _CALL_CONTEXT_KEYWORDS = frozenset({"training", "mask"})
 _LAYER_CONFIGURING_METHODS = frozenset(
     {"adapt", "build", "set_weights", "load_own_variables", "set_vocabulary", "reset_state"}
 )
+
+
+def _all_args(args, kwargs):
+    return list(args) + list(kwargs.values())
+
+
+def _is_eager(value: Value) -> bool:
+    return isinstance(value, EagerData) or (isinstance(value, TensorV) and value.eager)
+
+
+def _is_data(value: Value) -> bool:
+    """Concrete data: a constant, EagerData, an eager tensor, or a container of them."""
+    if isinstance(value, (Const, EagerData)):
+        return True
+    if isinstance(value, TensorV):
+        return value.eager
+    if isinstance(value, SeqV):
+        return all(_is_data(v) for v in value.items)
+    return False
 
 
 def _kw_const(kwargs, name: str, default: Any) -> Any:

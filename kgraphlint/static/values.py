@@ -32,6 +32,21 @@ class Unknown(Value):
 UNKNOWN = Unknown()
 
 
+class EagerData(Unknown):
+    """Concrete data of unknown content: a NumPy array, an eager tensor
+    (``np.random.normal(...)``, ``tf.zeros(...)``).  Unknown in every respect
+    but one: a layer applied to it runs eagerly and builds no graph."""
+
+    __slots__ = ()
+    kind = "eager"
+
+    def __repr__(self) -> str:
+        return "EAGER"
+
+
+EAGER = EagerData()
+
+
 class Const(Value):
     """A Python constant the engine could compute (str, int, bool, None...)."""
 
@@ -71,13 +86,15 @@ class LayerV(Value):
 
 
 class TensorV(Value):
-    __slots__ = ("fact", "symbolic")
+    __slots__ = ("fact", "symbolic", "eager")
     kind = "tensor"
 
-    def __init__(self, fact: graph.Tensor, symbolic: bool) -> None:
+    def __init__(self, fact: graph.Tensor, symbolic: bool, eager: bool = False) -> None:
         self.fact = fact
         # Depends on a known Input: a Keras symbolic tensor, not an eager one.
         self.symbolic = symbolic
+        # Computed from concrete data only (EagerData): an eager result.
+        self.eager = eager
 
 
 class ModelV(Value):
