@@ -423,3 +423,41 @@ def test_pytest_plugin_collects_notebooks(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--kgraphlint", "-v")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*clean.ipynb::kgraphlint PASSED*", "*digits.ipynb:cell 3:8:9*KG102*"])
+
+
+# --------------------------------------------------------------------------
+# --trace: the cells run in order, in one module, offline and without training
+
+TRACE_MODEL = """\
+def branch(t, units):
+    return layers.Dense(units, activation="relu")(t)
+
+towers = [keras.Input(shape=(4,), name=f"sensor_{i}") for i in range(3)]
+merged = layers.Concatenate()([branch(t, 8) for t in towers[:2]])
+model = keras.Model(towers, layers.Dense(1)(merged))"""
+
+
+@pytest.mark.slow
+def test_trace_runs_cells_in_order_and_maps_to_cells(cli, tmp_path):
+    nb = new_notebook(
+        cells=[
+            new_code_cell("%pip install -q tensorflow\nimport numpy as np\nimport keras\nfrom keras import layers"),
+            new_markdown_cell("Three sensors, one model."),
+            new_code_cell("x = np.zeros((16, 4))\n!ls -la\nget_ipython().run_line_magic('matplotlib', 'inline')"),
+            new_code_cell(TRACE_MODEL),
+            new_code_cell("%%time\nmodel.compile(optimizer='adam', loss='mse')\nhistory = model.fit([x, x, x], np.zeros(16), epochs=100)"),
+            new_code_cell("print(undefined_in_this_notebook)"),  # an error left in
+            new_code_cell("model.summary()"),
+        ]
+    )
+    write_notebook(tmp_path / "sensors.ipynb", nb)
+    res = cli("--trace", "--format", "json", "--no-cache", "sensors.ipynb", cwd=tmp_path, timeout=600)
+    data = res.json()
+    assert data["errors"] == [], res.output
+    found = {(f["code"], f.get("cell"), f["line"]): f for f in data["findings"]}
+    # The unused third sensor is seen at the model's line in cell 3.
+    assert ("KG102", 3, 6) in found, found
+    assert found[("KG102", 3, 6)]["engine"] in ("trace", "both")
+    # The cell that raises is reported at its own cell and line; later cells still ran.
+    assert ("KG901", 5, 1) in found, found
+    assert all(f.get("cell") for f in data["findings"])

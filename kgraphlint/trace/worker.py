@@ -40,6 +40,8 @@ import sys
 import tempfile
 from typing import Any, BinaryIO, Callable, Optional
 
+from kgraphlint.notebook import is_notebook
+
 _real_exit = os._exit  # before the hooks replace it
 
 
@@ -51,19 +53,76 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise TraceTimeout()
 
 
-def import_file(abspath: str, modname: str, keep_going: Optional[Callable[[BaseException, Any], bool]] = None) -> Any:
+def import_file(
+    abspath: str,
+    modname: str,
+    keep_going: Optional[Callable[[BaseException, Any], bool]] = None,
+    cell_failed: Optional[Callable[[BaseException, Any], None]] = None,
+) -> Any:
     """Import the traced file as module ``modname`` (never as ``__main__``).
+
+    A notebook runs as :func:`import_notebook` does (``cell_failed``: there).
 
     Its directory comes first on ``sys.path`` so its sibling modules import;
     the caller puts ``sys.path`` back.  ``keep_going``: see :func:`run_module`.
     """
     sys.path.insert(0, os.path.dirname(abspath))
+    if is_notebook(abspath):
+        return import_notebook(abspath, modname, keep_going, cell_failed)
     spec = importlib.util.spec_from_file_location(modname, abspath)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {abspath}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[modname] = module
     run_module(module, spec.loader.get_source(modname), abspath, keep_going)  # type: ignore[attr-defined]
+    return module
+
+
+class _IPythonStub:
+    """What ``get_ipython()`` returns in a traced notebook: every call does nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
+
+
+def import_notebook(
+    abspath: str,
+    modname: str,
+    keep_going: Optional[Callable[[BaseException, Any], bool]] = None,
+    cell_failed: Optional[Callable[[BaseException, Any], None]] = None,
+) -> Any:
+    """Run a notebook's code cells in order in one fresh module ``modname``.
+
+    What runs is the program the static engine reads (magic and shell lines
+    masked, cells that are not Python left out), compiled cell by cell with
+    its own line numbers, so frames and findings point at program lines that
+    the parent maps back to cells.  ``linecache`` serves those lines (not the
+    JSON) to code that reads the source at a frame.  A cell that raises does
+    not stop the later ones, as in Jupyter's run-all with errors allowed:
+    ``cell_failed(exc, cell_tree)`` is told (without it, the error propagates).
+    """
+    import linecache
+    import types
+
+    from kgraphlint.notebook import read_notebook
+
+    with open(abspath, "rb") as fh:
+        notebook = read_notebook(fh.read())
+    linecache.cache[abspath] = (len(notebook.program), None, notebook.program.splitlines(True), abspath)
+    module = types.ModuleType(modname)
+    module.__dict__["get_ipython"] = _IPythonStub  # get_ipython().run_line_magic(...) does nothing
+    sys.modules[modname] = module
+    for cell in notebook.cells.cells:
+        if cell.syntax_error is not None or not cell.masked.strip():
+            continue
+        # Leading newlines give the cell's statements their program line numbers.
+        source = "\n" * (cell.start - 1) + cell.masked
+        try:
+            run_module(module, source, abspath, keep_going)
+        except BaseException as exc:
+            if cell_failed is None or isinstance(exc, (TraceTimeout, KeyboardInterrupt)):
+                raise
+            cell_failed(exc, ast.parse(source, abspath))
     return module
 
 
@@ -198,8 +257,17 @@ class Worker:
         timeout = float(request.get("timeout") or 120)
         sites = SiteMaker(path, abspath)
         try:
-            with open(abspath, encoding="utf-8", errors="replace") as fh:
-                text = fh.read()
+            if is_notebook(abspath):
+                from kgraphlint.notebook import NotebookError, read_notebook
+
+                try:
+                    with open(abspath, "rb") as fh:
+                        text = read_notebook(fh.read()).program  # what runs, by program line
+                except NotebookError:
+                    text = ""
+            else:
+                with open(abspath, encoding="utf-8", errors="replace") as fh:
+                    text = fh.read()
         except OSError:
             text = ""
         labels = LabelIndex(text, path)
@@ -244,6 +312,15 @@ class Worker:
                 site = Site(path, fn.__code__.co_firstlineno, 1)
             errors.append(_raised(exc, site, recorder, path))
 
+        def cell_failed(exc: BaseException, cell: Any) -> None:
+            # A notebook cell raised: reported like a failing import, and the
+            # names the cell would have defined are lost (a later NameError
+            # about one of them is a consequence, not a second defect).
+            nonlocal partial
+            record(exc, None)
+            partial = True
+            lost_names.update(bound_names(cell))
+
         state = FileState()
         modules_before = dict(sys.modules)
         threads_before = thread_ids()
@@ -264,7 +341,7 @@ class Worker:
             with recording(recorder):
                 module = None
                 try:
-                    module = import_file(abspath, modname, keep_going)
+                    module = import_file(abspath, modname, keep_going, cell_failed)
                 except (TraceTimeout, BaseException) as exc:
                     if isinstance(exc, TraceTimeout):
                         raise
