@@ -14,6 +14,7 @@ import libcst as cst
 
 from kgraphlint.findings import Edit, Finding, Fix
 from kgraphlint.fix_toolkit import replace
+from kgraphlint.rules._removed_names import removed_names
 from kgraphlint.rules.base import Invalid, Rule
 from kgraphlint.static.cst_walk import dotted_parts
 from kgraphlint.static.imports import (
@@ -23,7 +24,7 @@ from kgraphlint.static.imports import (
     inside_tensorflow_package,
 )
 from kgraphlint.static.source import SourceContext
-from kgraphlint.vocab.families import KERAS2_PACKAGE, public_family, split_family
+from kgraphlint.vocab.families import KERAS2_PACKAGE, public_family, runs_as_keras2, split_family
 from kgraphlint.vocab.public_api import public_names, top_level_home
 
 # ----------------------------------------------------------------------------
@@ -250,6 +251,17 @@ class _Collector(ImportBindings):
         self.chains: list[cst.Attribute] = []
         self.chains_by_root: dict[str, list[list[str]]] = {}
         self.bare_names: set[str] = set()
+        # Attribute chains that are assigned to or deleted (a monkeypatch
+        # defines the name rather than using it).
+        self.assigned: set[int] = set()
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        super().visit_AssignTarget(node)
+        self.assigned.add(id(node.target))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self.assigned.add(id(node.target))
+
     def visit_Import(self, node: cst.Import) -> Optional[bool]:
         if not self.guarded:
             self.import_nodes.append(node)
@@ -283,6 +295,19 @@ class PrivateKerasApi(Rule):
     `keras.src.*`, and TensorFlow's private copy `tensorflow.python.keras.*`,
     through `keras`, `tensorflow.keras` / `tf.keras` and any import alias.
 
+    Also reports any import or attribute chain naming something Keras 3's
+    public API does not have (`from keras.preprocessing.image import
+    ImageDataGenerator`, `from keras.losses import mse`,
+    `keras.utils.numerical_utils`, `tf.keras.layers.experimental`,
+    `keras.layers.ThresholdedReLU`...), judged against the table of every public
+    module and name generated from the installed Keras
+    (`kgraphlint/vocab/keras_api.py`), with the replacement when one is known.
+    `tf.keras` keeps a few Keras 2 names that `keras` dropped
+    (`tf.keras.preprocessing.image.ImageDataGenerator`, `tf.keras.losses.mse`):
+    those are fine there. Files that run as Keras 2 (they import `tf_keras`,
+    set `TF_USE_LEGACY_KERAS=1` or pin TensorFlow below 2.16) are not judged
+    against Keras 3, nor are names the file probes with `hasattr` / `getattr`.
+
     Not reported: imports and uses inside a `try:` whose `except` catches
     `ImportError` / `ModuleNotFoundError` / `AttributeError` (or broader): that
     is a version shim whose fallback runs on Keras 3.
@@ -312,9 +337,12 @@ class PrivateKerasApi(Rule):
     `keras.layers.merge.concatenate` -> `keras.layers.concatenate`,
     `keras.src.layers.Dense` -> `keras.layers.Dense`,
     `tensorflow.python.keras.layers.Dense` -> `tensorflow.keras.layers.Dense`),
-    keeping every local name bound as before. Anything else (e.g.
+    keeping every local name bound as before, and renames a name Keras 3
+    kept under another name (`from keras.losses import mse` -> `from
+    keras.losses import mean_squared_error as mse`). Anything else (e.g.
     `keras.engine.functional.Functional`, a module imported under an alias
-    whose uses are not all public) is reported without a fix.
+    whose uses are not all public, `ImageDataGenerator`) is reported without a
+    fix, with a hint when the replacement is known.
 
     ## Example
     ```python
@@ -343,7 +371,10 @@ class PrivateKerasApi(Rule):
     name = "private-keras-api"
     severity = "error"
     engines = "S"
-    summary = "Private or removed Keras module (keras.engine, keras.layers.merge, keras.src, tensorflow.python.keras)."
+    summary = (
+        "Private or removed Keras API (keras.engine, keras.layers.merge, keras.src, tensorflow.python.keras, "
+        "names Keras 3 does not have)."
+    )
     source_rule = True
 
     VALID = (
@@ -357,6 +388,17 @@ class PrivateKerasApi(Rule):
         "import engine\nfrom engine.training import Model\nfrom .engine import topology\n\n"
         "model = Model(engine.training.config())\n",
         "import tf_keras\n\nmodel = tf_keras.src.engine.training.Model\n",
+        # tf.keras keeps these Keras 2 names; tf_keras is Keras 2.
+        "import tensorflow as tf\n"
+        "from tensorflow.keras.preprocessing.image import ImageDataGenerator\n\n"
+        "gen = ImageDataGenerator(rotation_range=10)\nloss = tf.keras.losses.mse\n",
+        "from tf_keras.preprocessing.image import ImageDataGenerator\nfrom tf_keras.losses import mse\n",
+        # The file runs as Keras 2.
+        "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\nimport tensorflow as tf\n\n"
+        "sess = tf.keras.backend.get_session()\n",
+        # A version shim probing for the name.
+        "import keras\n\n"
+        "Relu = keras.layers.ThresholdedReLU if hasattr(keras.layers, 'ThresholdedReLU') else keras.layers.ReLU\n",
     )
     INVALID = (
         Invalid(
@@ -392,10 +434,27 @@ class PrivateKerasApi(Rule):
         ),
         "from keras import engine  # expect\n"
         "from keras.engine.training import *  # expect\n",
+        # Names Keras 3 does not have; `mse` is `mean_squared_error` there.
+        Invalid(
+            "import keras\n"
+            "from keras.preprocessing.image import ImageDataGenerator  # expect\n"
+            "from keras.losses import mse  # expect\n\n"
+            "loss = keras.losses.mse  # expect\n"
+            "onehot = keras.utils.numerical_utils.to_categorical  # expect\n",
+            fixed="import keras\n"
+            "from keras.preprocessing.image import ImageDataGenerator  # expect\n"
+            "from keras.losses import mean_squared_error as mse  # expect\n\n"
+            "loss = keras.losses.mean_squared_error  # expect\n"
+            "onehot = keras.utils.numerical_utils.to_categorical  # expect\n",
+        ),
     )
 
     def check_source(self, ctx: SourceContext) -> Iterable[Finding]:
-        if "keras" not in ctx.text or not _PRECHECK.search(ctx.text):
+        if "keras" not in ctx.text:
+            return []
+        # Names Keras 3 lacks are judged only in files that run as Keras 3.
+        keras3 = not runs_as_keras2(ctx.text)
+        if not keras3 and not _PRECHECK.search(ctx.text):
             return []
         if inside_keras_package(ctx.path) or declares_keras_internals(ctx.text):
             return []
@@ -419,6 +478,9 @@ class PrivateKerasApi(Rule):
             finding = self._check_chain(ctx, collector, chain, private)
             if finding is not None:
                 findings.append(finding)
+        if keras3:
+            for removed in removed_names(ctx, collector, private):
+                findings.append(self.finding(ctx.site(removed.node), removed.message, removed.hint, fix=removed.fix))
         return findings
 
     # -- import keras.engine.training [as t] --------------------------------------

@@ -32,6 +32,7 @@ from kgraphlint.graph import Facts
 from kgraphlint.static import catalogue, shapes
 from kgraphlint.static.cst_walk import iter_nodes
 from kgraphlint.static.source import SourceContext
+from kgraphlint.vocab.families import runs_as_keras2
 from kgraphlint.vocab.methods import RUN_METHODS, TRAIN_METHODS
 from kgraphlint.static.values import (
     EAGER,
@@ -2619,25 +2620,6 @@ def _creates_weights(cls: ClassV) -> bool:
             last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
             if last == "add_weight" or last in catalogue.WEIGHTED_LAYERS:
                 return True
-    return False
-
-
-_TF_KERAS_IMPORT = re.compile(r"^\s*(?:import|from)\s+tf_keras\b", re.M)
-_LEGACY_KERAS_ENV = re.compile(r"TF_USE_LEGACY_KERAS\W{1,8}(?:1|[Tt]rue)\b")
-# ``pip install tensorflow==2.15.0`` (a notebook cell), ``tensorflow<2.16``.
-_TF_PIN = re.compile(r"\btensorflow(?:-cpu|-gpu)?\s*(==|~=|<=|<)\s*2\.(\d+)")
-
-
-def runs_as_keras2(text: str) -> bool:
-    """The file runs under Keras 2: it imports ``tf_keras``, sets
-    ``TF_USE_LEGACY_KERAS=1``, or pins TensorFlow below 2.16 (where
-    ``tf.keras`` is Keras 2)."""
-    if _TF_KERAS_IMPORT.search(text) or _LEGACY_KERAS_ENV.search(text):
-        return True
-    for m in _TF_PIN.finditer(text):
-        op, minor = m.group(1), int(m.group(2))
-        if minor < 16 or (op == "<" and minor == 16):
-            return True
     return False
 
 

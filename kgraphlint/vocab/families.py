@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 # Package prefixes under which Keras lives, longest first where one contains
@@ -77,3 +78,22 @@ def canonical(path: str) -> str:
 def is_keras(path: str) -> bool:
     """Whether a canonical path is Keras."""
     return path == "keras" or path.startswith("keras.")
+
+
+_TF_KERAS_IMPORT = re.compile(r"^\s*(?:import|from)\s+tf_keras\b", re.M)
+_LEGACY_KERAS_ENV = re.compile(r"TF_USE_LEGACY_KERAS\W{1,8}(?:1|[Tt]rue)\b")
+# ``pip install tensorflow==2.15.0`` (a notebook cell), ``tensorflow<2.16``.
+_TF_PIN = re.compile(r"\btensorflow(?:-cpu|-gpu)?\s*(==|~=|<=|<)\s*2\.(\d+)")
+
+
+def runs_as_keras2(text: str) -> bool:
+    """The file runs under Keras 2: it imports ``tf_keras``, sets
+    ``TF_USE_LEGACY_KERAS=1``, or pins TensorFlow below 2.16 (where
+    ``tf.keras`` is Keras 2)."""
+    if _TF_KERAS_IMPORT.search(text) or _LEGACY_KERAS_ENV.search(text):
+        return True
+    for m in _TF_PIN.finditer(text):
+        op, minor = m.group(1), int(m.group(2))
+        if minor < 16 or (op == "<" and minor == 16):
+            return True
+    return False

@@ -89,6 +89,22 @@ def application_names() -> frozenset[str]:
 KERAS2_APPLICATIONS = frozenset(f"ResNetRS{depth}" for depth in (50, 101, 152, 200, 270, 350, 420))
 
 
+@lru_cache(maxsize=None)
+def _homes(family: str) -> dict[str, tuple[str, ...]]:
+    homes: dict[str, list[str]] = {}
+    for module in _data().MODULES:
+        if module == family or module.startswith(family + "."):
+            for name in public_names(module):
+                homes.setdefault(name, []).append(module)
+    return {name: tuple(sorted(mods, key=lambda m: (m.count("."), m))) for name, mods in homes.items()}
+
+
+def homes_of(name: str, family: str = "keras") -> tuple[str, ...]:
+    """The public modules of a Keras 3 family that have ``name`` (not as a
+    submodule), shallowest first: ``homes_of("Rescaling")`` -> ``("keras.layers",)``."""
+    return _homes(family).get(name, ())
+
+
 class Missing(NamedTuple):
     """A dotted path into Keras 3 that does not exist."""
 
