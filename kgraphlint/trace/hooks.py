@@ -121,6 +121,9 @@ class Recorder:
     # ids of operations passed to another operation's constructor
     # (``Bidirectional(LSTM(8))`` copies the LSTM: the original is still used).
     passed: set[int] = field(default_factory=set)
+    # ids of layers called at all, on anything: eager data or the graph
+    # tensors of a ``ds.map`` function build no Keras node, yet use the layer.
+    called: set[int] = field(default_factory=set)
     nodes: dict[int, NodeRecord] = field(default_factory=dict)
     models: dict[int, ModelRecord] = field(default_factory=dict)
     compiles: list[CompileRecord] = field(default_factory=list)
@@ -740,6 +743,18 @@ def installed_hooks() -> Iterator[None]:
                 rec.on_node(self, sys._getframe(1))
 
         patcher.set(Node, "__init__", node_init)
+
+        # -- layers called without a Keras node (eager, tf.data) --------------
+        original_layer_call = keras.Layer.__call__
+
+        @functools.wraps(original_layer_call)
+        def layer_call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            rec = _active
+            if rec is not None:
+                rec.called.add(id(self))
+            return original_layer_call(self, *args, **kwargs)
+
+        patcher.set(keras.Layer, "__call__", layer_call)
 
         # -- model constructions ----------------------------------------------
         original_functional_init = Functional.__init__

@@ -479,7 +479,7 @@ def _mark_usage(builder: _FactsBuilder, recorder: "Recorder", partial: bool) -> 
     for rec in recorder.all_op_records():
         if not rec.weak or rec.op is not None or rec.site is None or rec.site.path != facts.path:
             continue
-        if rec.op_id in recorder.passed:
+        if rec.op_id in recorder.passed or rec.op_id in recorder.called:
             continue
         label = builder.labels.label(rec.site) if builder.labels is not None else None
         fact = Layer(
