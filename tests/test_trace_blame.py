@@ -106,6 +106,9 @@ PROBE = textwrap.dedent(
     attempt("remove_project", lambda: os.remove(os.path.join(project, "victim.py")))
     attempt("rename_out", lambda: os.rename("out.txt", os.path.join(project, "moved.txt")))
     attempt("read_project", lambda: open(os.path.join(project, "victim.py")).read())
+    attempt("symlink_to_project", lambda: os.symlink(os.path.join(project, "victim.py"), "link.py"))
+    attempt("write_through_link", lambda: open("link.py", "a").write("#"))
+    attempt("hardlink_project", lambda: os.link(os.path.join(project, "victim.py"), "hard.py"))
     attempt("udp", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", 9)))
     attempt("tcp", lambda: socket.create_connection(("127.0.0.1", 9), timeout=1))
     attempt("subprocess", lambda: subprocess.run(["true"]))
@@ -151,7 +154,8 @@ def test_sandbox_refuses_writes_network_programs_and_signals(tmp_path):
     results = json.loads(lines[-1])
     assert results["write_inside"] == "allowed" and results["read_project"] == "allowed"
     assert results["kill_self"] == "allowed"
-    for name in ("write_project", "os_open_project", "remove_project", "rename_out"):
+    assert results["symlink_to_project"] == "allowed"
+    for name in ("write_project", "os_open_project", "remove_project", "rename_out", "write_through_link", "hardlink_project"):
         assert results[name].startswith("refused: "), (name, results[name])
     assert results["write_project"] == f"refused: writes {project / 'victim.py'}"
     for name in ("udp", "tcp"):

@@ -244,3 +244,15 @@ def test_neutral_training_results_can_be_read_like_real_ones() -> None:
     assert (loss, mae, accuracy) == (0.0, 0.0, 0.0)
     assert _evaluation(object(), {}) == 0.0
     assert _evaluation(Compiled(), {"return_dict": True})["accuracy"] == 0.0
+
+
+def test_neutral_history_lists_the_compiled_metrics() -> None:
+    from types import SimpleNamespace
+
+    from kgraphlint.trace.hooks import _history
+
+    model = SimpleNamespace(_kgraphlint_metrics=["accuracy", SimpleNamespace(name="auc")])
+    history = _history({"epochs": 2, "validation_split": 0.1}, model)
+    assert list(history.history) == ["loss", "accuracy", "auc", "val_loss", "val_accuracy", "val_auc"]
+    assert history.history["val_auc"] == [0.0, 0.0]
+    assert list(_history({"epochs": 1}, model).history) == ["loss", "accuracy", "auc"]

@@ -531,17 +531,47 @@ class _ZeroLogs(dict):
         return self._value
 
 
-def _history(kwargs: dict) -> Any:
+def _history(kwargs: dict, model: Any = None) -> Any:
+    """A ``History`` as ``fit`` returns it: the loss and the compiled metrics
+    (with ``val_`` twins when there is validation data), one zero per epoch."""
     from keras.callbacks import History
 
     epochs = kwargs.get("epochs", 1)
     epochs = epochs if isinstance(epochs, int) and 0 < epochs < 10_000 else 1
     history = History()
     history.history = _ZeroLogs([0.0] * epochs)
-    history.history["loss"] = [0.0] * epochs
+    names = ["loss"] + _metric_names(model)
+    if kwargs.get("validation_data") is not None or kwargs.get("validation_split"):
+        names += [f"val_{n}" for n in names]
+    for key in names:
+        history.history[key] = [0.0] * epochs
     history.params = {"epochs": epochs, "verbose": kwargs.get("verbose", "auto")}
     history.epoch = list(range(epochs))
+    if model is not None:
+        try:
+            history.set_model(model)
+        except Exception:
+            pass
     return history
+
+
+def _metric_names(model: Any) -> list[str]:
+    """The log names of the metrics given to ``compile()``, as Keras names them."""
+    names: list[str] = []
+    stack = [getattr(model, "_kgraphlint_metrics", None)]
+    while stack:
+        item = stack.pop(0)
+        if item is None:
+            continue
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        else:
+            name = item if isinstance(item, str) else getattr(item, "name", None) or getattr(item, "__name__", None)
+            if isinstance(name, str) and name not in names:
+                names.append(name)
+    return names
 
 
 def _metric_count(model: Any) -> int:
@@ -645,7 +675,7 @@ def _neutral(name: str, original: Callable) -> Callable:
                 problem = _first_step_shape_error(self, args, kwargs)
                 if problem is not None:
                     rec.fit_errors.append((site, problem))
-            return _history(kwargs)
+            return _history(kwargs, self)
         if name in PREDICT_METHODS:
             return _zeros_like_outputs(self, args[0] if args else kwargs.get("x"))
         if name in RUN_METHODS:  # evaluate, train_on_batch, test_on_batch: their metrics

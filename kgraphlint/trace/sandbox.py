@@ -199,7 +199,9 @@ def _audit(event: str, args: tuple) -> None:
         if args and not isinstance(args[0], int):
             _check_write(args[0], "changes" if event != "os.mkdir" else "creates the directory")
     elif event in _TWO_PATH_EVENTS:
-        for value in args[:2]:
+        # A symbolic link may point anywhere (writing through it is checked
+        # then); a rename or hard link must stay inside on both ends.
+        for value in args[1:2] if event == "os.symlink" else args[:2]:
             if not isinstance(value, int):
                 _check_write(value, "moves or links")
     elif event in _NETWORK_EVENTS:
