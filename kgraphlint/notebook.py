@@ -596,6 +596,8 @@ def to_cells(findings: Iterable["Finding"], notebook_path: str, cells: CellMap) 
     out = []
     for f in findings:
         if f.path == notebook_path and f.cell is None:
+            f.message = _cell_line_words(f.message, cells)
+            f.hint = _cell_line_words(f.hint, cells)
             where = cells.locate(f.line)
             if where is not None:
                 f.cell, f.line = where
@@ -606,6 +608,7 @@ def to_cells(findings: Iterable["Finding"], notebook_path: str, cells: CellMap) 
                     f.end_line, f.end_column = f.line, f.column + 1
             for r in f.related:
                 if r.path == notebook_path and r.cell is None:
+                    r.message = _cell_line_words(r.message, cells)
                     found = cells.locate(r.line)
                     if found is not None:
                         r.cell, r.line = found
@@ -619,6 +622,21 @@ def to_cells(findings: Iterable["Finding"], notebook_path: str, cells: CellMap) 
                         break
         out.append(f)
     return out
+
+
+_LINE_WORDS = re.compile(r"\bline (\d+)\b")
+
+
+def _cell_line_words(text: str, cells: CellMap) -> str:
+    """"fitted (line 21)" -> "fitted (cell 5, line 2)": messages name program lines too."""
+    if "line " not in text:
+        return text
+
+    def replace(m: "re.Match[str]") -> str:
+        where = cells.locate(int(m.group(1)))
+        return m.group(0) if where is None else f"cell {where[0]}, line {where[1]}"
+
+    return _LINE_WORDS.sub(replace, text)
 
 
 # Rules whose finding says that something is *not* done (an input unused, a

@@ -461,3 +461,51 @@ def test_trace_runs_cells_in_order_and_maps_to_cells(cli, tmp_path):
     # The cell that raises is reported at its own cell and line; later cells still ran.
     assert ("KG901", 5, 1) in found, found
     assert all(f.get("cell") for f in data["findings"])
+
+
+# --------------------------------------------------------------------------
+# Kaggle-style transfer learning, book-style autoencoder and GAN
+
+common = [
+ new_code_cell("import os\nimport numpy as np\nimport tensorflow as tf\nfrom tensorflow.keras.applications import EfficientNetB0\nfrom tensorflow.keras import layers, models\nprint(tf.__version__)"),
+ new_code_cell("IMG = 224\nNUM_CLASSES = 5\ntrain_ds = tf.keras.utils.image_dataset_from_directory('../input/flowers/train', image_size=(IMG, IMG), batch_size=32)\nval_ds = tf.keras.utils.image_dataset_from_directory('../input/flowers/val', image_size=(IMG, IMG), batch_size=32)\nclass_names = train_ds.class_names\ntrain_ds = train_ds.prefetch(tf.data.AUTOTUNE)"),
+ new_markdown_cell("## Transfer learning"),
+ new_code_cell("base = EfficientNetB0(include_top=False, weights='imagenet', input_shape=(IMG, IMG, 3))\nbase.trainable = False"),
+]
+clean = common + [
+ new_code_cell("inputs = layers.Input((IMG, IMG, 3))\nx = layers.RandomFlip('horizontal')(inputs)\nx = base(x, training=False)\nx = layers.GlobalAveragePooling2D()(x)\nx = layers.Dropout(0.2)(x)\noutputs = layers.Dense(NUM_CLASSES, activation='softmax')(x)\nmodel = models.Model(inputs, outputs)\nmodel.summary()"),
+ new_code_cell("%%time\nmodel.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss='sparse_categorical_crossentropy', metrics=['accuracy'])\nhistory = model.fit(train_ds, validation_data=val_ds, epochs=5)"),
+ new_code_cell("base.trainable = True\nfor layer in base.layers[:-20]:\n    layer.trainable = False\nmodel.compile(optimizer=tf.keras.optimizers.Adam(1e-5), loss='sparse_categorical_crossentropy', metrics=['accuracy'])\nhistory_ft = model.fit(train_ds, validation_data=val_ds, epochs=3)"),
+ new_code_cell("import matplotlib.pyplot as plt\n%matplotlib inline\nplt.plot(history.history['accuracy'] + history_ft.history['accuracy'])\nplt.show()"),
+ new_code_cell("model.save('flowers.keras')\n!ls -la"),
+]
+buggy = common + [
+ new_code_cell("inputs = layers.Input((IMG, IMG, 3))\nx = base(inputs, training=False)\nx = layers.Dropout(0.2)(x)\noutputs = layers.Dense(NUM_CLASSES, activation='softmax')(x)\nmodel = models.Model(inputs, outputs)"),
+ new_code_cell("model.compile(optimizer=tf.keras.optimizers.Adam(lr=1e-3), loss='sparse_categorical_crossentropy', metrics=['accuracy'])\nhistory = model.fit(train_ds, validation_data=val_ds, epochs=5)"),
+ new_code_cell("base.trainable = True\nhistory_ft = model.fit(train_ds, validation_data=val_ds, epochs=3)"),
+]
+# autoencoder / GAN notebook (clean)
+ae = [
+ new_code_cell("from tensorflow import keras\nfrom tensorflow.keras import layers\nimport numpy as np\n(x_train, _), (x_test, _) = keras.datasets.mnist.load_data()\nx_train = x_train.astype('float32') / 255.\nx_train = np.reshape(x_train, (len(x_train), 28, 28, 1))"),
+ new_code_cell("input_img = keras.Input(shape=(28, 28, 1))\nx = layers.Conv2D(16, (3, 3), activation='relu', padding='same')(input_img)\nx = layers.MaxPooling2D((2, 2), padding='same')(x)\nx = layers.Conv2D(8, (3, 3), activation='relu', padding='same')(x)\nencoded = layers.MaxPooling2D((2, 2), padding='same')(x)\n\nx = layers.Conv2D(8, (3, 3), activation='relu', padding='same')(encoded)\nx = layers.UpSampling2D((2, 2))(x)\nx = layers.Conv2D(16, (3, 3), activation='relu', padding='same')(x)\nx = layers.UpSampling2D((2, 2))(x)\ndecoded = layers.Conv2D(1, (3, 3), activation='sigmoid', padding='same')(x)\n\nautoencoder = keras.Model(input_img, decoded)\nencoder = keras.Model(input_img, encoded)\nautoencoder.compile(optimizer='adam', loss='binary_crossentropy')"),
+ new_code_cell("autoencoder.fit(x_train, x_train, epochs=50, batch_size=128, shuffle=True)"),
+ new_code_cell("latent_dim = 128\ngenerator = keras.Sequential([keras.Input(shape=(latent_dim,)), layers.Dense(7 * 7 * 128), layers.LeakyReLU(negative_slope=0.2), layers.Reshape((7, 7, 128)), layers.Conv2DTranspose(128, (4, 4), strides=(2, 2), padding='same'), layers.LeakyReLU(negative_slope=0.2), layers.Conv2DTranspose(128, (4, 4), strides=(2, 2), padding='same'), layers.LeakyReLU(negative_slope=0.2), layers.Conv2D(1, (7, 7), padding='same', activation='sigmoid')], name='generator')\ndiscriminator = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(64, (3, 3), strides=(2, 2), padding='same'), layers.LeakyReLU(negative_slope=0.2), layers.GlobalMaxPooling2D(), layers.Dense(1)], name='discriminator')\ndiscriminator.compile(optimizer='adam', loss='binary_crossentropy')\ndiscriminator.trainable = False\ngan_input = keras.Input(shape=(latent_dim,))\ngan = keras.Model(gan_input, discriminator(generator(gan_input)))\ngan.compile(optimizer='adam', loss='binary_crossentropy')"),
+]
+
+
+def _kaggle(cells: list) -> nbformat.NotebookNode:
+    return new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+
+
+def test_transfer_learning_notebooks(cli, tmp_path):
+    write_notebook(tmp_path / "flowers.ipynb", _kaggle(clean))
+    write_notebook(tmp_path / "flowers_v2.ipynb", _kaggle(buggy))
+    write_notebook(tmp_path / "autoencoder_gan.ipynb", _kaggle(ae))
+    data = cli("--format", "json", "--no-cache", ".", cwd=tmp_path).json()
+    assert data["files_checked"] == 3
+    assert {f["path"] for f in data["findings"]} == {"flowers_v2.ipynb"}, data["findings"]
+    found = {(f["code"], f["cell"], f["line"]): f for f in data["findings"]}
+    assert set(found) == {("KG503", 4, 4), ("KG402", 5, 1), ("KG501", 6, 1)}
+    # Line numbers inside messages are cell lines too.
+    assert "fitted (cell 5, line 2)" in found[("KG501", 6, 1)]["message"]
+    assert found[("KG503", 4, 4)]["related"][0]["cell"] == 3
