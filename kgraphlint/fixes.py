@@ -161,7 +161,10 @@ def _fixed_cells(sources: dict[int, str], fixes: list[Fix]) -> Optional[dict[int
             fix,
             edits=[
                 dataclasses.replace(
-                    e, line=first_line[e.cell] + e.line - 1, end_line=first_line[e.cell] + e.end_line - 1, cell=None
+                    e,
+                    line=first_line[e.cell or 0] + e.line - 1,  # every e.cell is a cell number (checked)
+                    end_line=first_line[e.cell or 0] + e.end_line - 1,
+                    cell=None,
                 )
                 for e in fix.edits
             ],

@@ -399,7 +399,7 @@ def _object_members(text: str, i: int) -> Iterable[tuple[str, int, int]]:
         return
     while True:
         i = _expect(text, i, '"')
-        key, i = json.decoder.scanstring(text, i)
+        key, i = json.decoder.scanstring(text, i)  # type: ignore[attr-defined]
         i = _expect(text, _skip_ws(text, i), ":")
         start = _skip_ws(text, i)
         end = _value_end(text, start)
@@ -495,10 +495,10 @@ def replace_sources(data: bytes, new_sources: dict[int, str]) -> bytes:
     spans = _source_spans(text)
     edits: list[tuple[int, int, str]] = []
     for cell_number, source in new_sources.items():
-        index = index_of.get(cell_number)
-        if index is None or index not in spans:
+        where = index_of.get(cell_number)
+        if where is None or where not in spans:
             raise NotebookError(f"cannot locate the source of cell {cell_number} in the notebook text")
-        span = spans[index]
+        span = spans[where]
         edits.append((span.start, span.end, _encode_value(source, span, text)))
     for start, end, value in sorted(edits, reverse=True):
         text = text[:start] + value + text[end:]
