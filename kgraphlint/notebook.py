@@ -87,6 +87,7 @@ class CodeCell:
     start: int = 1  # program line of the cell's first line
     line_count: int = 0
     syntax_error: Optional[tuple[str, int, int]] = None  # (message, line, column) in the cell
+    left_out: bool = False  # not part of the program (a syntax error, or top-level await)
 
 
 @dataclass
@@ -237,10 +238,18 @@ def read_notebook(data: bytes) -> Notebook:
         lines = _LINE_BREAK.split(masked)
         if lines and lines[-1] == "":
             lines.pop()
+        if parts and _FUTURE_IMPORT.search(masked):
+            # Only the program's first statements may import from __future__;
+            # a later cell's is valid in Jupyter (each cell compiles alone).
+            masked = _FUTURE_IMPORT.sub(lambda m: m.group(1) + "pass", masked)
+            lines = _LINE_BREAK.split(masked)[: len(lines)]
         cell = CodeCell(number, index, source, masked, start=next_line, line_count=len(lines))
         error = _syntax_error(masked)
-        if error is not None:
+        if error is not None or _uses_top_level_await(masked):
+            # A broken cell is reported (KG900); one that awaits at top level is
+            # valid IPython but no module can hold it: both are left out.
             cell.syntax_error = error
+            cell.left_out = True
             dropped.update(re.findall(r"[A-Za-z_]\w*", source))
             lines = [""] * len(lines)
         cell_map.cells.append(cell)
@@ -248,6 +257,20 @@ def read_notebook(data: bytes) -> Notebook:
         if lines:
             parts.append("\n".join(lines) + "\n")
     return Notebook("".join(parts), cell_map, language, frozenset(dropped))
+
+
+_FUTURE_IMPORT = re.compile(r"^([ \t]*)from[ \t]+__future__[ \t]+import\b[^\n]*$", re.M)
+
+
+def _uses_top_level_await(text: str) -> bool:
+    if "await" not in text and "async" not in text:
+        return False
+    try:
+        # To bytecode: "'await' outside function" is found by the compiler, not the parser.
+        compile(text, "<cell>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # valid only with top-level await (checked with it before)
+    return False
 
 
 def _syntax_error(text: str) -> Optional[tuple[str, int, int]]:

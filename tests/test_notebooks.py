@@ -509,3 +509,16 @@ def test_transfer_learning_notebooks(cli, tmp_path):
     # Line numbers inside messages are cell lines too.
     assert "fitted (cell 5, line 2)" in found[("KG501", 6, 1)]["message"]
     assert found[("KG503", 4, 4)]["related"][0]["cell"] == 3
+
+
+def test_cells_valid_only_in_jupyter_do_not_break_the_program():
+    nb = new_notebook(cells=[
+        new_code_cell("import keras"),
+        new_code_cell("from __future__ import annotations\nx = 1"),
+        new_code_cell("import asyncio\nawait asyncio.sleep(0)"),
+        new_code_cell("y = x + 1"),
+    ])
+    parsed = read_notebook(nbformat.writes(nb).encode())
+    compile(parsed.program, "nb", "exec", dont_inherit=True)  # CPython accepts the whole program
+    assert parsed.cells.cell(3).left_out and parsed.cells.cell(3).syntax_error is None
+    assert not parsed.cells.cell(2).left_out and "x = 1" in parsed.program

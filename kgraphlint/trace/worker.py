@@ -113,7 +113,7 @@ def import_notebook(
     module.__dict__["get_ipython"] = _IPythonStub  # get_ipython().run_line_magic(...) does nothing
     sys.modules[modname] = module
     for cell in notebook.cells.cells:
-        if cell.syntax_error is not None or not cell.masked.strip():
+        if cell.left_out or not cell.masked.strip():
             continue
         # Leading newlines give the cell's statements their program line numbers.
         source = "\n" * (cell.start - 1) + cell.masked
