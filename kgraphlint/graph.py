@@ -297,6 +297,12 @@ class Facts:
 
     def expects_error_at(self, line: int) -> bool:
         return any(start <= line <= end for start, end in self.expected_errors)
+    # Static only: files of the project whose presence or content the facts
+    # depend on (imported modules), absolute path -> sha256 (None: absent).
+    dependencies: dict[str, Optional[str]] = field(default_factory=dict)
+    # Static only: the text of every imported module, by the path findings
+    # name it with (for its suppression comments).
+    module_texts: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------

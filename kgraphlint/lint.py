@@ -80,6 +80,9 @@ class LintResult:
     skipped: list[Skip] = field(default_factory=list)
     # How many files --trace really traced (None: not a --trace run).
     files_traced: Optional[int] = None
+    # Paths of the files analysed in this run (the others were served from
+    # the cache): what an edit made kgraphlint re-check.
+    analysed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -94,6 +97,9 @@ class _Outcome:
     # Graph finding (contradiction.subject_key) -> construction lines of the
     # models it is about: a complete trace of them may withdraw it.
     subjects: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # Project files the result depends on (imported modules, and files whose
+    # absence decided an import): absolute path -> sha256, None = absent.
+    dependencies: dict[str, Optional[str]] = field(default_factory=dict)
 
     def to_cache(self) -> dict[str, Any]:
         return {
@@ -102,6 +108,7 @@ class _Outcome:
             "parsed": self.parsed,
             "skipped": [s.to_dict() for s in self.skipped],
             "subjects": {k: list(v) for k, v in self.subjects.items()},
+            "dependencies": self.dependencies,
         }
 
     @classmethod
@@ -122,12 +129,18 @@ class _Outcome:
             isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("path", "reason", "stage")) for s in skipped
         ):
             raise ValueError("cache entry of the wrong shape (skipped)")
+        dependencies = value.get("dependencies", {})
+        if not isinstance(dependencies, dict) or not all(
+            isinstance(p, str) and (d is None or isinstance(d, str)) for p, d in dependencies.items()
+        ):
+            raise ValueError("cache entry of the wrong shape (dependencies)")
         return cls(
             findings=[Finding.from_dict(f) for f in findings],
             builders=[(n, k) for n, k in builders],
             parsed=parsed,
             skipped=[Skip(s["path"], s["reason"], s["stage"]) for s in skipped],
             subjects=_subjects_from_cache(value.get("subjects", {})),
+            dependencies=dict(dependencies),
         )
 
 
@@ -174,7 +187,7 @@ def _check_cached_finding(data: Any, path: str) -> None:
 # One file
 
 
-def _engine():  # -> Optional[Callable[[SourceContext], Facts]]
+def _engine():  # -> Optional[Callable[[SourceContext, ModuleLoader], Facts]]
     try:
         from kgraphlint.static.engine import analyze
     except ModuleNotFoundError as exc:
@@ -194,8 +207,16 @@ def analyse_source(
     data: bytes,
     select: Optional[tuple[str, ...]] = None,
     ignore: tuple[str, ...] = (),
+    follow_imports: bool = True,
+    reaches_keras: Optional[bool] = None,
 ) -> _Outcome:
     """Parse, analyse and check one file's bytes; suppressions applied.
+
+    With ``follow_imports`` (and ``path`` on disk), imports of the project's
+    own modules are followed: a finding may then be located in an imported
+    module (a defect of a helper this file calls), with that module's
+    suppression comments applied.  ``reaches_keras``: whether a file that never
+    mentions Keras imports project modules that do (computed when None).
 
     Never raises for bad input: a parse failure is a KG900 finding, a crash of
     the engine or of a rule is an ``errors`` entry, valid Python that libcst
@@ -222,7 +243,9 @@ def analyse_source(
             text = notebook.program
             module = parse_text(text, path)
         else:
-            if not _mentions_keras(data):
+            if not _mentions_keras(data) and not (
+                reaches_keras if reaches_keras is not None else _reaches_keras(os.path.abspath(path), data, {})
+            ):
                 check_syntax(data, path)
                 return outcome
             text, module = parse_source(data, path)
@@ -239,11 +262,17 @@ def analyse_source(
     from kgraphlint.static.source import make_context
 
     ctx = make_context(path, text, module)
+    loader = None
+    if follow_imports:
+        from kgraphlint.static.modules import shared_loader
+
+        loader = shared_loader()
+        loader.register(os.path.abspath(path), ctx, data)
     facts: Optional["Facts"] = None
     try:
         analyze = _engine()
         if analyze is not None:
-            facts = analyze(ctx)
+            facts = analyze(ctx, loader)
     except (Exception, RecursionError) as exc:
         outcome.errors.append(_internal(path, "while analysing", exc))
     ctx.facts = facts
@@ -254,13 +283,17 @@ def analyse_source(
             if rule.source_rule:
                 found.extend(rule.check_source(ctx))
             elif facts is not None:
-                found.extend(f for f in rule.check(facts) if not facts.expects_error_at(f.line))
+                # ``pytest.raises`` blocks are this file's lines.
+                found.extend(f for f in rule.check(facts) if not (f.path == path and facts.expects_error_at(f.line)))
         except (Exception, RecursionError) as exc:
             outcome.errors.append(_internal(path, f"in rule {rule.code}", exc))
     if notebook is not None and kg900 is not None:
         found.extend(_broken_cells(path, notebook, kg900))
-    findings = apply_suppressions(_dedupe(found), text)
+    findings = _suppress(_dedupe(found), path, text, facts)
     if notebook is not None:
+        # Cells map this file's lines; an imported helper's defects are
+        # reported when that module is checked.
+        findings = [f for f in findings if f.path == path]
         # "x is never used" may only mean that the cell using x was left
         # out: not reported (precision first).
         findings = [f for f in findings if not may_be_in_dropped_cell(f, notebook.dropped_names)]
@@ -268,6 +301,7 @@ def analyse_source(
     outcome.findings = findings
     if facts is not None:
         outcome.builders = list(facts.builders)
+        outcome.dependencies = dict(facts.dependencies)
         graph_codes = {r.code for r in rules if not r.source_rule}
         for f in outcome.findings:
             if f.code in graph_codes:
@@ -290,8 +324,24 @@ def _broken_cells(path: str, notebook: "Notebook", kg900: "Rule") -> list[Findin
     return found
 
 
-def _analyse_job(job: tuple[str, bytes], select: Optional[tuple[str, ...]], ignore: tuple[str, ...]) -> _Outcome:
-    return analyse_source(job[0], job[1], select, ignore)
+def _suppress(findings: list[Finding], path: str, text: str, facts: Optional["Facts"]) -> list[Finding]:
+    """Suppression comments, read in the file each finding is located in."""
+    if all(f.path == path for f in findings):
+        return apply_suppressions(findings, text)
+    texts = dict(facts.module_texts) if facts is not None else {}
+    texts[path] = text
+    by_path: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_path.setdefault(f.path, []).append(f)
+    kept: list[Finding] = []
+    for where, group in by_path.items():
+        source = texts.get(where)
+        kept.extend(apply_suppressions(group, source) if source is not None else group)
+    return kept
+
+
+def _analyse_job(job: tuple[str, bytes, bool], select: Optional[tuple[str, ...]], ignore: tuple[str, ...]) -> _Outcome:
+    return analyse_source(job[0], job[1], select, ignore, reaches_keras=job[2])
 
 
 def lint_source(path: str, data: bytes, config: Optional[Config] = None) -> tuple[list[Finding], list[FileError]]:
@@ -312,6 +362,44 @@ def _stamp_fixes(findings: Iterable[Finding], digest: str) -> None:
 
 def _mentions_keras(data: bytes) -> bool:
     return any(marker in data for marker in _MARKERS)
+
+
+# How many imported files the pre-filter looks through for one file.
+_REACH_LIMIT = 64
+
+
+def _reaches_keras(abspath: str, data: bytes, memo: dict[str, bool]) -> bool:
+    """Whether a file that never names Keras imports (maybe through other
+    project modules) one that does: ``from mypkg.model import build``."""
+    if b"import" not in data or not os.path.isfile(abspath):
+        return False
+    from kgraphlint.project import imported_project_files
+
+    todo = [abspath]
+    seen = {abspath}
+    while todo and len(seen) <= _REACH_LIMIT:
+        current = todo.pop()
+        known = memo.get(current)
+        if known is not None:
+            if known:
+                return True
+            continue
+        if current != abspath:
+            try:
+                with open(current, "rb") as fh:
+                    content = fh.read(MAX_FILE_BYTES)
+            except OSError:
+                continue
+            if _mentions_keras(content):
+                memo[current] = True
+                return True
+        else:
+            content = data
+        for imported in imported_project_files(current, content):
+            if imported not in seen:
+                seen.add(imported)
+                todo.append(imported)
+    return False
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
@@ -391,6 +479,11 @@ def lint_paths(
     analysed: dict[str, str] = {}  # path -> SHA-256 of the bytes analysed
     pending: list[tuple[SourceFile, bytes, Optional[str]]] = []
 
+    from kgraphlint.static.modules import reset_shared_loader, shared_loader
+
+    # Files may have changed since the last run in this process.
+    reset_shared_loader()
+    loader = shared_loader()
     cache = None
     if use_cache:
         from kgraphlint.cache import FindingCache, code_fingerprint
@@ -398,6 +491,7 @@ def lint_paths(
         salt = repr((code_fingerprint(), eff_select, eff_ignore))
         cache = FindingCache(config.root, salt)
 
+    reach_memo: dict[str, bool] = {}
     for source in found.files:
         data = _read(source, errors, skipped)
         if data is None:
@@ -407,13 +501,25 @@ def lint_paths(
         cached = cache.get(key) if cache and key else None
         if cached is not None:
             try:
-                outcomes[source.path] = _Outcome.from_cache(cached, source.path)
-                continue
+                outcome: Optional[_Outcome] = _Outcome.from_cache(cached, source.path)
             except (KeyError, TypeError, ValueError):
-                pass  # an entry from a broken write or older format: recompute
+                outcome = None  # an entry from a broken write or older format: recompute
+            # Valid while every project module it depends on is unchanged.
+            if outcome is not None and all(
+                loader.digest(dep) == digest for dep, digest in outcome.dependencies.items()
+            ):
+                outcomes[source.path] = outcome
+                continue
         pending.append((source, data, key))
 
-    results = _analyse_all([(s.path, d) for s, d, _ in pending], eff_select, eff_ignore, jobs)
+    jobs_list = []
+    for source, data, _ in pending:
+        if _mentions_keras(data):
+            reach_memo[source.abspath] = True
+            jobs_list.append((source.path, data, True))
+        else:
+            jobs_list.append((source.path, data, _reaches_keras(source.abspath, data, reach_memo)))
+    results = _analyse_all(jobs_list, eff_select, eff_ignore, jobs)
     for (source, _, key), outcome in zip(pending, results):
         outcomes[source.path] = outcome
         if cache and key and not outcome.errors:
@@ -457,7 +563,10 @@ def lint_paths(
     errors.sort(key=lambda e: (e.path, e.message))
     internal = sum(1 for e in errors if e.message.startswith("internal error"))
     skipped = _unique_skips(skipped)
-    return LintResult(findings, errors, files_checked, internal, notes, skipped, files_traced)
+    return LintResult(
+        findings, errors, files_checked, internal, notes, skipped, files_traced,
+        analysed=[path for path, _, interpreted in jobs_list if interpreted],
+    )
 
 
 def _empty_directories(paths: Sequence[str], files: Sequence[SourceFile]) -> list[Skip]:
@@ -532,7 +641,7 @@ def _read(source: SourceFile, errors: list[FileError], skipped: list[Skip]) -> O
 
 
 def _analyse_all(
-    jobs_list: list[tuple[str, bytes]],
+    jobs_list: list[tuple[str, bytes, bool]],
     select: Optional[tuple[str, ...]],
     ignore: tuple[str, ...],
     jobs: Optional[int],

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from kgraphlint.graph import Facts
 from kgraphlint.static.interpreter import Interpreter
+from kgraphlint.static.modules import ModuleLoader
 from kgraphlint.static.source import SourceContext
 
 
-def analyze(ctx: SourceContext) -> Facts:
-    """Interpret the module abstractly and return what it builds."""
-    return Interpreter(ctx).run(ctx.module)
+def analyze(ctx: SourceContext, loader: Optional[ModuleLoader] = None) -> Facts:
+    """Interpret the module abstractly and return what it builds.
+
+    With a ``loader``, imports of the project's own modules are followed (see
+    :mod:`kgraphlint.static.modules`); the files the result depends on are in
+    ``facts.dependencies``.
+    """
+    interpreter = Interpreter(ctx, loader)
+    facts = interpreter.run(ctx.module)
+    facts.dependencies = dict(interpreter.dependencies)
+    facts.module_texts = dict(interpreter.module_texts)
+    return facts

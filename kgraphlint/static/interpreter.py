@@ -22,8 +22,9 @@ import ast
 
 import builtins
 import operator
+import os
 import re
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 import libcst as cst
 
@@ -31,6 +32,7 @@ from kgraphlint import graph
 from kgraphlint.graph import Facts
 from kgraphlint.static import catalogue, shapes
 from kgraphlint.static.cst_walk import iter_nodes
+from kgraphlint.project import ModuleInfo, Resolution, resolve_absolute, resolve_in_directory, resolve_relative
 from kgraphlint.static.source import SourceContext
 from kgraphlint.vocab.families import runs_as_keras2
 from kgraphlint.vocab.methods import RUN_METHODS, TRAIN_METHODS
@@ -48,6 +50,7 @@ from kgraphlint.static.values import (
     LayerV,
     ModelLayersV,
     ModelV,
+    ModuleV,
     PartialV,
     Ref,
     SeqV,
@@ -59,7 +62,14 @@ from kgraphlint.static.values import (
     union,
 )
 
+if TYPE_CHECKING:
+    from kgraphlint.static.modules import ModuleLoader
+
 MAX_INLINE_DEPTH = 8
+# Imports followed into the project's modules: how deep a chain of modules
+# importing modules is followed, and how many modules one file may reach.
+MAX_IMPORT_DEPTH = 16
+MAX_IMPORTED_MODULES = 256
 MAX_EXACT_ITERATIONS = 8
 MAX_LOOP_NESTING = 3
 STEP_BUDGET = 400_000
@@ -99,7 +109,7 @@ class Frame:
 
     __slots__ = (
         "env", "parent", "module", "returns", "inline", "terminated",
-        "break_envs", "global_names", "function", "saw_yield",
+        "break_envs", "global_names", "function", "saw_yield", "ctx", "info",
     )
 
     def __init__(
@@ -121,6 +131,10 @@ class Frame:
         self.global_names: set[str] = set()
         self.function = function
         self.saw_yield = False
+        # Module frames only: the file the module's code is in and where it
+        # sits in its project (None when the file is not on disk).
+        self.ctx: Optional[SourceContext] = None
+        self.info: Optional[ModuleInfo] = None
 
     def lookup(self, name: str) -> Optional[Value]:
         frame: Optional[Frame] = self
@@ -186,8 +200,21 @@ def _and3(a: Optional[bool], b: Optional[bool]) -> Optional[bool]:
 
 
 class Interpreter:
-    def __init__(self, ctx: SourceContext) -> None:
+    def __init__(self, ctx: SourceContext, loader: Optional["ModuleLoader"] = None) -> None:
+        # The file whose code is being interpreted right now: the checked file,
+        # or an imported module while its code runs (sites point into it).
         self.ctx = ctx
+        self.root_ctx = ctx
+        self.loader = loader
+        # Imported project modules by absolute path (None: could not be read).
+        self.modules: dict[str, Optional[ModuleV]] = {}
+        self.import_depth = 0
+        # Files whose presence or content the result depends on -> sha256
+        # (None: absent).  The cache keys the file's result on them.
+        self.dependencies: dict[str, Optional[str]] = {}
+        self.own_functions: set[int] = set()
+        # Imported modules' source, by the path findings name them with.
+        self.module_texts: dict[str, str] = {}
         self.facts = Facts(path=ctx.path, engine="static")
         self.steps = 0
         self.inline_stack: list[cst.CSTNode] = []
@@ -247,8 +274,10 @@ class Interpreter:
         self.called_names = _called_function_names(module, self.ctx.text)
         frame = Frame(None)
         frame.env["__name__"] = Const("__main__")
+        frame.ctx = self.ctx
         self.module_frame = frame
         self.in_module_body = True
+        self._register_root(frame)
         self.exec_block(module.body, frame)
         self.in_module_body = False
         # Functions nobody in this file calls are entry points: interpret them
@@ -256,7 +285,7 @@ class Interpreter:
         # interpreted inline where they are called.
         while self.pending:
             func = self.pending.pop(0)
-            if id(func.node) in self.interpreted_functions:
+            if id(func.node) in self.interpreted_functions or id(func.node) not in self.own_functions:
                 continue
             if func.name in self.called_names:
                 # Inlined where it is called; if that never happened (say the
@@ -264,8 +293,10 @@ class Interpreter:
                 continue
             self.run_standalone(func)
         for func in self._all_defs:
-            if id(func.node) not in self.interpreted_functions:
+            # Functions of imported modules are checked with their own file.
+            if id(func.node) not in self.interpreted_functions and id(func.node) in self.own_functions:
                 self.run_standalone(func)
+        self._mark_exports(frame)
         self._record_builders(module)
         self.settle_configured()
         return self.facts
@@ -282,8 +313,27 @@ class Interpreter:
             if scope not in self.model_scopes:
                 layer.used = True
 
+    def _mark_exports(self, frame: Frame) -> None:
+        """A module of a package is there to be imported: what its top level
+        defines (``shared_head = Dense(3)`` in ``layers.py``) is used by its
+        importers, not dropped.  A script's top level is its own business."""
+        info = frame.info
+        if info is None or not info.package or not os.path.isfile(os.path.join(os.path.dirname(info.path), "__init__.py")):
+            return
+        for name, value in list(frame.env.items()):
+            if not name.startswith("_"):
+                self.mark_used(value)
+
     def run_standalone(self, func: FuncV) -> None:
         self.interpreted_functions.add(id(func.node))
+        saved_ctx = self.ctx
+        self.ctx = _module_ctx(func, saved_ctx)
+        try:
+            self._run_standalone(func)
+        finally:
+            self.ctx = saved_ctx
+
+    def _run_standalone(self, func: FuncV) -> None:
         frame = Frame(func.closure, module=func.closure.module if func.closure else None, function=func.node)
         params = func.node.params
         # A function whose every parameter has a default is interpreted with
@@ -625,6 +675,8 @@ class Interpreter:
         while closure is not None and closure.function == "class":
             closure = closure.parent
         func = FuncV(stmt, stmt.name.value, closure, defaults)
+        if frame.module is self.module_frame:
+            self.own_functions.add(id(stmt))
         self.bind(frame, stmt.name.value, func)
         self.pending.append(func)
         self._all_defs.append(func)
@@ -660,16 +712,193 @@ class Interpreter:
 
     # ---------------------------------------------------------------- imports
     def exec_import(self, stmt: cst.CSTNode, frame: Frame) -> None:
+        info = frame.module.info if self.loader is not None else None
+        if info is None:
+            self.import_by_name(stmt, frame)
+            return
         if isinstance(stmt, cst.Import):
             for alias in stmt.names:
                 full = _dotted(alias.name)
                 if full is None:
                     continue
+                resolution = self.resolve_import(full, info)
+                if not resolution.project:
+                    self.import_alias_by_name(alias, frame)
+                    continue
+                chain = self.import_chain(full, info)
+                complete = len(chain) == len(full.split(".")) and all(m is not None for m in chain)
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.bind(frame, alias.asname.name.value, Ref(full))
+                    self.bind(frame, alias.asname.name.value, chain[-1] if complete and chain[-1] is not None else UNKNOWN)
                 else:
                     top = full.split(".")[0]
-                    self.bind(frame, top, Ref(top))
+                    self.bind(frame, top, chain[0] if complete and chain[0] is not None else UNKNOWN)
+            return
+        level = len(stmt.relative)
+        dotted = _dotted(stmt.module) if stmt.module is not None else ""
+        if dotted is None:
+            return
+        if level == 0:
+            if not self.resolve_import(dotted, info).project:
+                self.import_by_name(stmt, frame)
+                return
+            chain = self.import_chain(dotted, info)
+            complete = len(chain) == len(dotted.split("."))
+            source = chain[-1] if complete else None
+        else:
+            resolution = resolve_relative(level, dotted, info)
+            self.depend_on(resolution)
+            source = self.load_module(resolution, dotted)
+        if isinstance(stmt.names, cst.ImportStar):
+            if source is not None:
+                for name, value in self.public_names(source).items():
+                    self.bind(frame, name, value)
+            return
+        for alias in stmt.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            name = alias.name.value
+            bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            value = self.module_attribute(source, name) if source is not None else None
+            self.bind(frame, bound, value if value is not None else UNKNOWN)
+
+    def resolve_import(self, dotted: str, info: ModuleInfo) -> Resolution:
+        resolution = resolve_absolute(dotted, info)
+        self.depend_on(resolution)
+        return resolution
+
+    def depend_on(self, resolution: Resolution) -> None:
+        assert self.loader is not None
+        for path in resolution.checked:
+            if path not in self.dependencies:
+                self.dependencies[path] = self.loader.digest(path)
+
+    def import_chain(self, dotted: str, info: ModuleInfo) -> list[Optional[ModuleV]]:
+        """``import a.b.c``: modules ``a``, ``a.b``, ``a.b.c`` in turn, each set
+        as an attribute of its parent (stops at the first one missing)."""
+        parts = dotted.split(".")
+        chain: list[Optional[ModuleV]] = []
+        for i in range(1, len(parts) + 1):
+            resolution = self.resolve_import(".".join(parts[:i]), info)
+            module = self.load_module(resolution, ".".join(parts[:i]))
+            if module is None:
+                chain.append(None)
+                break
+            if chain and chain[-1] is not None:
+                chain[-1].env[parts[i - 1]] = module
+            chain.append(module)
+        return chain
+
+    def load_module(self, resolution: Resolution, name: str) -> Optional[ModuleV]:
+        """The module a resolution names, its code interpreted on first import."""
+        if resolution.namespace is not None:
+            key = resolution.namespace
+            if key not in self.modules:
+                self.modules[key] = ModuleV(name, None, key, None)
+            return self.modules[key]
+        path = resolution.path
+        if path is None:
+            return None
+        if path in self.modules:
+            return self.modules[path]  # done, or being imported (a cycle)
+        if self.import_depth >= MAX_IMPORT_DEPTH or len(self.modules) >= MAX_IMPORTED_MODULES:
+            return None
+        assert self.loader is not None
+        loaded = self.loader.load(path, self.display_path(path))
+        if loaded is None:
+            self.modules[path] = None
+            return None
+        self.dependencies[path] = loaded.digest
+        self.module_texts[loaded.ctx.path] = loaded.ctx.text
+        frame = Frame(None)
+        frame.ctx = loaded.ctx
+        frame.info = loaded.info
+        frame.env["__name__"] = Const(loaded.info.name or name)
+        module = ModuleV(loaded.info.name or name, frame, path, loaded.info)
+        self.modules[path] = module
+        saved = (self.ctx, self.inline_stack, self.uncertain, self.loop_depth, self.speculative, self.in_module_body)
+        # The module's code runs once, at import, on its own: not inside the
+        # importer's branches, loops or functions, and not the checked file's
+        # module body.
+        self.ctx, self.inline_stack, self.in_module_body = loaded.ctx, [], False
+        self.uncertain = self.loop_depth = self.speculative = 0
+        self.import_depth += 1
+        try:
+            self.exec_block(loaded.ctx.module.body, frame)
+        finally:
+            self.ctx, self.inline_stack, self.uncertain, self.loop_depth, self.speculative, self.in_module_body = saved
+            self.import_depth -= 1
+        # Its top-level names are exports: what importers do not use is not
+        # dropped (that module's own check says what it drops).
+        for value in list(frame.env.values()):
+            self.mark_used(value)
+        return module
+
+    def module_attribute(self, module: ModuleV, name: str) -> Optional[Value]:
+        """``module.name``: a name the module defines, else its submodule."""
+        value = module.env.get(name)
+        if value is not None:
+            return value
+        directory = _package_directory(module.path)
+        if directory is None or not name.isidentifier():
+            return None
+        resolution = resolve_in_directory(directory, (name,))
+        self.depend_on(resolution)
+        sub = self.load_module(resolution, f"{module.name}.{name}")
+        if sub is not None:
+            module.env[name] = sub
+        return sub
+
+    def public_names(self, module: ModuleV) -> dict[str, Value]:
+        """What ``from module import *`` binds: ``__all__`` when the engine
+        knows it, else every name not starting with an underscore."""
+        declared = module.env.get("__all__")
+        if isinstance(declared, SeqV) and declared.exact and all(
+            isinstance(i, Const) and isinstance(i.value, str) for i in declared.items
+        ):
+            result = {}
+            for item in declared.items:
+                value = self.module_attribute(module, item.value)  # type: ignore[attr-defined]
+                result[item.value] = value if value is not None else UNKNOWN  # type: ignore[attr-defined]
+            return result
+        return {k: v for k, v in module.env.items() if not k.startswith("_")}
+
+    def display_path(self, abspath: str) -> str:
+        """How a module's file is named in findings: like the checked file's
+        path (relative to the working directory when that one is relative)."""
+        if os.path.isabs(self.root_ctx.path):
+            return abspath
+        try:
+            return os.path.relpath(abspath)
+        except ValueError:  # another drive
+            return abspath
+
+    def _register_root(self, frame: Frame) -> None:
+        """The checked file is a module of its project too (imports of it, in
+        a cycle, see what it has defined so far)."""
+        if self.loader is None:
+            return
+        abspath = os.path.abspath(self.root_ctx.path)
+        if not os.path.isfile(abspath):
+            return  # not on disk (a string checked by name): no project around it
+        info = self.loader.info(abspath)
+        frame.info = info
+        self.modules[info.path] = ModuleV(info.name, frame, info.path, info)
+
+    def import_alias_by_name(self, alias: cst.ImportAlias, frame: Frame) -> None:
+        full = _dotted(alias.name)
+        if full is None:
+            return
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            self.bind(frame, alias.asname.name.value, Ref(full))
+        else:
+            top = full.split(".")[0]
+            self.bind(frame, top, Ref(top))
+
+    def import_by_name(self, stmt: cst.CSTNode, frame: Frame) -> None:
+        """An import that does not name a project module: names become Refs."""
+        if isinstance(stmt, cst.Import):
+            for alias in stmt.names:
+                self.import_alias_by_name(alias, frame)
             return
         if stmt.relative:
             module = None
@@ -889,6 +1118,9 @@ class Interpreter:
             return member if member is not None else UNKNOWN
         if isinstance(base, ClassV):
             return base.members.get(name, UNKNOWN)
+        if isinstance(base, ModuleV):
+            value = self.module_attribute(base, name)
+            return value if value is not None else UNKNOWN
         if isinstance(base, (SeqV, DictV, TensorV, LayerOfModelV, Const)):
             return BoundMethod(base, name)
         if isinstance(base, EagerData):
@@ -1481,9 +1713,18 @@ class Interpreter:
         if self.in_module_body:
             self.model_scopes.add(None)
         self.model_scopes.update(id(fn) for fn in self.inline_stack)
-        for fn in self.inline_stack[-1:]:
-            self.builder_nodes.add(id(fn))
+        self._mark_caller(self.builder_nodes)
         return ModelV(model)
+
+    def _mark_caller(self, marks: set[int]) -> None:
+        """Mark the innermost function being interpreted (it builds a model, or
+        trains one) and, when that is a helper of another module, the
+        innermost function of this file that called it: the tracer calls
+        functions of the checked file."""
+        for fn in reversed(self.inline_stack):
+            marks.add(id(fn))
+            if id(fn) in self.own_functions:
+                return
 
     def model_io(self, value: Value, expr: cst.CSTNode, role: str):
         """Tensors, labels and sites of a Model(...) inputs/outputs argument."""
@@ -1696,8 +1937,7 @@ class Interpreter:
     def call_method(self, bm: BoundMethod, args, kwargs, node, frame) -> Value:
         obj, name = bm.obj, bm.name
         if name in RUN_METHODS:
-            for fn in self.inline_stack[-1:]:
-                self.trainer_nodes.add(id(fn))
+            self._mark_caller(self.trainer_nodes)
         if isinstance(obj, SeqV):
             return self.list_method(obj, name, args, kwargs)
         if isinstance(obj, DictV):
@@ -1871,6 +2111,14 @@ class Interpreter:
             or self.steps > STEP_BUDGET
         ):
             return UNKNOWN
+        saved_ctx = self.ctx
+        self.ctx = _module_ctx(func, saved_ctx)
+        try:
+            return self._call_function(func, args, kwargs, node)
+        finally:
+            self.ctx = saved_ctx
+
+    def _call_function(self, func: FuncV, args, kwargs, node) -> Value:
         if func.is_lambda:
             frame = Frame(func.closure, module=func.closure.module if func.closure else None, inline=True)
             if not self.bind_arguments(func, frame, args, kwargs):
@@ -2633,6 +2881,24 @@ def _expects_error(expr: cst.BaseExpression) -> bool:
     func = expr.func
     name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
     return name in _RAISES_CONTEXTS
+
+
+def _module_ctx(func: FuncV, default: SourceContext) -> SourceContext:
+    """The file a function's code is in (its module frame's)."""
+    closure = func.closure
+    module = closure.module if closure is not None else None
+    return module.ctx if module is not None and module.ctx is not None else default
+
+
+def _package_directory(path: Optional[str]) -> Optional[str]:
+    """The directory a module's submodules are in (packages only)."""
+    if path is None:
+        return None
+    if os.path.basename(path) == "__init__.py":
+        return os.path.dirname(path)
+    if os.path.isdir(path):
+        return path  # a namespace package
+    return None
 
 
 def _decorator_names(func: cst.FunctionDef) -> set[str]:

@@ -187,6 +187,31 @@ class ClassV(Value):
         self.standalone: Optional["InstanceV"] = None
 
 
+class ModuleV(Value):
+    """A module of the project, imported: its top-level names as its code left
+    them (the live environment, so an import cycle sees what is defined so far)."""
+
+    __slots__ = ("name", "frame", "_namespace", "path", "info")
+    kind = "module"
+
+    def __init__(self, name: str, frame: Any, path: Optional[str], info: Any) -> None:
+        self.name = name
+        # The module's interpreter frame (None for a namespace package): its
+        # environment is replaced when branches merge, so it is read through.
+        self.frame = frame
+        self._namespace: dict = {}
+        # The module's file (None for a namespace package).
+        self.path = path
+        self.info = info
+
+    @property
+    def env(self) -> dict:
+        return self.frame.env if self.frame is not None else self._namespace
+
+    def __repr__(self) -> str:
+        return f"ModuleV({self.name})"
+
+
 class InstanceV(Value):
     """An instance of a plain class of this file (a model builder, a config)."""
 
@@ -267,7 +292,7 @@ def truthiness(value: Value) -> Optional[bool]:
             return bool(value.value)
         except Exception:
             return None
-    if isinstance(value, (LayerV, ModelV, FuncV, ClassV, Ref, TensorV)):
+    if isinstance(value, (LayerV, ModelV, FuncV, ClassV, Ref, TensorV, ModuleV)):
         # Objects are truthy; a KerasTensor in ``if`` raises, but that is not
         # this engine's business.
         return True if not isinstance(value, TensorV) else None

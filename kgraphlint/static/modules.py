@@ -1,0 +1,151 @@
+"""The project's own modules, parsed once per process and shared by every file
+that imports them.
+
+The interpreter asks :class:`ModuleLoader` for the file an ``import`` names
+(:mod:`kgraphlint.project` decides which file that is) and interprets its
+module body itself, so an imported helper is interpreted exactly like one
+defined in the importing file.  What is shared between importers is the
+parse (libcst is most of a file's cost) and the import resolution; the
+abstract values are made afresh for every importing file, because they carry
+that file's facts.
+
+A module that cannot be read or parsed is ``None``: its importers see its
+names as unknown (the module itself gets its KG900 when it is checked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from kgraphlint.project import ModuleInfo, module_info
+from kgraphlint.static.source import SourceContext, make_context
+
+# Beyond this an imported file is not read (same limit as checked files).
+MAX_MODULE_BYTES = 2 * 1024 * 1024
+# Parsed modules kept per process; a run over a large code base evicts the
+# least recently used (re-parsed if needed again): a parse tree costs about
+# a megabyte per thousand lines.
+MAX_CACHED_MODULES = 384
+
+
+@dataclass
+class LoadedModule:
+    info: ModuleInfo
+    ctx: SourceContext
+    digest: str
+
+
+class ModuleLoader:
+    """Parse cache of imported project files, keyed by absolute path and stat."""
+
+    def __init__(self) -> None:
+        self._modules: dict[str, tuple[tuple[int, int], Optional[LoadedModule]]] = {}
+        self._infos: dict[str, ModuleInfo] = {}
+        self._digests: dict[str, tuple[tuple[int, int], Optional[str]]] = {}
+
+    def info(self, abspath: str) -> ModuleInfo:
+        found = self._infos.get(abspath)
+        if found is None:
+            found = self._infos[abspath] = module_info(abspath)
+        return found
+
+    def register(self, abspath: str, ctx: SourceContext, data: bytes) -> None:
+        """The file being checked: importers of it (a cycle) share its parse."""
+        stamp = _stamp(abspath)
+        if stamp is not None:
+            # A context of its own: the checked file's context carries its facts,
+            # which must not stay alive with the parse.
+            shared = make_context(ctx.path, ctx.text, ctx.module)
+            self._put(abspath, stamp, LoadedModule(self.info(abspath), shared, _digest(data)))
+
+    def load(self, abspath: str, display_path: str) -> Optional[LoadedModule]:
+        stamp = _stamp(abspath)
+        if stamp is None:
+            return None
+        cached = self._modules.get(abspath)
+        if cached is not None and cached[0] == stamp:
+            # Most recently used last: the eviction order.
+            self._modules[abspath] = self._modules.pop(abspath)
+            return cached[1]
+        loaded = self._parse(abspath, display_path)
+        self._put(abspath, stamp, loaded)
+        return loaded
+
+    def digest(self, abspath: str) -> Optional[str]:
+        """sha256 of a file's bytes (None: missing or unreadable), memoised by stat."""
+        stamp = _stamp(abspath)
+        if stamp is None:
+            return None
+        cached = self._digests.get(abspath)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        try:
+            with open(abspath, "rb") as fh:
+                value: Optional[str] = _digest(fh.read())
+        except OSError:
+            value = None
+        self._digests[abspath] = (stamp, value)
+        return value
+
+    def _put(self, abspath: str, stamp: tuple[int, int], loaded: Optional[LoadedModule]) -> None:
+        self._modules.pop(abspath, None)
+        if len(self._modules) >= MAX_CACHED_MODULES:
+            self._modules.pop(next(iter(self._modules)))
+        self._modules[abspath] = (stamp, loaded)
+        if loaded is not None:
+            self._digests[abspath] = (stamp, loaded.digest)
+
+    def _parse(self, abspath: str, display_path: str) -> Optional[LoadedModule]:
+        from kgraphlint.static.parse import ParseFailure, parse_source
+
+        try:
+            with open(abspath, "rb") as fh:
+                data = fh.read(MAX_MODULE_BYTES + 1)
+        except OSError:
+            return None
+        if len(data) > MAX_MODULE_BYTES:
+            return None
+        try:
+            text, module = parse_source(data, display_path)
+        except (ParseFailure, RecursionError, MemoryError):
+            return None
+        if not isinstance(module, cst.Module):
+            return None
+        return LoadedModule(self.info(abspath), make_context(display_path, text, module), _digest(data))
+
+
+def _stamp(abspath: str) -> Optional[tuple[int, int]]:
+    try:
+        st = os.stat(abspath)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_LOADER: Optional[ModuleLoader] = None
+
+
+def shared_loader() -> ModuleLoader:
+    """The process's loader (each ``--jobs`` worker has its own)."""
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = ModuleLoader()
+    return _LOADER
+
+
+def reset_shared_loader() -> None:
+    """Start a run afresh: files may have changed since the last one."""
+    global _LOADER
+    _LOADER = None
+    from kgraphlint.project import clear_caches
+
+    clear_caches()

@@ -1,0 +1,311 @@
+"""Whole-project analysis: import roots and module names, imports followed into
+the project's own modules, findings located in the right file once, the cache
+keyed on imported modules, and the marker pre-filter.
+
+The realistic projects live in ``fixtures/projects/<name>/`` and mark every
+expected finding with ``# expect: KGnnn``; each is copied to a temporary
+directory (so no marker file of this repository is above it) and checked from
+its root and from its parent directory, through the real CLI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from kgraphlint.lint import lint_paths
+from kgraphlint.project import module_info, resolve_absolute, resolve_relative
+from tests.conftest import REPO, write
+from tests.test_fixtures import expectations
+
+PROJECTS_DIR = REPO / "fixtures" / "projects"
+PROJECTS = sorted(p.name for p in PROJECTS_DIR.iterdir() if p.is_dir())
+
+
+def copy_project(name: str, destination: Path) -> Path:
+    target = destination / name
+    shutil.copytree(PROJECTS_DIR / name, target)
+    return target
+
+
+def expected_marks(root: Path) -> set[tuple[str, str, int]]:
+    marks = set()
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        marks.update((rel, code, line) for code, line in expectations(path))
+    return marks
+
+
+def reported(findings: list[dict], base: Path, cwd: Path) -> set[tuple[str, str, int]]:
+    result = set()
+    for f in findings:
+        absolute = (cwd / f["path"]).resolve()
+        result.add((absolute.relative_to(base.resolve()).as_posix(), f["code"], f["line"]))
+    return result
+
+
+# --------------------------------------------------------------------------
+# Import roots and module names
+
+
+def test_package_chain_gives_the_dotted_name(tmp_path: Path) -> None:
+    write(tmp_path, "models/__init__.py", "")
+    net = write(tmp_path, "models/net.py", "")
+    info = module_info(str(net))
+    assert (info.root, info.name, info.package) == (str(tmp_path), "models.net", "models")
+
+
+def test_src_layout_and_the_project_directory(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'seg'\n")
+    write(tmp_path, "src/seg/__init__.py", "")
+    model = write(tmp_path, "src/seg/model.py", "")
+    script = write(tmp_path, "scripts/train.py", "")
+    assert module_info(str(model)).name == "seg.model"
+    assert module_info(str(model)).root == str(tmp_path / "src")
+    # scripts/ is a namespace package of the project; `import seg` from it is
+    # found in src/.
+    info = module_info(str(script))
+    assert (info.root, info.name) == (str(tmp_path), "scripts.train")
+    assert resolve_absolute("seg.model", info).path == str(model)
+
+
+def test_the_answer_does_not_depend_on_the_working_directory(tmp_path: Path, monkeypatch) -> None:
+    write(tmp_path, "pkg/__init__.py", "")
+    write(tmp_path, "pkg/sub/__init__.py", "")
+    leaf = write(tmp_path, "pkg/sub/leaf.py", "")
+    answers = set()
+    for cwd in (tmp_path, tmp_path / "pkg", tmp_path / "pkg" / "sub", Path("/")):
+        monkeypatch.chdir(cwd)
+        relative = os.path.relpath(leaf)
+        info = module_info(relative)
+        answers.add((info.root, info.name))
+    assert answers == {(str(tmp_path), "pkg.sub.leaf")}
+
+
+def test_relative_imports_resolve_inside_the_package(tmp_path: Path) -> None:
+    write(tmp_path, "app/__init__.py", "")
+    write(tmp_path, "app/nn/__init__.py", "")
+    blocks = write(tmp_path, "app/nn/blocks.py", "")
+    config = write(tmp_path, "app/config.py", "")
+    model = write(tmp_path, "app/nn/model.py", "")
+    info = module_info(str(model))
+    assert resolve_relative(1, "blocks", info).path == str(blocks)
+    assert resolve_relative(2, "config", info).path == str(config)
+    assert resolve_relative(1, "", info).path == str(tmp_path / "app" / "nn" / "__init__.py")
+    # Beyond the top package: nothing (Python raises ImportError).
+    assert not resolve_relative(3, "config", info).found
+
+
+def test_keras_stdlib_and_third_party_names_are_never_project_modules(tmp_path: Path) -> None:
+    # A project file named like the standard library or Keras does not
+    # shadow them for the modules of a package.
+    write(tmp_path, "pkg/__init__.py", "")
+    for name in ("logging", "keras", "tensorflow", "numpy"):
+        write(tmp_path, f"{name}.py", "")
+    info = module_info(str(write(tmp_path, "pkg/mod.py", "")))
+    assert not resolve_absolute("logging", info).project
+    assert not resolve_absolute("keras.layers", info).project
+    assert not resolve_absolute("tensorflow", info).project
+    # numpy.py *is* the project's (first on the path, as Python sees it).
+    assert resolve_absolute("numpy", info).path == str(tmp_path / "numpy.py")
+    assert not resolve_absolute("requests", info).project
+
+
+def test_under_site_packages_only_the_own_distribution_is_followed(tmp_path: Path) -> None:
+    site = tmp_path / "lib" / "site-packages"
+    write(site, "mylib/__init__.py", "")
+    write(site, "mylib/core.py", "")
+    write(site, "other/__init__.py", "")
+    info = module_info(str(write(site, "mylib/api.py", "")))
+    assert info.name == "mylib.api"
+    assert resolve_absolute("mylib.core", info).path is not None
+    assert not resolve_absolute("other", info).project
+
+
+# --------------------------------------------------------------------------
+# The realistic projects, statically
+
+
+def found_from(cwd: Path, target: str, base: Path, monkeypatch) -> set[tuple[str, str, int]]:
+    monkeypatch.chdir(cwd)
+    result = lint_paths([target], use_cache=False)
+    assert result.internal_errors == 0, result.errors
+    return reported([f.to_dict() for f in result.findings], base, cwd)
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_project_findings_are_the_marked_ones_from_root_and_parent(name: str, tmp_path: Path, monkeypatch) -> None:
+    root = copy_project(name, tmp_path)
+    expected = expected_marks(root)
+    assert found_from(root, ".", root, monkeypatch) == expected
+    assert found_from(tmp_path, name, root, monkeypatch) == expected
+    if name.startswith("clean_"):
+        assert expected == set()
+    else:
+        assert expected
+
+
+def test_the_cli_reports_every_project_bug_from_the_parent_directory(tmp_path: Path, cli) -> None:
+    expected = set()
+    for name in PROJECTS:
+        root = copy_project(name, tmp_path)
+        expected |= {(f"{name}/{rel}", code, line) for rel, code, line in expected_marks(root)}
+    result = cli("--format", "json", "--no-cache", "--exit-zero", *PROJECTS, cwd=tmp_path, block_keras=True)
+    assert result.returncode == 0, result.output
+    assert reported(result.json()["findings"], tmp_path, tmp_path) == expected
+
+
+def test_a_finding_in_an_imported_helper_is_reported_once_at_its_line(tmp_path: Path) -> None:
+    write(tmp_path, "nets/__init__.py", "")
+    write(tmp_path, "nets/blocks.py", """\
+        from tensorflow.keras import layers
+
+
+        def head(x):
+            layers.Dropout(0.5)
+            return layers.Dense(1)(x)
+    """)
+    for script in ("train_a.py", "train_b.py"):
+        write(tmp_path, script, """\
+            from tensorflow import keras
+            from nets.blocks import head
+
+            inp = keras.Input((8,))
+            model = keras.Model(inp, head(inp))
+        """)
+    result = lint_paths([str(tmp_path)], use_cache=False)
+    assert [(Path(f.path).name, f.code, f.line) for f in result.findings] == [("blocks.py", "KG203", 5)]
+    # Checking one importer alone still finds it, in the helper's file.
+    alone = lint_paths([str(tmp_path / "train_a.py")], use_cache=False)
+    assert [(Path(f.path).name, f.code) for f in alone.findings] == [("blocks.py", "KG203")]
+
+
+def test_suppression_comments_of_the_helper_module_apply(tmp_path: Path) -> None:
+    write(tmp_path, "nets/__init__.py", "")
+    write(tmp_path, "nets/blocks.py", """\
+        from tensorflow.keras import layers
+
+
+        def head(x):
+            layers.Dropout(0.5)  # noqa: KG203
+            return layers.Dense(1)(x)
+    """)
+    write(tmp_path, "train.py", """\
+        from tensorflow import keras
+        from nets.blocks import head
+
+        inp = keras.Input((8,))
+        model = keras.Model(inp, head(inp))
+    """)
+    assert lint_paths([str(tmp_path / "train.py")], use_cache=False).findings == []
+
+
+def test_a_file_that_never_names_keras_is_analysed_when_it_imports_the_model(tmp_path: Path) -> None:
+    write(tmp_path, "setup.py", "from setuptools import setup\nsetup(name='mypkg')\n")
+    write(tmp_path, "mypkg/__init__.py", "")
+    write(tmp_path, "mypkg/model.py", """\
+        import keras
+
+
+        def build(inputs, width):
+            return keras.layers.Dense(width)(inputs)
+
+
+        def make_input():
+            return keras.Input((4,))
+    """)
+    write(tmp_path, "samples/balloon.py", """\
+        from mypkg import model as modellib
+        from mypkg.model import build, make_input
+
+        image = make_input()
+        extra = make_input()
+        out = build(image, 3)
+        net = modellib.keras.Model([image, extra], out)
+    """)
+    result = lint_paths([str(tmp_path / "samples")], use_cache=False)
+    assert [(Path(f.path).name, f.code) for f in result.findings] == [("balloon.py", "KG102")]
+    assert result.analysed == [str(tmp_path / "samples" / "balloon.py")]
+
+
+def test_bad_module_graphs_never_crash_hang_or_fire(tmp_path: Path) -> None:
+    # A self-import, a 1,000-module chain, a module shadowing the standard
+    # library, a missing module and a module that does not parse.
+    write(tmp_path, "chain/__init__.py", "")
+    for i in range(1000):
+        write(tmp_path, f"chain/m{i}.py", f"from chain.m{i + 1} import build\nimport keras\n")
+    write(tmp_path, "chain/m1000.py", "import keras\n\ndef build():\n    return keras.Input((3,))\n")
+    write(tmp_path, "selfish.py", "import selfish\nfrom selfish import thing\nimport keras\n\ndef thing():\n    return selfish.thing()\n")
+    # Were it taken for the standard library's, `log` would be a dropped layer.
+    write(tmp_path, "logging.py", "import keras\n\ndef getLogger(name):\n    return keras.layers.Dense(1)\n")
+    write(tmp_path, "main.py", """\
+        import logging
+        import keras
+        from chain.m0 import build
+        from nowhere.at.all import helper
+        from broken import piece
+
+        log = logging.getLogger(__name__)
+        inp = build()
+        x = keras.layers.Dense(4)(inp)
+        model = keras.Model(inp, helper(piece(x)))
+    """)
+    write(tmp_path, "broken.py", "import keras\ndef piece(x)\n    return x\n")
+    checked = [str(tmp_path / name) for name in ("main.py", "selfish.py", "logging.py", "broken.py", "chain/m0.py")]
+    result = lint_paths(checked, use_cache=False)
+    assert result.internal_errors == 0, result.errors
+    assert [(Path(f.path).name, f.code) for f in result.findings] == [("broken.py", "KG900")]
+
+
+# --------------------------------------------------------------------------
+# The cache follows imported modules
+
+
+def test_editing_a_module_rechecks_it_and_its_importers_only(tmp_path: Path) -> None:
+    root = copy_project("textclf_src", tmp_path)
+    first = lint_paths([str(root)])
+    assert first.analysed  # cold
+    assert lint_paths([str(root)]).analysed == []  # unchanged: everything from the cache
+    encoder = root / "src" / "textclf" / "nn" / "encoder.py"
+    encoder.write_text(encoder.read_text() + "\n# touched\n")
+    rechecked = {Path(p).relative_to(root).as_posix() for p in lint_paths([str(root)]).analysed}
+    # encoder.py and the modules that import it, directly or not: builder,
+    # the package that re-exports the builder, the script that imports the
+    # package, and layers.py, whose `from textclf.compat import ...` runs
+    # textclf/__init__.py first.  Not compat.py, not nn/__init__.py.
+    assert rechecked == {
+        "src/textclf/nn/encoder.py",
+        "src/textclf/nn/builder.py",
+        "src/textclf/__init__.py",
+        "src/textclf/nn/layers.py",
+        "scripts/train_imdb.py",
+    }
+    second = lint_paths([str(root)])
+    assert [(f.code, f.path, f.line) for f in second.findings] == [(f.code, f.path, f.line) for f in first.findings]
+
+
+def test_a_module_appearing_later_invalidates_the_importer(tmp_path: Path) -> None:
+    write(tmp_path, "pkg/__init__.py", "")
+    write(tmp_path, "main.py", """\
+        import keras
+        from pkg.blocks import head
+
+        inp = keras.Input((8,))
+        model = keras.Model(inp, head(inp))
+    """)
+    assert lint_paths([str(tmp_path)]).findings == []
+    write(tmp_path, "pkg/blocks.py", """\
+        import keras
+
+
+        def head(x):
+            keras.layers.Dense(2)
+            return x
+    """)
+    result = lint_paths([str(tmp_path)])
+    assert "main.py" in {Path(p).name for p in result.analysed}
+    assert {(Path(f.path).name, f.code) for f in result.findings} == {("blocks.py", "KG203")}
