@@ -118,8 +118,13 @@ class _Outcome:
         findings, builders, parsed = value.get("findings"), value.get("builders"), value.get("parsed")
         if not isinstance(findings, list) or not isinstance(builders, list) or not isinstance(parsed, bool):
             raise ValueError("cache entry of the wrong shape")
+        dependencies = value.get("dependencies", {})
+        if not isinstance(dependencies, dict) or not all(
+            isinstance(p, str) and (d is None or isinstance(d, str)) for p, d in dependencies.items()
+        ):
+            raise ValueError("cache entry of the wrong shape (dependencies)")
         for f in findings:
-            _check_cached_finding(f, path)
+            _check_cached_finding(f, path, dependencies)
         if not all(
             isinstance(b, list) and len(b) == 2 and isinstance(b[0], str) and _is_int(b[1]) for b in builders
         ):
@@ -129,11 +134,6 @@ class _Outcome:
             isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("path", "reason", "stage")) for s in skipped
         ):
             raise ValueError("cache entry of the wrong shape (skipped)")
-        dependencies = value.get("dependencies", {})
-        if not isinstance(dependencies, dict) or not all(
-            isinstance(p, str) and (d is None or isinstance(d, str)) for p, d in dependencies.items()
-        ):
-            raise ValueError("cache entry of the wrong shape (dependencies)")
         return cls(
             findings=[Finding.from_dict(f) for f in findings],
             builders=[(n, k) for n, k in builders],
@@ -156,8 +156,9 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_cached_finding(data: Any, path: str) -> None:
-    """Raise ValueError unless ``data`` is a finding dict as Finding.to_dict writes it."""
+def _check_cached_finding(data: Any, path: str, dependencies: dict[str, Any]) -> None:
+    """Raise ValueError unless ``data`` is a finding dict as Finding.to_dict writes it,
+    located in the file itself or in one of the project modules it depends on."""
     from kgraphlint.findings import SEVERITIES
 
     def fields(value: Any, spec: dict[str, Any]) -> None:
@@ -172,7 +173,9 @@ def _check_cached_finding(data: Any, path: str) -> None:
     position = {"line": int, "column": int}
     fields(data, {"code": str, "name": str, "severity": str, "path": str, **position, "end_line": int,
                   "end_column": int, "message": str, "hint": str, "engine": str, "related": list})
-    if data["severity"] not in SEVERITIES or data["path"] != path:
+    if data["severity"] not in SEVERITIES or (
+        data["path"] != path and os.path.abspath(data["path"]) not in dependencies
+    ):
         raise ValueError("cache entry of the wrong shape (severity or path)")
     for related in data["related"]:
         fields(related, {"path": str, **position, "message": str})
@@ -554,7 +557,8 @@ def lint_paths(
         # The real graph wins: a static finding its complete trace contradicts goes.
         subjects = {k: v for o in outcomes.values() for k, v in o.subjects.items()}
         findings = withdraw_contradicted(findings, trace_findings, subjects, coverage)
-        findings = merge_trace(findings, trace_findings)
+        # One finding per location first: files importing a helper report its defects too.
+        findings = merge_trace(_dedupe(findings), trace_findings)
         not_traced = {s.path for s in trace_skipped if not is_partial(s)}
         files_traced = sum(1 for s, _ in requests if s.path not in not_traced)
 

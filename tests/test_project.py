@@ -309,3 +309,56 @@ def test_a_module_appearing_later_invalidates_the_importer(tmp_path: Path) -> No
     result = lint_paths([str(tmp_path)])
     assert "main.py" in {Path(p).name for p in result.analysed}
     assert {(Path(f.path).name, f.code) for f in result.findings} == {("blocks.py", "KG203")}
+
+
+# --------------------------------------------------------------------------
+# --trace imports each module as part of its package
+
+
+GRAPH_RULES = ("KG1", "KG2", "KG3", "KG5")
+
+
+@pytest.mark.slow
+def test_trace_finds_every_marked_graph_bug_from_the_parent_and_from_a_root(tmp_path: Path, cli) -> None:
+    expected = set()
+    for name in PROJECTS:
+        root = copy_project(name, tmp_path)
+        expected |= {(f"{name}/{rel}", code, line) for rel, code, line in expected_marks(root) if code.startswith(GRAPH_RULES)}
+    result = cli("--trace", "--format", "json", "--no-cache", "--exit-zero", *PROJECTS, cwd=tmp_path, timeout=900)
+    assert result.returncode == 0, result.output
+    report = result.json()
+    traced = {
+        (Path(f["path"]).as_posix(), f["code"], f["line"]) for f in report["findings"] if f["engine"] in ("trace", "both")
+    }
+    assert expected <= traced, result.stdout
+    # Never "package `unet` is not installed": the user's own packages import.
+    assert "not installed" not in result.output, result.output
+    assert not [f for f in report["findings"] if f["code"] == "KG901"], result.stdout
+
+    # From inside a project, with relative imports in its package.
+    root = tmp_path / "unet_pkg"
+    inside = cli("--trace", "--format", "json", "--no-cache", "--exit-zero", ".", cwd=root, timeout=900)
+    assert inside.returncode == 0, inside.output
+    found = {(f["path"], f["code"], f["line"], f["engine"]) for f in inside.json()["findings"]}
+    assert found == {("unet/model.py", "KG102", 22, "both")}, inside.stdout
+
+
+@pytest.mark.slow
+def test_trace_names_the_missing_third_party_package(tmp_path: Path, cli) -> None:
+    write(tmp_path, "seg/__init__.py", "")
+    write(tmp_path, "seg/losses.py", "import segmentation_models_nonexistent as sm\n\nLOSS = sm.losses.dice\n")
+    write(tmp_path, "seg/model.py", """\
+        from tensorflow import keras
+
+        from .losses import LOSS
+
+
+        def build_model():
+            inp = keras.Input((8,))
+            return keras.Model(inp, keras.layers.Dense(1)(inp))
+    """)
+    result = cli("--trace", "--format", "json", "--no-cache", "--exit-zero", "seg", cwd=tmp_path, timeout=900)
+    skipped = result.json().get("skipped", [])
+    reasons = " ".join(s["reason"] for s in skipped)
+    assert "segmentation_models_nonexistent" in reasons, result.output
+    assert "`seg`" not in reasons

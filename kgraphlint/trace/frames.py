@@ -113,8 +113,15 @@ class SiteMaker:
 
     def __init__(self, display_path: str, abspath: str) -> None:
         self.display_path = display_path
+        self.abspath = abspath
         self.real = _real(abspath)
         self._file_is_traced: dict[str, bool] = {}
+        self._file_in_project: dict[str, bool] = {}
+        from kgraphlint.project import module_info
+
+        # The directories the traced file's own imports are found in: a frame
+        # there is the project's code (a helper of ``models/blocks.py``).
+        self.project_dirs = tuple(os.path.join(_real(d), "") for d in module_info(abspath).roots)
 
     def in_traced_file(self, filename: str) -> bool:
         hit = self._file_is_traced.get(filename)
@@ -126,11 +133,25 @@ class SiteMaker:
     def path_for(self, filename: str) -> str:
         if self.in_traced_file(filename):
             return self.display_path
+        base = self._user_directory()
         try:
-            rel = os.path.relpath(filename)
+            rel = os.path.relpath(filename, base) if base is not None else os.path.relpath(filename)
             return filename if rel.startswith("..") else rel
         except ValueError:
             return filename
+
+    def _user_directory(self) -> Optional[str]:
+        """The directory the user's paths are relative to (the worker runs
+        elsewhere): what the traced file's absolute path has before the path
+        the user gave, so a helper module is named as the static engine names it."""
+        shown = os.path.normpath(self.display_path)
+        if os.path.isabs(shown) or shown.split(os.sep)[0] == "..":
+            return None
+        real_shown = os.path.normpath(os.path.join(os.sep, shown))
+        absolute = os.path.normpath(self.abspath)
+        if not absolute.endswith(real_shown):
+            return None
+        return absolute[: len(absolute) - len(real_shown)] or os.sep
 
     def is_user(self, filename: str) -> bool:
         return self.in_traced_file(filename) or is_user_file(filename)
@@ -139,15 +160,29 @@ class SiteMaker:
         line, col, end_line, end_col = position(code, lasti, lineno)
         return Site(self.path_for(code.co_filename), line, col, end_line, end_col)
 
+    def in_project(self, filename: str) -> bool:
+        hit = self._file_in_project.get(filename)
+        if hit is None:
+            hit = (
+                bool(filename)
+                and not filename.startswith("<")
+                and is_user_file(filename)
+                and _real(filename).startswith(self.project_dirs)
+            )
+            self._file_in_project[filename] = hit
+        return hit
+
     def pick(self, frames: Iterator[tuple[CodeType, int, Optional[int]]]) -> Optional[tuple[CodeType, int, Optional[int]]]:
-        """The innermost frame in the traced file, else the innermost user frame.
+        """The innermost frame in the traced file or another module of its
+        project (where the static engine reports a helper's defect too), else
+        the innermost user frame.
 
         ``frames`` runs from innermost to outermost.
         """
         first_user = None
         for entry in frames:
             filename = entry[0].co_filename
-            if self.in_traced_file(filename):
+            if self.in_traced_file(filename) or self.in_project(filename):
                 return entry
             if first_user is None and is_user_file(filename):
                 first_user = entry

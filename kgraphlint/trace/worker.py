@@ -59,22 +59,45 @@ def import_file(
     keep_going: Optional[Callable[[BaseException, Any], bool]] = None,
     cell_failed: Optional[Callable[[BaseException, Any], None]] = None,
 ) -> Any:
-    """Import the traced file as module ``modname`` (never as ``__main__``).
+    """Import the traced file as part of its project (never as ``__main__``).
 
-    A notebook runs as :func:`import_notebook` does (``cell_failed``: there).
-
-    Its directory comes first on ``sys.path`` so its sibling modules import;
-    the caller puts ``sys.path`` back.  ``keep_going``: see :func:`run_module`.
+    The file is imported under its dotted module name (``models.net``, see
+    :mod:`kgraphlint.project`) after its parent packages, with its import
+    roots first on ``sys.path``: relative imports and imports of the project's
+    own packages work whatever the working directory.  It is also registered
+    as ``modname``, the caller's handle.  A file without a usable dotted name
+    (not an identifier, or named like a module already loaded from elsewhere,
+    such as the standard library's) is imported as ``modname`` alone.  A
+    notebook runs as :func:`import_notebook` does (``cell_failed``: there),
+    with the same roots on ``sys.path``.  The caller puts ``sys.path`` and
+    ``sys.modules`` back.  ``keep_going``: see :func:`run_module`.
     """
-    sys.path.insert(0, os.path.dirname(abspath))
+    from kgraphlint.project import is_candidate_name, module_info
+
+    info = module_info(abspath)
+    sys.path[:0] = list(info.roots)
     if is_notebook(abspath):
         return import_notebook(abspath, modname, keep_going, cell_failed)
-    spec = importlib.util.spec_from_file_location(modname, abspath)
+    name = info.name if info.name and is_candidate_name(info.name) and _free_name(info.name, info.root) else modname
+    parent, _, leaf = name.rpartition(".") if name != modname else ("", "", name)
+    if parent:
+        importlib.import_module(parent)  # its __init__ files run first, as in Python
+        existing = sys.modules.get(name)
+        if existing is not None and os.path.abspath(getattr(existing, "__file__", "") or "") == abspath:
+            # The package imported the file already (``from .net import build``
+            # in ``__init__``): it is not run twice.
+            sys.modules[modname] = existing
+            return existing
+    locations = [os.path.dirname(abspath)] if info.is_package and name != modname else None
+    spec = importlib.util.spec_from_file_location(name, abspath, submodule_search_locations=locations)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {abspath}")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
     sys.modules[modname] = module
-    run_module(module, spec.loader.get_source(modname), abspath, keep_going)  # type: ignore[attr-defined]
+    if parent:
+        setattr(sys.modules[parent], leaf, module)
+    run_module(module, spec.loader.get_source(name), abspath, keep_going)  # type: ignore[attr-defined]
     return module
 
 
@@ -124,6 +147,13 @@ def import_notebook(
                 raise
             cell_failed(exc, ast.parse(source, abspath))
     return module
+def _free_name(name: str, root: str) -> bool:
+    """Whether ``name``'s top-level package is not already loaded from outside ``root``."""
+    loaded = sys.modules.get(name.split(".")[0])
+    if loaded is None:
+        return True
+    where = getattr(loaded, "__file__", None) or next(iter(getattr(loaded, "__path__", []) or []), "")
+    return bool(where) and os.path.abspath(where).startswith(os.path.join(root, ""))
 
 
 def run_module(module: Any, source: str, filename: str, keep_going: Optional[Callable[[BaseException, Any], bool]]) -> None:
