@@ -276,9 +276,28 @@ def union(values: list[Value]) -> Value:
                 flat.append(o)
     if len(flat) == 1:
         return flat[0]
-    if not flat or len(flat) > MAX_UNION:
+    if not flat:
+        return UNKNOWN
+    if len(flat) > MAX_UNION:
+        # Too many alternatives to follow: the engine loses track of them, so
+        # none may later look dropped (``block = A() if .. elif .. B()...``,
+        # eight branches, then ``blocks.append(block)``).
+        for o in flat:
+            _escape(o)
         return UNKNOWN
     return UnionV(tuple(flat))
+
+
+def _escape(value: Value) -> None:
+    """Mark a value the engine stops tracking as used (what ``mark_used`` does)."""
+    if isinstance(value, (TensorV, LayerV)):
+        value.fact.used = True
+    elif isinstance(value, SeqV):
+        for item in value.items:
+            _escape(item)
+    elif isinstance(value, DictV):
+        for item in value.items.values():
+            _escape(item)
 
 
 def options(value: Value) -> tuple[Value, ...]:
