@@ -183,18 +183,23 @@ def build():
         # One line may create many layers (a helper called from several
         # places, a loop): the line forgot its ``(x)`` only when none of them
         # is ever used (``layer_list or [Dense(..)]`` is used by most callers).
-        used_sites = {
-            layer.created_at.key()
+        used_sites = [layer.created_at for layer in facts.layers if layer.created_at is not None and layer.used is not False]
+        used_ids = {id(site) for site in used_sites}
+        # Only the static engine knows `used`; None (unknown) never fires.
+        candidates = [
+            layer
             for layer in facts.layers
-            if layer.created_at is not None and layer.used is not False
-        }
-        seen: set[tuple[str, int, int]] = set(used_sites)
-        for layer in facts.layers:
-            # Only the static engine knows `used`; None (unknown) never fires.
-            if layer.used is not False or layer.library_made or layer.model is not None:
-                continue
+            if layer.used is False and not layer.library_made and layer.model is None
+            and layer.created_at is not None and id(layer.created_at) not in used_ids
+        ]
+        if not candidates:
+            # The common case decided without positions: site.key() resolves
+            # line and column, which costs a pass over the whole module.
+            return
+        seen: set[tuple[str, int, int]] = {site.key() for site in used_sites}
+        for layer in candidates:
             site = layer.created_at
-            if site is None or site.key() in seen:
+            if site.key() in seen:
                 continue
             seen.add(site.key())
             if layer.label and layer.label.isidentifier():

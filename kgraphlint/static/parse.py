@@ -7,11 +7,13 @@ line and column numbers match what the interpreter and editors show.
 from __future__ import annotations
 
 import codecs
+import gc
 import io
 import re
 import tokenize
 import warnings
-from typing import TYPE_CHECKING, Optional
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator, Optional
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -111,7 +113,8 @@ def check_syntax(data: bytes, path: str = "<unknown>") -> str:
     CPython's parser costs about a tenth of libcst's.  Raises ParseFailure.
     """
     text = _decode_checked(data)
-    _compile(text, path)
+    with collector_paused():
+        _compile(text, path)
     return text
 
 
@@ -166,13 +169,34 @@ def _compile(text: str, path: str) -> None:
         raise ParseFailure(f"syntax error: {exc}") from None
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a syntax tree is built.
+
+    A parse allocates a million objects and frees none of them, and no cycle
+    among them becomes garbage; yet every collection the allocations trigger
+    walks the growing tree again, which made parsing a 20k-line file cost
+    13x a 2k-line one instead of 10x.  Collection resumes as soon as the tree
+    is built.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def parse_text(text: str, path: str = "<unknown>") -> "cst.Module":
     import libcst as cst  # lazy: --version and byte-scan-only runs never pay for it
 
-    if _needs_precheck(text):
-        _compile(text, path)
     try:
-        return cst.parse_module(text)
+        with collector_paused():
+            if _needs_precheck(text):
+                _compile(text, path)
+            return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         failure = _describe_syntax_error(text, path, exc)
     except RecursionError:
