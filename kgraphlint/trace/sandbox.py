@@ -147,7 +147,7 @@ def writable(path: str) -> bool:
     if path in _ALWAYS_WRITABLE:
         return True
     real = os.path.realpath(path)
-    return bool(_root) and (real + os.sep).startswith(_root)
+    return real in _ALWAYS_WRITABLE or (bool(_root) and (real + os.sep).startswith(_root))
 
 
 def _check_write(value: Any, what: str) -> None:
