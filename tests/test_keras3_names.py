@@ -97,3 +97,38 @@ def test_fixed_names_and_arguments_run_on_keras3():
     conv, dense, loss = namespace["build"]()
     assert isinstance(conv, keras.layers.DepthwiseConv2D) and dense.units == 2
     assert loss is keras.losses.mean_squared_error
+
+
+def _graph_findings(code: str, text: str) -> list[int]:
+    from kgraphlint.static.engine import analyze
+
+    ctx = make_context("m.py", text, cst.parse_module(text))
+    return sorted(f.line for f in all_rules()[code].check(analyze(ctx)))
+
+
+def test_tensorshape_on_keras_tensors_only():
+    text = (
+        "import numpy as np\nimport tensorflow as tf\nimport keras\n\n"
+        "def block(x):\n"
+        "    return keras.layers.Dense(x.shape.as_list()[-1])(x)\n\n"  # 6: symbolic
+        "inputs = keras.Input((4,))\n"
+        "y = block(inputs)\n"
+        "rank = y.shape.rank\n"  # 10: symbolic
+        "data = tf.zeros((2, 3))\n"
+        "n = data.shape.as_list()\n"  # a TF tensor: a TensorShape
+        "arr = np.zeros(3)\nm = arr.shape\n"
+        "unknown = get_tensor()\nk = unknown.shape.as_list()\n"
+    )
+    assert _graph_findings("KG404", text) == [6, 10]
+
+
+@pytest.mark.slow
+def test_tensorshape_fixture_really_fails_on_keras3():
+    pytest.importorskip("keras")
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "bugs" / "kg404_tensorshape_on_keras_tensor.py"
+    namespace = {"__name__": "kg404_fixture"}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    with pytest.raises(AttributeError, match="as_list"):
+        namespace["build_model"]()

@@ -12,14 +12,14 @@ as Keras 2 (:func:`kgraphlint.vocab.families.runs_as_keras2`).
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator, NamedTuple, Optional, Sequence, Union
+from typing import Callable, Iterator, NamedTuple, Optional, Protocol, Sequence, Union
 
 import libcst as cst
 
 from kgraphlint.findings import Fix
 from kgraphlint.fix_toolkit import replace
 from kgraphlint.static.cst_walk import dotted_parts
-from kgraphlint.static.imports import ImportBindings, alias_binding
+from kgraphlint.static.imports import alias_binding
 from kgraphlint.static.source import SourceContext
 from kgraphlint.vocab.families import split_family
 from kgraphlint.vocab.public_api import Missing, homes_of, keras_version, missing_from_keras3, renamed
@@ -33,12 +33,14 @@ class RemovedName(NamedTuple):
     fix: Optional[Fix]
 
 
-class Names(ImportBindings):
-    """What the check needs from KG401's walk (see ``_Collector`` there)."""
+class Names(Protocol):
+    """What the check needs from KG401's walk (its ``_Collector``)."""
 
     import_nodes: list[Union[cst.Import, cst.ImportFrom]]
     chains: list[cst.Attribute]
     assigned: set[int]
+
+    def resolve_name(self, name: str) -> frozenset[str]: ...
 
 
 def removed_names(ctx: SourceContext, names: Names, private: Callable[[str], bool]) -> Iterator[RemovedName]:

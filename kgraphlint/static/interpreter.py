@@ -35,7 +35,7 @@ from kgraphlint.static.cst_walk import iter_nodes
 from kgraphlint.project import ModuleInfo, Resolution, resolve_absolute, resolve_in_directory, resolve_relative
 from kgraphlint.static.source import SourceContext
 from kgraphlint.vocab.families import runs_as_keras2
-from kgraphlint.vocab.methods import RUN_METHODS, TRAIN_METHODS
+from kgraphlint.vocab.methods import RUN_METHODS, TENSORSHAPE_ATTRIBUTES, TRAIN_METHODS
 from kgraphlint.static.values import (
     EAGER,
     UNKNOWN,
@@ -1121,6 +1121,16 @@ class Interpreter:
         if isinstance(base, ModuleV):
             value = self.module_attribute(base, name)
             return value if value is not None else UNKNOWN
+        if isinstance(base, BoundMethod) and base.name == "shape" and name in TENSORSHAPE_ATTRIBUTES:
+            tensor = base.obj
+            if isinstance(tensor, TensorV) and tensor.symbolic and not self.keras2:
+                # ``x.shape.as_list()``: a Keras 3 tensor's shape is a tuple.
+                owner = node.value if isinstance(node, cst.Attribute) else node
+                what = owner.value if isinstance(owner, cst.Attribute) else owner
+                self.kind_event(
+                    "KG404", node, tensor, role=f"`.shape.{name}`", value_kind="symbolic tensor", what_expr=what
+                )
+            return UNKNOWN
         if isinstance(base, (SeqV, DictV, TensorV, LayerOfModelV, Const)):
             return BoundMethod(base, name)
         if isinstance(base, EagerData):

@@ -31,5 +31,14 @@ RUN_METHODS = TRAIN_METHODS | MEASURE_METHODS
 
 # The Keras 3 `Model` methods among them (the removed ones are not there).
 KERAS3_RUN_METHODS = RUN_METHODS - GENERATOR_METHODS.keys()
+# What Keras 2 (TensorFlow) tensors' shapes had: a `tf.TensorShape`.  A Keras 3
+# tensor's `.shape` is a plain tuple, which has none of them.
+TENSORSHAPE_ATTRIBUTES = frozenset(
+    {
+        "as_list", "num_elements", "is_fully_defined", "assert_has_rank", "assert_is_compatible_with",
+        "is_compatible_with", "merge_with", "with_rank", "with_rank_at_least", "ndims", "dims", "rank",
+    }
+)
+
 # Methods that run a whole training loop (epochs, callbacks, a History).
 FIT_METHODS = frozenset({"fit", "fit_generator"})
