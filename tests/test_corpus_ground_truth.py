@@ -111,13 +111,14 @@ RAISED_PATTERNS: dict[str, list[str]] = {
         r"Inputs have incompatible shapes\. Received shapes",
     ],
     "KG603": [r"[Tt]he total size of the tensor must be unchanged"],
+    "KG607": [r"Computed output size would be zero or negative"],
     "KG604": [
         r"Input size must be at least \d+x\d+",
         r"The input must have 3 channels",
         r"When setting `include_top=True` and loading `imagenet` weights, `input_shape` should be",
     ],
 }
-SHAPE_RAISED = {"KG601", "KG602", "KG603"}
+SHAPE_RAISED = {"KG601", "KG602", "KG603", "KG607"}
 
 
 def expectations(path: Path) -> set[tuple[str, int]]:

@@ -130,6 +130,10 @@ REJECTED = [
     ("KG602", "y = layers.Add()([keras.Input(shape=(8, 8, 3)), keras.Input(shape=(8, 8, 5))])"),
     ("KG602", "y = layers.multiply([keras.Input(shape=(16,)), keras.Input(shape=(8,))])"),
     ("KG602", "y = layers.Concatenate(axis=1)([keras.Input(shape=(4, 16)), keras.Input(shape=(4, 8))])"),
+    ("KG607", "y = layers.Conv2D(8, 5)(keras.Input(shape=(4, 4, 3)))"),
+    ("KG607", "y = layers.MaxPooling2D(3)(keras.Input(shape=(2, 8, 3)))"),
+    ("KG607", "y = layers.Conv1D(8, 3, dilation_rate=4)(keras.Input(shape=(8, 3)))"),
+    ("KG607", "y = layers.AveragePooling1D(4, strides=1)(keras.Input(shape=(3, 2)))"),
     ("KG603", "y = layers.Reshape((7, 7, 64))(keras.Input(shape=(6272,)))"),
     ("KG603", "y = layers.Reshape((-1, 3))(keras.Input(shape=(100,)))"),
     ("KG603", "m = keras.Sequential([layers.Input(shape=(10, 10)), layers.Flatten(), layers.Reshape((5, 5))])"),
@@ -146,6 +150,9 @@ ACCEPTED = [
     "y = layers.Reshape((2, -1))(keras.Input(shape=(None, 4)))",
     "y = layers.Flatten()(keras.Input(shape=(3, 4, 5, 6)))",
     "y = layers.Embedding(10, 4)(keras.Input(shape=(3, 2)))",
+    "y = layers.Conv2D(8, 5, padding='same')(keras.Input(shape=(4, 4, 3)))",
+    "y = layers.Conv2D(8, 4)(keras.Input(shape=(4, 4, 3)))",
+    "y = layers.MaxPooling2D(2, padding='same')(keras.Input(shape=(1, 1, 3)))",
 ]
 
 
@@ -223,7 +230,7 @@ def test_accepted_by_keras_and_by_the_rules(line: str) -> None:
 
     exec(line, {"keras": keras, "layers": layers})
     source = f"import keras\nfrom keras import layers\n{line}\n"
-    for code in ("KG601", "KG602", "KG603"):
+    for code in ("KG601", "KG602", "KG603", "KG607"):
         assert not _rule_findings(source, code), code
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-TRACE_CODES = re.compile(r"KG(1\d\d|2\d\d|3\d\d|503|60[1-6])$")
+TRACE_CODES = re.compile(r"KG(1\d\d|2\d\d|3\d\d|503|60[1-7])$")
 
 pytestmark = [
     pytest.mark.slow,

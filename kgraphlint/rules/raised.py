@@ -58,6 +58,10 @@ _WORDING: dict[str, tuple[str, str]] = {
         "model, integer labels with `sparse_categorical_crossentropy` and one-hot labels with "
         "`categorical_crossentropy`, and inputs shaped like the model's `Input`.",
     ),
+    "KG607": (
+        "A convolution or pooling window is larger than its input",
+        "use `padding=\"same\"`, a smaller kernel or pool size, fewer pooling layers, or larger images.",
+    ),
     "KG604": (
         "A keras.applications backbone rejects its input_shape",
         "resize the images to the backbone's minimum size with 3 channels, or set `include_top=False` "

@@ -1506,6 +1506,9 @@ class Interpreter:
         lv = self.new_layer(class_name, node, kwargs, weighted=weighted)
         if not star_unknown:
             lv.fact.config = _layer_config(class_name, args, kwargs)
+            if self.default_format is None:
+                # The program may switch the image data format: not pinned down.
+                lv.fact.config.setdefault("data_format", shapes.UNPINNED)
         return lv
 
     def new_layer(self, class_name, node, kwargs, *, weighted, is_input_layer=False) -> LayerV:

@@ -287,6 +287,41 @@ def output_shapes(
         return None
 
 
+class _Exhausted(ValueError):
+    """A window (kernel or pool) larger than the spatial size it slides over."""
+
+    def __init__(self, size: int, window: int) -> None:
+        super().__init__(size, window)
+        self.size = size
+        self.window = window
+
+
+def spatial_problem(
+    class_name: str,
+    config: Optional[dict[str, Any]],
+    shape: MaybeShape,
+    *,
+    default_format: Optional[str] = "channels_last",
+) -> Optional[tuple[int, int]]:
+    """``(size, window)`` when a "valid" convolution or pooling window is larger
+    than the spatial size of its input (Keras: "Computed output size would be
+    zero or negative"), else None."""
+    name = canonical_class(class_name)
+    if config is None or shape is None or conv_rank(name) is None or name.endswith("Transpose"):
+        return None
+    if not name.startswith(("Conv", "SeparableConv", "DepthwiseConv", "MaxPooling", "AveragePooling")):
+        return None
+    if accepts_rank(name, config, shape) is not True:
+        return None
+    try:
+        _single_output(name, config, shape, default_format)
+    except _Exhausted as exhausted:
+        return exhausted.size, exhausted.window
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    return None
+
+
 def _one(shape: MaybeShape) -> Optional[list[MaybeShape]]:
     return None if shape is None else [shape]
 
@@ -368,7 +403,7 @@ def _single_output(name: str, config: dict[str, Any], shape: Shape, fmt: Optiona
             elif padding == "valid":
                 length = (size - k) // s + 1
                 if length <= 0:
-                    return None
+                    raise _Exhausted(size, k)
                 out.append(length)
             else:
                 out.append((size - 1) // s + 1)
@@ -444,7 +479,7 @@ def _single_output(name: str, config: dict[str, Any], shape: Shape, fmt: Optiona
         elif padding == "valid":
             length = (size - d * (k - 1) - 1) // s + 1
             if length <= 0:
-                return None
+                raise _Exhausted(size, d * (k - 1) + 1)
             out.append(length)
         else:
             out.append((size - 1) // s + 1)

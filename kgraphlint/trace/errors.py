@@ -59,6 +59,8 @@ _SHAPE_PATTERNS: tuple[tuple[str, "re.Pattern[str]"], ...] = (
     ("KG602", re.compile(r"Inputs have incompatible shapes\. Received shapes")),
     ("KG603", re.compile(r"[Tt]he total size of the tensor must be unchanged")),
     ("KG603", re.compile(r"total size of new array must be unchanged")),
+    ("KG607", re.compile(r"Computed output size would be zero or negative")),
+    ("KG607", re.compile(r"Negative dimension size caused by subtracting")),
     ("KG604", re.compile(r"Input size must be at least \d+x\d+; Received: input_shape=")),
     ("KG604", re.compile(r"The input must have 3 channels; Received `input_shape=")),
     ("KG604", re.compile(r"When setting `include_top=True` and loading `imagenet` weights, `input_shape` should be")),

@@ -563,7 +563,7 @@ def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
         )
         if len(same) >= 2 and same[1].site is not None:
             site = same[1].site  # where the graph rule reports it too
-    elif code in ("KG601", "KG602", "KG603") and _raised_in_sequential(exc):
+    elif code in ("KG601", "KG602", "KG603", "KG607") and _raised_in_sequential(exc):
         # Keras called the layer itself while building a Sequential model:
         # report at the layer the user wrote, like the static engine.
         site = _failing_layer_site(exc, message, recorder) or site
