@@ -733,6 +733,7 @@ class Interpreter:
                     top = full.split(".")[0]
                     self.bind(frame, top, chain[0] if complete and chain[0] is not None else UNKNOWN)
             return
+        assert isinstance(stmt, cst.ImportFrom)
         level = len(stmt.relative)
         dotted = _dotted(stmt.module) if stmt.module is not None else ""
         if dotted is None:
@@ -758,8 +759,8 @@ class Interpreter:
                 continue
             name = alias.name.value
             bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-            value = self.module_attribute(source, name) if source is not None else None
-            self.bind(frame, bound, value if value is not None else UNKNOWN)
+            found = self.module_attribute(source, name) if source is not None else None
+            self.bind(frame, bound, found if found is not None else UNKNOWN)
 
     def resolve_import(self, dotted: str, info: ModuleInfo) -> Resolution:
         resolution = resolve_absolute(dotted, info)

@@ -18,12 +18,14 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from typing import Optional
-
-import libcst as cst
+from typing import TYPE_CHECKING, Optional
 
 from kgraphlint.project import ModuleInfo, module_info
-from kgraphlint.static.source import SourceContext, make_context
+
+if TYPE_CHECKING:
+    from kgraphlint.static.source import SourceContext
+
+# libcst is imported only to parse: a run served from the cache never needs it.
 
 # Beyond this an imported file is not read (same limit as checked files).
 MAX_MODULE_BYTES = 2 * 1024 * 1024
@@ -36,7 +38,7 @@ MAX_CACHED_MODULES = 384
 @dataclass
 class LoadedModule:
     info: ModuleInfo
-    ctx: SourceContext
+    ctx: "SourceContext"
     digest: str
 
 
@@ -54,8 +56,10 @@ class ModuleLoader:
             found = self._infos[abspath] = module_info(abspath)
         return found
 
-    def register(self, abspath: str, ctx: SourceContext, data: bytes) -> None:
+    def register(self, abspath: str, ctx: "SourceContext", data: bytes) -> None:
         """The file being checked: importers of it (a cycle) share its parse."""
+        from kgraphlint.static.source import make_context
+
         stamp = _stamp(abspath)
         if stamp is not None:
             # A context of its own: the checked file's context carries its facts,
@@ -101,7 +105,10 @@ class ModuleLoader:
             self._digests[abspath] = (stamp, loaded.digest)
 
     def _parse(self, abspath: str, display_path: str) -> Optional[LoadedModule]:
+        import libcst as cst
+
         from kgraphlint.static.parse import ParseFailure, parse_source
+        from kgraphlint.static.source import make_context
 
         try:
             with open(abspath, "rb") as fh:
