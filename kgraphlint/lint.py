@@ -21,7 +21,6 @@ from kgraphlint.config import Config, ConfigError, load_config, parse_selectors,
 from kgraphlint.contradiction import TraceCoverage, subject_key, subject_models, withdraw_contradicted
 from kgraphlint.discover import MissingPathError, SourceFile, discover
 from kgraphlint.findings import NOTHING_FOUND, FileError, Finding, Related, Skip
-from kgraphlint.fixes import FixError, apply_fixes
 from kgraphlint.notebook import NotebookError, is_notebook, is_python_language, may_be_in_dropped_cell, read_notebook, to_cells
 from kgraphlint.report.summary import is_partial
 from kgraphlint.rules import code_matches, selected_rules
@@ -58,6 +57,16 @@ __all__ = [
     "lint_paths",
     "lint_source",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # ``FixError`` / ``apply_fixes`` live in kgraphlint.fixes, which imports
+    # libcst: a run served entirely from the cache never needs to load it.
+    if name in ("FixError", "apply_fixes"):
+        from kgraphlint import fixes
+
+        return getattr(fixes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class TraceUnavailable(Exception):
