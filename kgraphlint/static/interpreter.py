@@ -739,12 +739,15 @@ class Interpreter:
         if dotted is None:
             return
         if level == 0:
-            if not self.resolve_import(dotted, info).project:
+            resolution = self.resolve_import(dotted, info)
+            if not resolution.project:
                 self.import_by_name(stmt, frame)
                 return
-            chain = self.import_chain(dotted, info)
-            complete = len(chain) == len(dotted.split("."))
-            source = chain[-1] if complete else None
+            # Only the module named is interpreted, not its parent packages'
+            # ``__init__`` (Python runs them too, but a package whose
+            # ``__init__`` imports its whole API would make every file pay for
+            # all of it); ``from pkg import name`` reads ``pkg/__init__.py``.
+            source = self.load_module(resolution, dotted)
         else:
             resolution = resolve_relative(level, dotted, info)
             self.depend_on(resolution)
