@@ -28,18 +28,18 @@ class TraceFailed(Rule):
     ## Example
     ```python
     def build():
-        inputs = keras.Input(shape=(32,))
-        x = layers.Dense(64)(inputs)
-        x = layers.Reshape((7, 7))(x)  # 64 values cannot become 7x7
+        inputs = keras.Input(shape=(32, 32, 3))
+        x = layers.Conv2D(16, 3, padding="same")(inputs)
+        x = layers.Conv2D(16, 3, padding="causal")(x)  # only Conv1D pads causally
         return keras.Model(inputs, x)
     ```
 
     ## Use instead
     ```python
     def build():
-        inputs = keras.Input(shape=(32,))
-        x = layers.Dense(49)(inputs)
-        x = layers.Reshape((7, 7))(x)
+        inputs = keras.Input(shape=(32, 32, 3))
+        x = layers.Conv2D(16, 3, padding="same")(inputs)
+        x = layers.Conv2D(16, 3, padding="same")(x)
         return keras.Model(inputs, x)
     ```
     A builder that needs arguments can be traced with
@@ -61,9 +61,9 @@ from keras import layers
 
 
 def build():
-    inputs = keras.Input(shape=(32,))
-    x = layers.Dense(49)(inputs)
-    x = layers.Reshape((7, 7))(x)
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = layers.Conv2D(16, 3, padding="same")(inputs)
+    x = layers.Conv2D(16, 3, padding="same")(x)
     return keras.Model(inputs, x)
 """,
     )
@@ -74,9 +74,9 @@ from keras import layers
 
 
 def build():
-    inputs = keras.Input(shape=(32,))
-    x = layers.Dense(64)(inputs)
-    x = layers.Reshape((7, 7))(x)  # expect
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = layers.Conv2D(16, 3, padding="same")(inputs)
+    x = layers.Conv2D(16, 3, padding="causal")(x)  # expect
     return keras.Model(inputs, x)
 """,
         """\
