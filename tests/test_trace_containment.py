@@ -266,6 +266,28 @@ model.compile("adam", "categorical_crossentropy", metrics=["accuracy"])
 model.fit(x_train, y_train, epochs=2, validation_split=0.1)
 '''
 
+REALISTIC['mnist_hardcoded_counts.py'] = r'''
+"""Course-style MNIST MLP: the sample counts of the real data written out."""
+import keras
+from keras import layers
+
+(X_train, y_train), (X_test, y_test) = keras.datasets.mnist.load_data()
+X_train = X_train.reshape(60000, 784).astype("float32") / 255
+X_test = X_test.reshape(10000, 784).astype("float32") / 255
+Y_train = keras.utils.to_categorical(y_train, 10)
+Y_test = keras.utils.to_categorical(y_test, 10)
+
+inputs = keras.Input(shape=(784,))
+x = layers.Dense(512, activation="relu")(inputs)
+x = layers.Dropout(0.2)(x)
+outputs = layers.Dense(10, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+model.compile(loss="categorical_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
+model.fit(X_train, Y_train, batch_size=128, epochs=20, validation_data=(X_test, Y_test))
+score = model.evaluate(X_test, Y_test, verbose=0)
+print("Test accuracy:", score[1])
+'''
+
 REALISTIC['tabular_missing_data.py'] = r'''
 """Tabular model, data from the checkout."""
 from __future__ import annotations

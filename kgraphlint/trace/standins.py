@@ -1,9 +1,11 @@
 """Offline stand-ins for what a traced script would download.
 
-``keras.datasets.*.load_data()`` returns arrays of the documented shapes and
-dtypes, small (a few dozen samples) but not degenerate: pixel values vary and
-every class occurs in both splits, so ``to_categorical``, ``np.unique``,
-``len(class_names)`` and train/validation splits behave as with the real data.
+``keras.datasets.*.load_data()`` returns arrays of the documented shapes
+(sample counts included: tutorial code writes ``x_train.reshape(60000, 784)``)
+and dtypes, not degenerate: pixel values vary and every class occurs in both
+splits, so ``to_categorical``, ``np.unique``, ``len(class_names)`` and
+train/validation splits behave as with the real data.  Samples repeat a small
+varied block, so making them costs a memory copy, not a random draw per value.
 Word indexes are dictionaries of the right kind.  No keras import (numpy only).
 """
 
@@ -11,21 +13,33 @@ from __future__ import annotations
 
 from typing import Any
 
-# name -> (sample shape, number of classes, label shape suffix)
-_IMAGES: dict[str, tuple[tuple[int, ...], int, tuple[int, ...]]] = {
-    "mnist": ((28, 28), 10, ()),
-    "fashion_mnist": ((28, 28), 10, ()),
-    "cifar10": ((32, 32, 3), 10, (1,)),
-    "cifar100": ((32, 32, 3), 100, (1,)),
+# name -> (sample shape, number of classes, label shape suffix, (train, test) sizes)
+_IMAGES: dict[str, tuple[tuple[int, ...], int, tuple[int, ...], tuple[int, int]]] = {
+    "mnist": ((28, 28), 10, (), (60_000, 10_000)),
+    "fashion_mnist": ((28, 28), 10, (), (60_000, 10_000)),
+    "cifar10": ((32, 32, 3), 10, (1,), (50_000, 10_000)),
+    "cifar100": ((32, 32, 3), 100, (1,), (50_000, 10_000)),
 }
-# name -> (features, label range)
-_TABLES: dict[str, tuple[int, tuple[float, float]]] = {
-    "boston_housing": (13, (5.0, 50.0)),
-    "california_housing": (8, (15_000.0, 500_000.0)),
+# name -> (features, label range, (train, test) sizes with the default test_split)
+_TABLES: dict[str, tuple[int, tuple[float, float], tuple[int, int]]] = {
+    "boston_housing": (13, (5.0, 50.0), (404, 102)),
+    "california_housing": (8, (15_000.0, 500_000.0), (16_512, 4_128)),
 }
-# name -> number of classes
-_SEQUENCES: dict[str, int] = {"imdb": 2, "reuters": 46}
+# name -> (number of classes, (train, test) sizes with the default test_split)
+_SEQUENCES: dict[str, tuple[int, tuple[int, int]]] = {
+    "imdb": (2, (25_000, 25_000)),
+    "reuters": (46, (8_982, 2_246)),
+}
 VOCABULARY = 10_000
+# Distinct samples made per split; the rest repeat them.
+_BLOCK = 64
+
+
+def _repeat(block: Any, n: int) -> Any:
+    """``n`` samples cycling through ``block`` (first axis)."""
+    import numpy as np
+
+    return np.resize(block, (n,) + block.shape[1:])
 
 
 def _labels(rng: Any, n: int, classes: int) -> Any:
@@ -43,36 +57,39 @@ def load_data(module_name: str, kwargs: dict[str, Any]) -> Any:
     short = module_name.rsplit(".", 1)[-1]
     rng = np.random.default_rng(0)
     if short in _IMAGES:
-        shape, classes, label_suffix = _IMAGES[short]
+        shape, classes, label_suffix, sizes = _IMAGES[short]
         if short == "cifar100" and kwargs.get("label_mode") == "coarse":
             classes = 20
         splits = []
-        for n in (max(48, 2 * classes), max(16, classes)):
-            x = rng.integers(0, 256, size=(n,) + shape, dtype=np.uint8)
+        for n in sizes:
+            x = _repeat(rng.integers(0, 256, size=(_BLOCK,) + shape, dtype=np.uint8), n)
             y = _labels(rng, n, classes).astype(np.uint8 if classes <= 256 else np.int64)
             splits.append((x, y.reshape((n,) + label_suffix)))
         return tuple(splits)
     if short in _TABLES:
-        features, (low, high) = _TABLES[short]
+        features, (low, high), sizes = _TABLES[short]
         splits = []
-        for n in (40, 10):
+        for n in sizes:
             x = rng.uniform(0.0, 100.0, size=(n, features))
             y = rng.uniform(low, high, size=(n,))
             splits.append((x, y.astype("float32" if short == "california_housing" else "float64")))
         return tuple(splits)
-    classes = _SEQUENCES.get(short, 2)
+    classes, sizes = _SEQUENCES.get(short, (2, (25_000, 25_000)))
     num_words = kwargs.get("num_words") or VOCABULARY
     maxlen = kwargs.get("maxlen")
     start = kwargs.get("start_char", 1)
     index_from = kwargs.get("index_from", 3)
     splits = []
-    for n in (max(48, 2 * classes), max(16, classes)):
+    for n in sizes:
         longest = max(2, min(int(maxlen) - 1, 80)) if isinstance(maxlen, int) and maxlen > 2 else 80
-        xs = np.empty((n,), dtype=object)
-        for i in range(n):
+        block = []
+        for _ in range(_BLOCK):
             length = int(rng.integers(2, longest + 1))
             words = rng.integers(index_from, max(index_from + 1, int(num_words)), size=length - 1)
-            xs[i] = ([start] if start is not None else []) + [int(w) for w in words]
+            block.append(([start] if start is not None else []) + [int(w) for w in words])
+        xs = np.empty((n,), dtype=object)
+        for i in range(n):
+            xs[i] = list(block[i % _BLOCK])  # own lists: a script may edit one
         splits.append((xs, _labels(rng, n, classes).astype(np.int64)))
     return tuple(splits)
 
