@@ -1346,9 +1346,14 @@ class Interpreter:
 
     def call(self, func, args, kwargs, node, frame, star_unknown=False) -> Value:
         if isinstance(func, UnionV):
-            if all(isinstance(o, LayerV) for o in func.options):
-                results = [self.call_layer(o, args, kwargs, node) for o in func.options]
+            # ``msfa = None`` then ``if use_msfa: msfa = Adapter(..)``, called
+            # under the same test: calling None fails, so the layers are what runs.
+            live = [o for o in func.options if not (isinstance(o, Const) and o.value is None)]
+            if live and all(isinstance(o, LayerV) for o in live):
+                results = [self.call_layer(o, args, kwargs, node) for o in live]
                 return union(results)
+            for o in func.options:
+                self.mark_used(o)
             self.mark_args_used(args, kwargs)
             return UNKNOWN
         if isinstance(func, LayerV):
