@@ -17,9 +17,7 @@ from typing import TYPE_CHECKING, Optional, Sequence, TextIO
 from kgraphlint import __version__
 
 if TYPE_CHECKING:
-    from kgraphlint.config import Config
     from kgraphlint.lint import LintResult
-    from kgraphlint.rules.base import Rule
 
 FORMATS = ("rich", "text", "json", "sarif", "github")
 # Modules that render each format (sarif/github belong to the report teammate).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -96,11 +97,12 @@ def load_config(start_dir: "str | os.PathLike[str] | None" = None) -> Config:
 def load_config_file(path: "str | os.PathLike[str]") -> Config:
     """Settings from one file: a pyproject.toml (its ``[tool.kgraphlint]`` table) or a
     standalone TOML file whose top level holds the same keys (``--config``)."""
-    try:
-        import tomllib  # Python 3.11+; imported here to keep start-up lean
-    except ImportError:  # pragma: no cover - Python 3.10
+    # Imported here to keep start-up lean.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
         try:
-            import tomli as tomllib  # type: ignore[no-redef]
+            import tomli as tomllib
         except ImportError:
             raise ConfigError("reading pyproject.toml needs Python 3.11+ or the 'tomli' package") from None
 

@@ -572,7 +572,7 @@ class FilePositions:
             return None
         offset += max(column - 1, 0)
         # Which raw token holds that character, and where inside it.
-        for (start, end), piece in zip(span.parts, pieces):
+        for (start, _end), piece in zip(span.parts, pieces):
             if offset <= len(piece):
                 raw_offset = _raw_offset(self._text, start + 1, offset)
                 return self._line_col(raw_offset)

@@ -24,13 +24,15 @@ import os
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, cast
 
 import pytest
 
 from kgraphlint.findings import SEVERITIES, severity_rank
 
 if TYPE_CHECKING:
+    from importlib.abc import Loader
+
     from kgraphlint.findings import FileError, Finding
 
 DEFAULT_FAIL_ON = "warning"
@@ -294,7 +296,8 @@ class _ModelWatch:
                     KgraphlintWarning(
                         f"kgraphlint could not check model {getattr(model, 'name', model)!r}: "
                         f"{type(exc).__name__}: {exc}"
-                    )
+                    ),
+                    stacklevel=1,
                 )
                 continue
             for finding in at_or_above(findings, level):
@@ -305,7 +308,8 @@ class _ModelWatch:
                 (errors if finding.severity == "error" else lesser).append(finding)
         if lesser:
             warnings.warn(
-                KgraphlintWarning("kgraphlint found problems in Keras models built by this test:\n" + format_findings(lesser))
+                KgraphlintWarning("kgraphlint found problems in Keras models built by this test:\n" + format_findings(lesser)),
+                stacklevel=1,
             )
         if errors:
             pytest.fail(
@@ -355,7 +359,7 @@ class _FunctionalHook:
         # the model's own signature, so the wrapper must keep exactly the same
         # one; on a Keras whose signature differs, do not hook at all.
         if inspect.getfullargspec(original).args != ["self", "inputs", "outputs", "name"]:
-            warnings.warn(KgraphlintWarning("kgraphlint: unsupported Keras version, models are not checked"))
+            warnings.warn(KgraphlintWarning("kgraphlint: unsupported Keras version, models are not checked"), stacklevel=1)
             return
         keras_dir = os.path.dirname(os.path.dirname(os.path.dirname(module.__file__)))
         record = self.record
@@ -421,5 +425,6 @@ class _AfterImport:
                 loader.exec_module(module)
                 callback(module)
 
-        spec.loader = _Loader()
+        # Duck-typed: the real loader's other methods come through __getattr__.
+        spec.loader = cast("Loader", _Loader())
         return spec

@@ -143,7 +143,7 @@ def build():
 
     def check(self, facts: Facts) -> Iterable[Finding]:
         for model, stop in wired_models(facts):
-            assert model.outputs is not None and model.inputs is not None
+            assert model.outputs is not None and model.inputs is not None and model.site is not None
             possible: set[int] = set()
             complete = True
             for output in model.outputs:

@@ -222,8 +222,8 @@ def build():
             if any(m.outputs is None for m in facts.models):
                 # A model whose outputs are unknown may use any tensor.
                 candidates = [t for t in candidates if t.used is not None]
-            for node in facts.nodes:
-                for t in node.inputs:
+            for consumer in facts.nodes:
+                for t in consumer.inputs:
                     consumed.add(id(t))
                     for alt in t.alternatives:
                         consumed.add(id(alt))

@@ -199,6 +199,7 @@ def build():
         seen: set[tuple[str, int, int]] = {site.key() for site in used_sites}
         for layer in candidates:
             site = layer.created_at
+            assert site is not None  # candidates all have one
             if site.key() in seen:
                 continue
             seen.add(site.key())

@@ -636,7 +636,9 @@ def _is_schedule(expr: cst.BaseExpression) -> bool:
     """Whether an expression is visibly a learning-rate schedule (a call of one)."""
     if isinstance(expr, cst.Call):
         parts = dotted_parts(expr.func)
-        return bool(parts) and ("schedules" in parts or bool(_SCHEDULE_CALLEE.search(parts[-1])))
+        if not parts:
+            return False
+        return "schedules" in parts or bool(_SCHEDULE_CALLEE.search(parts[-1]))
     return False
 
 

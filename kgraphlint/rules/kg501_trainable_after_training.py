@@ -39,7 +39,7 @@ class _State:
     # model -> the fit() call since which it has not been compiled
     last_fit: dict[str, cst.Call] = field(default_factory=dict)
     # model -> trainable assignments made after last_fit, with that fit
-    pending: dict[str, list[tuple[cst.CSTNode, str, cst.Call]]] = field(default_factory=dict)
+    pending: dict[str, list[tuple[Union[cst.CSTNode, "_HelperChange"], str, cst.Call]]] = field(default_factory=dict)
     # model -> names of the models whose layers it is made of
     bases: dict[str, set[str]] = field(default_factory=dict)
     # tensor variable -> models whose output it is computed from
@@ -72,21 +72,21 @@ class _State:
         for k, v in other.last_fit.items():
             out.last_fit.setdefault(k, v)
         for k, items in other.pending.items():
-            mine = out.pending.setdefault(k, [])
-            known = {id(a) for a, _, _ in mine}
-            mine.extend(item for item in items if id(item[0]) not in known)
+            mine_pending = out.pending.setdefault(k, [])
+            known = {id(a) for a, _, _ in mine_pending}
+            mine_pending.extend(item for item in items if id(item[0]) not in known)
         for mine_map, theirs in ((out.bases, other.bases), (out.taint, other.taint), (out.layer_of, other.layer_of)):
-            for k, v in theirs.items():
-                mine_map.setdefault(k, set()).update(v)
+            for k, names in theirs.items():
+                mine_map.setdefault(k, set()).update(names)
         out.models |= other.models
-        for k, v in other.values.items():
-            if out.values.setdefault(k, v) != v:
+        for k, text in other.values.items():
+            if out.values.setdefault(k, text) != text:
                 out.values[k] = "?"
         for model, values in other.built.items():
-            mine = out.built.setdefault(model, dict(values))
-            for k, v in values.items():
-                if mine.setdefault(k, v) != v:
-                    mine[k] = "?"
+            mine_built = out.built.setdefault(model, dict(values))
+            for k, text in values.items():
+                if mine_built.setdefault(k, text) != text:
+                    mine_built[k] = "?"
         return out
 
     def forget(self, name: str) -> None:
@@ -294,7 +294,8 @@ class _ScopeWalker:
         return state
 
     def bind_loop_target(self, node: cst.For, state: _State) -> None:
-        target, iterable = node.target, node.iter
+        target: cst.BaseExpression = node.target
+        iterable = node.iter
         # for i, layer in enumerate(model.layers[...]):
         if (
             isinstance(iterable, cst.Call)
@@ -440,11 +441,13 @@ class _ScopeWalker:
             now = state.values.get(target, "?")
             if now == "?" or built.get(target) == now:
                 continue  # unknown, or back to what it was at the last fit
-            report = _Report(assignment, target, model, before, call)
             if isinstance(assignment, _HelperChange):
                 report = _Report(assignment.call, target, model, before, call, assignment.helper, assignment.inner)
-                assignment = assignment.call
-            self.reports.setdefault(id(assignment), report)
+                reported: cst.CSTNode = assignment.call
+            else:
+                report = _Report(assignment, target, model, before, call)
+                reported = assignment
+            self.reports.setdefault(id(reported), report)
         state.last_fit[model] = call
         state.built[model] = dict(state.values)
 

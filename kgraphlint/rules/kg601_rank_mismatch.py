@@ -6,7 +6,7 @@ from typing import Iterable
 
 from kgraphlint.findings import Finding
 from kgraphlint.graph import Facts, Node, Tensor, shape_nodes
-from kgraphlint.rules._shapes import expected_axes, layer_text, made_by, show, tensor_ref
+from kgraphlint.rules._shapes import expected_axes, layer_text, made_by, tensor_ref
 from kgraphlint.rules.base import Rule
 from kgraphlint.static.shapes import RNN_LAYERS, accepts_rank, canonical_class, conv_rank, rank_requirement
 

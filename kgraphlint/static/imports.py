@@ -179,6 +179,8 @@ def handles_missing_module(handler: cst.ExceptHandler) -> bool:
     types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
     for t in types:
         expr = t.value if isinstance(t, cst.Element) else t
+        if not isinstance(expr, cst.BaseExpression):  # never: a StarredElement is an expression too
+            continue
         parts = dotted_parts(expr)
         if parts and parts[-1] in _MISSING_MODULE_ERRORS:
             return True

@@ -1549,7 +1549,7 @@ class Interpreter:
         tensors: list[graph.Tensor] = []
         opaque = False
         elements = _literal_elements(expr)
-        for idx, item in enumerate(_flat_items(value, with_index=True)):
+        for item in _flat_items(value, with_index=True):
             item_value, position = item
             item_expr = elements[position] if elements is not None and position is not None and position < len(elements) else expr
             tensor = self.as_tensor(item_value, item_expr, role)
@@ -1599,7 +1599,7 @@ class Interpreter:
             ts, op = self.input_tensors(value, expr, role="input of a layer call")
             tensors.extend(ts)
             opaque = opaque or op
-        for key, (value, expr) in kwargs.items():
+        for key, (value, _expr) in kwargs.items():
             if key in ("training",):
                 continue
             for item in _flat_items(value):

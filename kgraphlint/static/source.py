@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Mapping, Optional
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from kgraphlint.graph import Facts, Site
 
@@ -19,7 +19,7 @@ class PositionIndex:
 
     def __init__(self, module: cst.Module) -> None:
         self._module = module
-        self._positions = None
+        self._positions: Optional[Mapping[cst.CSTNode, CodeRange]] = None
 
     def position(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         if self._positions is None:

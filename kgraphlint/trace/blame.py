@@ -144,6 +144,7 @@ def sandbox_reason(exc: BaseException, journal: object) -> Optional[str]:
         return f"reads {_shown(missing[0])}, which does not exist"
     if isinstance(exc, SystemExit):
         return None  # the code chose to stop: its message is not evidence
-    if _GPU_WORDS.search(message) or (getattr(journal, "gpu_probes", 0) and isinstance(exc, IndexError)):
+    gpu_probes: int = getattr(journal, "gpu_probes", 0)
+    if _GPU_WORDS.search(message) or (gpu_probes and isinstance(exc, IndexError)):
         return f"needs a GPU, and tracing runs on the CPU ({type(exc).__name__}: {short_message(message, 160)})"
     return None

@@ -15,6 +15,7 @@ import importlib.util
 import linecache
 import os
 import site
+import sys
 import sysconfig
 from types import CodeType, FrameType, TracebackType
 from typing import Iterator, Optional
@@ -82,7 +83,11 @@ def position(code: CodeType, lasti: int, fallback_line: Optional[int]) -> tuple[
     """1-based (line, column, end_line, end_column) of the instruction at ``lasti``."""
     positions = _positions_cache.get(code)
     if positions is None:
-        positions = list(code.co_positions())
+        # Column positions exist from Python 3.11; before, only line numbers.
+        if sys.version_info >= (3, 11):
+            positions = list(code.co_positions())
+        else:  # pragma: no cover - Python 3.10
+            positions = []
         _positions_cache[code] = positions
     idx = lasti // 2
     line = end_line = col = end_col = None

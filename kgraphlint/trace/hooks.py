@@ -234,6 +234,8 @@ class Recorder:
             if f.f_code.co_name in ("__init__", "__new__") and "/keras/src/models/" in fname and not fname.endswith("sequential.py"):
                 continue
             return None  # built by Keras itself (Sequential, cloning...)
+        flat_in: Optional[list[Any]]
+        flat_out: Optional[list[Any]]
         try:
             flat_in = list(tree.flatten(inputs))
             flat_out = list(tree.flatten(outputs))
@@ -884,14 +886,14 @@ def installed_hooks() -> Iterator[None]:
             _replace_everywhere(patcher, {id(fn): fn}, functools.partial(_wrap_directory_dataset, kind))
         # Plots need graphviz (another program): like saving, they do nothing.
         for module_name in ("keras.utils", "keras.src.utils", "keras.src.utils.model_visualization"):
-            module = sys.modules.get(module_name)
-            original_plot = getattr(module, "plot_model", None) if module is not None else None
+            utils_module = sys.modules.get(module_name)
+            original_plot = getattr(utils_module, "plot_model", None) if utils_module is not None else None
             if original_plot is not None:
 
                 def plot_model(*args: Any, _original: Callable = original_plot, **kwargs: Any) -> Any:
                     return None if _active is not None else _original(*args, **kwargs)
 
-                patcher.set(module, "plot_model", plot_model)
+                patcher.set(utils_module, "plot_model", plot_model)
 
         # -- process exits and the network -----------------------------------------
         real_exit = os._exit

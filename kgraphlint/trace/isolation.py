@@ -23,7 +23,7 @@ import signal
 import sys
 import threading
 import warnings
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 # Public Keras modules whose functions and classes traced code calls.
 _KERAS_PREFIX = "keras"
@@ -66,8 +66,8 @@ class FileState:
 
         sys.settrace(self.trace[0])
         sys.setprofile(self.trace[1])
-        threading.settrace(self.trace[2])  # type: ignore[arg-type]
-        threading.setprofile(self.trace[3])  # type: ignore[arg-type]
+        threading.settrace(self.trace[2])
+        threading.setprofile(self.trace[3])
         signal.setitimer(signal.ITIMER_REAL, 0)
         for sig, handler in self.handlers.items():
             try:
@@ -91,7 +91,8 @@ class FileState:
             pass
         sys.stdin, sys.stdout, sys.stderr = self.streams
         sys.excepthook, sys.displayhook, sys.breakpointhook = self.hooks
-        warnings.filters[:] = self.warning_filters
+        # typeshed declares the filters a Sequence; at run time it is a list.
+        cast(list, warnings.filters)[:] = self.warning_filters
         os.umask(self.umask)
         try:
             # Auto-name counters, graph memory; then floatx, channels order...

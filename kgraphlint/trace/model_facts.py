@@ -102,7 +102,7 @@ class _FactsBuilder:
             if not isinstance(kt, self.K_Tensor) or id(kt) in self._seen_tensors:
                 continue
             self._seen_tensors.add(id(kt))
-            history = getattr(kt, "_keras_history", None)
+            history: Any = getattr(kt, "_keras_history", None)
             op = getattr(history, "operation", None)
             if op is None:
                 continue
@@ -529,14 +529,13 @@ def _mark_stored_tensors(builder: _FactsBuilder, partial: bool) -> None:
     ]
     if not candidates:
         return
-    import gc
 
     module_globals = builder.module_globals
     read_globals = _globals_read_by_functions(module_globals) if module_globals is not None else set()
 
     for t in candidates:
         kt = builder.keras_tensors.get(fact_ids[id(t)])
-        history = getattr(kt, "_keras_history", None)
+        history: Any = getattr(kt, "_keras_history", None)  # None fails below as an AttributeError
         knode = None
         try:
             knode = history.operation._inbound_nodes[history.node_index]

@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 from kgraphlint.graph import Facts, RaisedError, Site
 from kgraphlint.trace.calls import calls_for
@@ -188,7 +188,7 @@ class _WorkerProcess:
             except OSError:
                 pass
         self._to_worker = self._from_worker = -1
-        if self._stderr is not subprocess.DEVNULL:
+        if not isinstance(self._stderr, int):  # an opened log, not subprocess.DEVNULL
             self._stderr.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -291,8 +291,8 @@ class Worker:
                 from kgraphlint.notebook import NotebookError, read_notebook
 
                 try:
-                    with open(abspath, "rb") as fh:
-                        text = read_notebook(fh.read()).program  # what runs, by program line
+                    with open(abspath, "rb") as binary:
+                        text = read_notebook(binary.read()).program  # what runs, by program line
                 except NotebookError:
                     text = ""
             else:
@@ -301,10 +301,13 @@ class Worker:
         except OSError:
             text = ""
         labels = LabelIndex(text, path)
+        # Optional only so that the end of this call can drop it (see below).
+        recorder: Optional[Recorder]
         recorder = Recorder(sites)
         errors: list[RaisedError] = []
         reasons: list[str] = []
         restart = False
+        partial = False  # set by cell_failed() below and by the trace itself
         journal = sandbox.new_journal()
 
         # Names whose top-level statement failed for the sandbox's reason:
@@ -365,7 +368,6 @@ class Worker:
         sys.argv = [abspath]
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
-        partial = False
         current: tuple[Optional[str], bool] = (None, False)
         try:
             with recording(recorder):
@@ -454,7 +456,10 @@ class Worker:
             module_file = getattr(sys.modules.get(name), "__file__", None)
             if name == modname or (module_file and is_user_file(module_file)):
                 sys.modules.pop(name, None)
-        del module_globals, recorder
+        # Release the traced models before restoring Keras's state and measuring
+        # memory (the nested functions above share this binding, so it is
+        # cleared rather than deleted).
+        module_globals = recorder = None
         state.restore()
         replace = tampered
         if replace is None and self.baseline is not None:

@@ -103,7 +103,7 @@ def _accepted_keywords(cls: type) -> tuple[list[str], bool]:
 def build_tables() -> dict[str, Any]:
     """The generated tables, as plain data (what keras_api.py holds)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras  # type: ignore[import-untyped]
+    import keras
 
     modules: dict[str, dict[str, list[str]]] = {}
     objects: dict[str, dict[str, Any]] = {}
