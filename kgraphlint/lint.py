@@ -28,6 +28,8 @@ from kgraphlint.safe_io import FileTooLarge, NotRegularFile, describe, read_regu
 from kgraphlint.suppress import apply_suppressions
 
 if TYPE_CHECKING:
+    # Loaded lazily by __getattr__ below; named here for checkers and __all__.
+    from kgraphlint.fixes import FixError, apply_fixes
     from kgraphlint.graph import Facts
     from kgraphlint.notebook import Notebook
     from kgraphlint.rules.base import Rule

@@ -19,12 +19,13 @@ How it stays precise:
 from __future__ import annotations
 
 import ast
+import functools
 
 import builtins
 import operator
 import os
 import re
-from typing import TYPE_CHECKING, Any, Iterable, Optional
+from typing import TYPE_CHECKING, AbstractSet, Any, Callable, Iterable, Optional, Sequence, TypeGuard, Union
 
 import libcst as cst
 
@@ -86,7 +87,7 @@ _BINOPS = {
     cst.Power: operator.pow,
 }
 
-_COMPARE = {
+_COMPARE: dict[type[cst.BaseCompOp], Callable[[Any, Any], Any]] = {
     cst.Equal: operator.eq,
     cst.NotEqual: operator.ne,
     cst.LessThan: operator.lt,
@@ -118,7 +119,8 @@ class Frame:
         *,
         module: Optional["Frame"] = None,
         inline: bool = False,
-        function: Optional[cst.CSTNode] = None,
+        # The function being run, or "class" for a class body.
+        function: Union[cst.CSTNode, str, None] = None,
     ) -> None:
         self.env: dict[str, Value] = {}
         self.parent = parent
@@ -496,7 +498,7 @@ class Interpreter:
             exclusive=True,
         )
 
-    def exec_orelse(self, orelse: Optional[cst.CSTNode], frame: Frame) -> None:
+    def exec_orelse(self, orelse: Union[cst.If, cst.Else, None], frame: Frame) -> None:
         if orelse is None:
             return
         if isinstance(orelse, cst.If):
@@ -629,8 +631,8 @@ class Interpreter:
         self.mark_used(value)
         return [UNKNOWN, UNKNOWN], False, False
 
-    def exec_try(self, stmt: cst.CSTNode, frame: Frame) -> None:
-        runs = [lambda: self.exec_block(stmt.body.body, frame)]
+    def exec_try(self, stmt: Union[cst.Try, cst.TryStar], frame: Frame) -> None:
+        runs: list[Callable[[], None]] = [lambda: self.exec_block(stmt.body.body, frame)]
         for handler in stmt.handlers:
             def run_handler(h=handler):
                 if h.name is not None and isinstance(h.name.name, cst.Name):
@@ -638,7 +640,7 @@ class Interpreter:
                 self.exec_block(h.body.body, frame)
             runs.append(run_handler)
         self.branches(frame, runs)
-        if getattr(stmt, "orelse", None) is not None and not frame.terminated:
+        if stmt.orelse is not None and not frame.terminated:
             self.exec_block(stmt.orelse.body.body, frame)
         if stmt.finalbody is not None:
             terminated = frame.terminated
@@ -660,7 +662,7 @@ class Interpreter:
 
     def exec_match(self, stmt: cst.Match, frame: Frame) -> None:
         self.eval(stmt.subject, frame)
-        runs = [lambda c=case: self.exec_block(c.body.body, frame) for case in stmt.cases]
+        runs: list[Callable[[], None]] = [functools.partial(self.exec_block, case.body.body, frame) for case in stmt.cases]
         runs.append(lambda: None)
         self.branches(frame, runs, exclusive=True)
 
@@ -671,7 +673,7 @@ class Interpreter:
                 defaults[p.name.value] = self.eval(p.default, frame)
                 # A default value is stored in the function: not dropped.
                 self.mark_used(defaults[p.name.value])
-        closure = frame
+        closure: Optional[Frame] = frame
         while closure is not None and closure.function == "class":
             closure = closure.parent
         func = FuncV(stmt, stmt.name.value, closure, defaults)
@@ -711,7 +713,7 @@ class Interpreter:
         self.bind(frame, stmt.name.value, cls)
 
     # ---------------------------------------------------------------- imports
-    def exec_import(self, stmt: cst.CSTNode, frame: Frame) -> None:
+    def exec_import(self, stmt: Union[cst.Import, cst.ImportFrom], frame: Frame) -> None:
         info = frame.module.info if self.loader is not None else None
         if info is None:
             self.import_by_name(stmt, frame)
@@ -898,7 +900,7 @@ class Interpreter:
             top = full.split(".")[0]
             self.bind(frame, top, Ref(top))
 
-    def import_by_name(self, stmt: cst.CSTNode, frame: Frame) -> None:
+    def import_by_name(self, stmt: Union[cst.Import, cst.ImportFrom], frame: Frame) -> None:
         """An import that does not name a project module: names become Refs."""
         if isinstance(stmt, cst.Import):
             for alias in stmt.names:
@@ -912,7 +914,7 @@ class Interpreter:
             if module is not None:
                 canon = catalogue.canonical(module)
                 if canon in ("keras.layers", "keras"):
-                    names = catalogue.LAYER_CLASSES | catalogue.MERGE_FUNCTIONS | {"Input"}
+                    names: AbstractSet[str] = catalogue.LAYER_CLASSES | catalogue.MERGE_FUNCTIONS | {"Input"}
                     if canon == "keras":
                         names = {"Model", "Sequential", "Input", "layers", "models", "applications", "ops"}
                     for name in names:
@@ -988,7 +990,7 @@ class Interpreter:
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, UNKNOWN, frame, None)
 
-    def assign_unpack(self, target: cst.BaseExpression, value: Value, frame: Frame) -> None:
+    def assign_unpack(self, target: Union[cst.Tuple, cst.List], value: Value, frame: Frame) -> None:
         elements = list(target.elements)
         stars = [i for i, el in enumerate(elements) if isinstance(el, cst.StarredElement)]
         if len(stars) == 1:
@@ -1034,7 +1036,7 @@ class Interpreter:
             # ``out, h, c = LSTM(..., return_state=True)(x)``: outputs of one call.
             node = value.fact.producer
             self.mark_used(value)
-            parts = []
+            parts: list[Value] = []
             for _ in range(count):
                 t = self.new_tensor(value.fact.site, producer=node, symbolic=value.symbolic)
                 t.fact.used = True
@@ -1147,7 +1149,7 @@ class Interpreter:
         if name in ("input", "inputs"):
             if model.inputs is None:
                 return UNKNOWN
-            values = [self.tensor_value(t) for t in model.inputs]
+            values: list[Value] = [self.tensor_value(t) for t in model.inputs]
             for t in model.inputs:
                 if t.label is None:
                     t.label = self.code(node) if len(model.inputs) == 1 else None
@@ -1208,7 +1210,7 @@ class Interpreter:
         if isinstance(sl, cst.Index):
             return self.eval(sl.value, frame)
         if isinstance(sl, cst.Slice):
-            parts = []
+            parts: list[Any] = []
             for part in (sl.lower, sl.upper, sl.step):
                 if part is None:
                     parts.append(None)
@@ -1349,7 +1351,7 @@ class Interpreter:
             # ``msfa = None`` then ``if use_msfa: msfa = Adapter(..)``, called
             # under the same test: calling None fails, so the layers are what runs.
             live = [o for o in func.options if not (isinstance(o, Const) and o.value is None)]
-            if live and all(isinstance(o, LayerV) for o in live):
+            if live and _all_layers(live):
                 results = [self.call_layer(o, args, kwargs, node) for o in live]
                 return union(results)
             for o in func.options:
@@ -1653,7 +1655,8 @@ class Interpreter:
             return outputs[0]
         for o in outputs:
             o.fact.used = True
-        return SeqV(outputs, exact=True, is_tuple=True)
+        items: list[Value] = list(outputs)
+        return SeqV(items, exact=True, is_tuple=True)
 
     def call_merge(self, name: str, args, kwargs, node, star_unknown: bool = False) -> Value:
         self.mark_args_used(args, kwargs)
@@ -1693,7 +1696,7 @@ class Interpreter:
     def call_model(self, mv: ModelV, args, kwargs, node) -> Value:
         self.mark_args_used(args, kwargs)
         model = mv.fact
-        self.model_as_layer(mv)
+        as_layer = self.model_as_layer(mv)
         tensors: list[graph.Tensor] = []
         opaque = not args and "inputs" not in kwargs
         for value, expr in args[:1] + ([kwargs["inputs"]] if "inputs" in kwargs else []):
@@ -1701,7 +1704,7 @@ class Interpreter:
             tensors.extend(ts)
             opaque = opaque or op
         n_out = len(model.outputs) if model.outputs else 1
-        result = self.apply_node(mv.as_layer, tensors, opaque, node, n_outputs=n_out, data_input=bool(args) and _is_data(args[0][0]))
+        result = self.apply_node(as_layer, tensors, opaque, node, n_outputs=n_out, data_input=bool(args) and _is_data(args[0][0]))
         if model.application and model.include_top is False and model.pooling is None and isinstance(result, TensorV):
             result.fact.feature_map_of = model
             result.fact.rank = 4
@@ -2251,7 +2254,7 @@ class Interpreter:
                 v = values[0]
                 if name == "reversed":
                     return SeqV(list(reversed(v.items)), v.exact)
-                if v.exact and all(isinstance(i, Const) for i in v.items):
+                if v.exact and _all_const(v.items):
                     return SeqV([Const(x) for x in sorted(i.value for i in v.items)], exact=True)
                 return SeqV(list(v.items), exact=False)
             if name in ("str", "int", "float", "bool", "abs", "round", "min", "max") and consts and values and not kwargs:
@@ -2309,6 +2312,7 @@ class Interpreter:
                     self.mark_used(v)
                     exact = False
                 continue
+            assert isinstance(el, cst.DictElement)  # the only other kind of element
             key = self.eval(el.key, frame)
             value = self.eval(el.value, frame)
             if isinstance(key, Const):
@@ -2323,7 +2327,7 @@ class Interpreter:
 
     def eval_comprehension(self, node, frame: Frame) -> Value:
         inner = Frame(frame, module=frame.module, inline=frame.inline, function=frame.function)
-        results: list[Value] = []
+        results: list[Any] = []  # values, or (key, value) pairs for a dict comprehension
         exact = self._comprehend(node.for_in, inner, lambda: results.append(self._comp_element(node, inner)))
         if isinstance(node, cst.DictComp):
             items: dict[Any, Value] = {}
@@ -2412,7 +2416,7 @@ class Interpreter:
             for part in node.parts:
                 if isinstance(part, cst.FormattedStringText):
                     parts.append(part.value)
-                else:
+                elif isinstance(part, cst.FormattedStringExpression):  # the only other kind of part
                     value = self.eval_used(part.expression, frame)
                     if (
                         isinstance(value, Const)
@@ -2561,7 +2565,7 @@ class Interpreter:
             except Exception:
                 return None
         if isinstance(op, (cst.In, cst.NotIn)) and isinstance(left, Const) and isinstance(right, SeqV) and right.exact:
-            if all(isinstance(i, Const) for i in right.items):
+            if _all_const(right.items):
                 found = any(i.value == left.value for i in right.items)
                 return found if isinstance(op, cst.In) else not found
         return None
@@ -2700,6 +2704,14 @@ def _is_eager(value: Value) -> bool:
     return isinstance(value, EagerData) or (isinstance(value, TensorV) and value.eager)
 
 
+def _all_const(items: Sequence[Value]) -> TypeGuard[Sequence[Const]]:
+    return all(isinstance(i, Const) for i in items)
+
+
+def _all_layers(items: Sequence[Value]) -> TypeGuard[Sequence[LayerV]]:
+    return all(isinstance(o, LayerV) for o in items)
+
+
 def _is_data(value: Value) -> bool:
     """Concrete data: a constant, EagerData, an eager tensor, or a container of them."""
     if isinstance(value, (Const, EagerData)):
@@ -2789,8 +2801,8 @@ def _loss_names(value: Value) -> Any:
         items = [_loss_names(v) for v in value.items]
         return None if any(i is None for i in items) else items
     if isinstance(value, DictV) and value.exact:
-        items = {k: _loss_names(v) for k, v in value.items.items()}
-        return None if any(i is None for i in items.values()) else items
+        by_key = {k: _loss_names(v) for k, v in value.items.items()}
+        return None if any(i is None for i in by_key.values()) else by_key
     return None
 
 
@@ -3081,7 +3093,7 @@ def _collect_def_names(stmt: cst.CSTNode, names: set[str]) -> None:
                 _collect_def_names(inner, names)
 
 
-_COMPOUND = {
+_COMPOUND: dict[type[cst.CSTNode], Callable[..., None]] = {
     cst.If: Interpreter.exec_if,
     cst.For: Interpreter.exec_for,
     cst.While: Interpreter.exec_while,
@@ -3093,7 +3105,7 @@ _COMPOUND = {
     cst.Match: Interpreter.exec_match,
 }
 
-_EVAL = {
+_EVAL: dict[type[cst.CSTNode], Callable[..., Value]] = {
     cst.Ellipsis: lambda self, node, frame: Const(...),
     cst.Name: Interpreter.eval_name,
     cst.Attribute: Interpreter.eval_attribute,

@@ -353,8 +353,8 @@ def _single_output(name: str, config: dict[str, Any], shape: Shape, fmt: Optiona
         n = _int(_pinned(config, "n", UNPINNED))
         return None if n is None else (batch, n, shape[1])
     if name == "Embedding":
-        out = _int(_pinned(config, "output_dim", UNPINNED))
-        return None if out is None else shape + (out,)
+        out_dim = _int(_pinned(config, "output_dim", UNPINNED))
+        return None if out_dim is None else shape + (out_dim,)
     if name == "TimeDistributed":
         inner = config.get("layer")
         if not isinstance(inner, LayerSpec):
@@ -396,7 +396,7 @@ def _single_output(name: str, config: dict[str, Any], shape: Shape, fmt: Optiona
         padding = _padding(config)
         if pool is None or strides is None or padding not in ("valid", "same"):
             return None
-        out = []
+        out: list[Optional[int]] = []
         for size, k, s in zip(spatial, pool, strides):
             if size is None:
                 out.append(None)
@@ -409,10 +409,10 @@ def _single_output(name: str, config: dict[str, Any], shape: Shape, fmt: Optiona
                 out.append((size - 1) // s + 1)
         return assemble(out, channels)
     if name.startswith("UpSampling"):
-        size = _tuple(_pinned(config, "size", 2), n)
-        if size is None:
+        factors = _tuple(_pinned(config, "size", 2), n)
+        if factors is None:
             return None
-        return assemble([None if d is None else d * f for d, f in zip(spatial, size)], channels)
+        return assemble([None if d is None else d * f for d, f in zip(spatial, factors)], channels)
     if name.startswith("ZeroPadding"):
         pads = _pairs(_pinned(config, "padding", 1), n)
         if pads is None:
@@ -554,7 +554,7 @@ def _rnn_outputs(name: str, config: dict[str, Any], shape: Shape) -> Optional[li
     if units is None or not isinstance(seq, bool) or not isinstance(state, bool):
         return None
     batch = shape[0]
-    main = (batch, shape[1], units) if seq else (batch, units)
+    main: MaybeShape = (batch, shape[1], units) if seq else (batch, units)
     if not state:
         return [main]
     n_states = 2 if name == "LSTM" else 1
