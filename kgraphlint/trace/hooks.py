@@ -557,41 +557,35 @@ def _history(kwargs: dict, model: Any = None) -> Any:
     return history
 
 
-def _metric_names(model: Any) -> list[str]:
-    """The log names of the metrics given to ``compile()``, as Keras names them."""
-    names: list[str] = []
-    stack = [getattr(model, "_kgraphlint_metrics", None)]
-    while stack:
-        item = stack.pop(0)
+def _metric_leaves(model: Any) -> Iterator[Any]:
+    """The metrics given to ``compile()``, flattened out of their lists and
+    dicts, breadth first (the order Keras names them in)."""
+    pending = [getattr(model, "_kgraphlint_metrics", None)]
+    while pending:
+        item = pending.pop(0)
         if item is None:
             continue
         if isinstance(item, dict):
-            stack.extend(item.values())
+            pending.extend(item.values())
         elif isinstance(item, (list, tuple)):
-            stack.extend(item)
+            pending.extend(item)
         else:
-            name = item if isinstance(item, str) else getattr(item, "name", None) or getattr(item, "__name__", None)
-            if isinstance(name, str) and name not in names:
-                names.append(name)
+            yield item
+
+
+def _metric_names(model: Any) -> list[str]:
+    """The log names of the metrics given to ``compile()``, as Keras names them."""
+    names: list[str] = []
+    for item in _metric_leaves(model):
+        name = item if isinstance(item, str) else getattr(item, "name", None) or getattr(item, "__name__", None)
+        if isinstance(name, str) and name not in names:
+            names.append(name)
     return names
 
 
 def _metric_count(model: Any) -> int:
     """How many values ``evaluate()`` returns: the loss plus compiled metrics."""
-    metrics = getattr(model, "_kgraphlint_metrics", None)
-    count = 0
-    stack = [metrics]
-    while stack:
-        item = stack.pop()
-        if item is None:
-            continue
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-        else:
-            count += 1
-    return 1 + count
+    return 1 + sum(1 for _ in _metric_leaves(model))
 
 
 def _evaluation(model: Any, kwargs: dict) -> Any:
