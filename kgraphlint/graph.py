@@ -228,6 +228,37 @@ class Model:
         return self.label or "model"
 
 
+@dataclass(frozen=True)
+class When:
+    """Where a model event happened in the run of the program.
+
+    ``order`` is its step in the order the program runs (both engines count
+    the same kinds of steps: fits, compiles, ``trainable`` changes, model
+    constructions), comparable between the events of one file.
+    ``branch_path`` (static engine) holds the ``if``/``else`` arms it ran in,
+    as in :attr:`Layer.branch_path`: two events in different arms of one
+    branch point never both happen.  ``via`` holds the calls of the checked
+    file's code it happened under, outermost first, as (site of the call,
+    name of the function called): ``(<site of train(model)>, "train")`` for a
+    ``model.fit`` inside ``train``.  Empty when it happened in the code being
+    run (a module body, a function the engine ran on its own).
+    """
+
+    order: int
+    branch_path: tuple[tuple[int, int], ...] = ()
+    via: tuple[tuple[Site, str], ...] = ()
+
+    def exclusive_with(self, other: "When") -> bool:
+        """The two events are in different arms of one ``if``: never both run."""
+        arms = dict(self.branch_path)
+        return any(point in arms and arms[point] != arm for point, arm in other.branch_path)
+
+    def runs_whenever(self, other: "When") -> bool:
+        """This event is in no arm that ``other`` is not in: when ``other``
+        happens, this one happened too (on the same pass through the code)."""
+        return set(self.branch_path) <= set(other.branch_path)
+
+
 @dataclass(eq=False)
 class Compile:
     """``model.compile(...)`` and which layers were trainable at that moment.
@@ -243,6 +274,48 @@ class Compile:
     # (``"categorical_crossentropy"``, also for ``CategoricalCrossentropy()``),
     # or a list / dict of them (one per output); None when unknown.
     loss: Any = None
+    # When it happened, among the model events (see :class:`When`); None for
+    # a compile the engine did not see happen (``check_model()``).
+    when: Optional[When] = None
+
+
+@dataclass(eq=False)
+class Fit:
+    """A call that trains ``model``: ``fit``, ``train_on_batch``, ``fit_generator``.
+
+    ``trainable`` is the state of the model's layers at that moment, as in
+    :class:`Compile`; ``model_trainable`` maps the model and the models it
+    is made of (``base`` in ``Model(base.input, head(base.output))``) to their
+    own ``trainable`` flag, None when unknown.
+    """
+
+    model: Model
+    site: Optional[Site]
+    when: When
+    trainable: Optional[dict[Layer, Optional[bool]]] = None
+    model_trainable: dict[Model, Optional[bool]] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class TrainableChange:
+    """``something.trainable = value``: the flag of layers or models set.
+
+    ``target`` names the object in source terms (``base_model``, ``layer``);
+    ``layers`` are the layers whose flag it set, as far as known (a model
+    used as a layer included), ``models`` the models whose own flag it set,
+    and ``layers_of`` the models some of whose layers it set without the
+    engine knowing which (``for layer in base.layers[-20:]`` on a backbone
+    whose layers the static engine does not list).  ``value`` is None when
+    unknown.
+    """
+
+    site: Site
+    when: When
+    target: str
+    value: Optional[bool]
+    layers: list[Layer] = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+    layers_of: list[Model] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -285,6 +358,9 @@ class Facts:
     nodes: list[Node] = field(default_factory=list)
     models: list[Model] = field(default_factory=list)
     compiles: list[Compile] = field(default_factory=list)
+    # Trainings and ``trainable`` changes, in program order (KG501).
+    fits: list[Fit] = field(default_factory=list)
+    trainable_changes: list[TrainableChange] = field(default_factory=list)
     events: list[KindEvent] = field(default_factory=list)
     errors: list[RaisedError] = field(default_factory=list)
     # Top-level functions that build a model, with their required-arg count:

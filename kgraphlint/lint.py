@@ -726,7 +726,12 @@ def _trace(
     facts_by_path = trace_files(
         [TraceRequest(path=s.path, abspath=s.abspath, builders=list(b)) for s, b in requests], config
     )
-    graph_rules = [r for r in selected_rules(list(select) if select else None, list(ignore)) if not r.source_rule]
+    # Graph rules, and source rules that also read the tracer's facts (KG501).
+    graph_rules = [
+        r
+        for r in selected_rules(list(select) if select else None, list(ignore))
+        if not r.source_rule or "T" in r.engines
+    ]
     findings: list[Finding] = []
     errors: list[FileError] = []
     trace_codes = [r.code for r in graph_rules if "T" in r.engines]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Iterator, Optional, Sequence, Union
 
 import libcst as cst
 
 from kgraphlint.findings import Finding
+from kgraphlint.graph import Facts, Fit, Layer, Model, Site, TrainableChange, When
 from kgraphlint.rules.base import Rule
 from kgraphlint.static.cst_walk import dotted_parts, iter_nodes
 from kgraphlint.static.source import SourceContext
@@ -514,6 +515,103 @@ class _ScopeWalker:
                 state.pending.setdefault(model, []).append((node, target, before))
 
 
+# -- the rule over the engines' training events ----------------------------------
+
+
+@dataclass
+class _Episode:
+    """``model`` fitted at ``before``, fitted again at ``after`` with no
+    compile() in between that surely ran, and a ``trainable`` change between."""
+
+    model: Model
+    before: Fit
+    after: Fit
+    change: TrainableChange
+
+
+def _states(fit: Fit) -> dict[int, Optional[bool]]:
+    """id(layer or model) -> its trainable flag at that fit (None: unknown)."""
+    states: dict[int, Optional[bool]] = {id(layer): flag for layer, flag in (fit.trainable or {}).items()}
+    states.update((id(model), flag) for model, flag in fit.model_trainable.items())
+    return states
+
+
+def _subjects(change: TrainableChange) -> list[Union[Layer, Model]]:
+    return [*change.layers, *change.models]
+
+
+def _touches(change: TrainableChange, model: Model, members: set[int]) -> bool:
+    """The change set the flag of something the fitted model is made of."""
+    if any(m is model for m in change.layers_of):
+        return True
+    return any(id(x) in members for x in (*_subjects(change), *change.layers_of))
+
+
+def _unchanged(change: TrainableChange, before: dict[int, Optional[bool]], after: dict[int, Optional[bool]]) -> bool:
+    """Everything the change touched is known to be as it was at the first fit
+    (a GAN sets its discriminator back before fitting it again)."""
+    if change.layers_of:
+        return False  # some layers, the engine does not know which
+    subjects = [x for x in _subjects(change) if id(x) in before or id(x) in after]
+    if not subjects:
+        return False
+    for x in subjects:
+        was, now = before.get(id(x)), after.get(id(x))
+        if was is None or now is None or was != now:
+            return False
+    return True
+
+
+def _episodes(facts: Facts) -> Iterator[_Episode]:
+    fits: dict[int, list[Fit]] = {}
+    for fit in facts.fits:
+        fits.setdefault(id(fit.model), []).append(fit)
+    compiles: dict[int, list[When]] = {}
+    for c in facts.compiles:
+        if c.when is not None:
+            compiles.setdefault(id(c.model), []).append(c.when)
+    changes = sorted(facts.trainable_changes, key=lambda t: t.when.order)
+    for model_fits in fits.values():
+        model_fits.sort(key=lambda f: f.when.order)
+        model = model_fits[0].model
+        for i, after in enumerate(model_fits):
+            # The fit before it on a path that can lead to it.
+            before = next((f for f in reversed(model_fits[:i]) if not f.when.exclusive_with(after.when)), None)
+            if before is None:
+                continue
+            low, high = before.when.order, after.when.order
+            if any(low < c.order < high and c.runs_whenever(after.when) for c in compiles.get(id(model), ())):
+                continue
+            was, now = _states(before), _states(after)
+            members = set(was) | set(now) | {id(model)}
+            for change in changes:
+                if change.when.order <= low:
+                    continue
+                if change.when.order >= high:
+                    break
+                if change.when.exclusive_with(after.when) or not _touches(change, model, members):
+                    continue
+                if not _unchanged(change, was, now):
+                    yield _Episode(model, before, after, change)
+
+
+def _common_depth(*whens: When) -> int:
+    """How many outer calls the events share: the scope the pattern is seen in."""
+    depth = 0
+    for calls in zip(*(w.via for w in whens)):
+        first = calls[0]
+        if any(c[0].key() != first[0].key() or c[1] != first[1] for c in calls[1:]):
+            break
+        depth += 1
+    return depth
+
+
+def _shown_at(site: Optional[Site], when: When, depth: int) -> Optional[Site]:
+    """Where an event is shown in the scope ``depth`` calls deep: the call that
+    leads to it when it happened deeper, else its own site."""
+    return when.via[depth][0] if len(when.via) > depth else site
+
+
 class TrainableAfterTraining(Rule):
     """
     ## What it does
@@ -534,6 +632,11 @@ class TrainableAfterTraining(Rule):
     A change undone before the next fit (a GAN toggling its discriminator's
     `trainable` around the generator step) is not reported: at its own fits the
     model is as it was built.
+
+    Under `--trace` the same pattern is read off what the program really did:
+    its fits, compiles and `trainable` assignments in the order they ran, with
+    the real layers' effective flags at each fit (code the tracer runs: module
+    level and the builders, not a `main()` that trains).
 
     ## Why is this bad?
     Keras builds the training step at the first `fit` after `compile()`, with
@@ -565,7 +668,7 @@ class TrainableAfterTraining(Rule):
     code = "KG501"
     name = "trainable-after-training"
     severity = "warning"
-    engines = "S"
+    engines = "ST"
     summary = "trainable changed after fit() and fitted again without compile(): the change is ignored."
     source_rule = True
 
@@ -619,6 +722,45 @@ class TrainableAfterTraining(Rule):
         "    base.trainable = True  # expect\n"
         "    model.fit(data, epochs=1)\n",
     )
+
+    def check(self, facts: Facts) -> Iterable[Finding]:
+        if facts.engine != "trace":
+            return []  # the static engine's findings come from check_source for now
+        reported: dict[tuple[str, int, int], Finding] = {}
+        for episode in _episodes(facts):
+            finding = self._episode_finding(episode, facts.engine)
+            if finding is not None:
+                reported.setdefault((finding.path, finding.line, finding.column), finding)
+        return list(reported.values())
+
+    def _episode_finding(self, episode: _Episode, engine: str) -> Optional[Finding]:
+        change, first, second = episode.change, episode.before, episode.after
+        depth = _common_depth(first.when, change.when, second.when)
+        at = _shown_at(change.site, change.when, depth)
+        before = _shown_at(first.site, first.when, depth)
+        after = _shown_at(second.site, second.when, depth)
+        if at is None or before is None or after is None:
+            return None
+        model = episode.model.display()
+        related: list[tuple[Optional[Site], str]] = [
+            (before, f"`{model}` fitted here"),
+            (after, f"`{model}` fitted again here, without compile()"),
+        ]
+        if len(change.when.via) > depth:
+            helper = change.when.via[depth][1]
+            related.insert(0, (change.site, f"`trainable` changed here, inside `{helper}()`"))
+            what = f"`{helper}()` changes `trainable` on `{model}` (line {change.site.line})"
+        else:
+            what = f"`{change.target}.trainable` is changed"
+        return self.finding(
+            at,
+            f"{what} after `{model}` was fitted (line {before.line}), "
+            f"and `{model}` is fitted again (line {after.line}) without `{model}.compile()`: "
+            "Keras keeps training the weights chosen at the first fit, so the change is ignored.",
+            f"call `{model}.compile(...)` after changing `trainable` and before fitting again",
+            engine=engine,
+            related=related,
+        )
 
     def check_source(self, ctx: SourceContext) -> Iterable[Finding]:
         if not _PRECHECK.search(ctx.text):

@@ -197,6 +197,23 @@ class SiteMaker:
         entry = self.pick(_walk_frames(frame))
         return self.site(*entry) if entry else None
 
+    def calls_of_stack(self, frame: Optional[FrameType]) -> tuple[tuple[Site, str], ...]:
+        """The calls in the traced file's code that the innermost frame of
+        :meth:`site_of_stack` runs under, outermost first: ``(site of the
+        call, name of the function called)`` (see :class:`kgraphlint.graph.When`)."""
+        frames = list(_walk_frames(frame))
+        picked = self.pick(iter(frames))
+        if picked is None:
+            return ()
+        calls: list[tuple[Site, str]] = []
+        callee = picked[0].co_name
+        for entry in frames[frames.index(picked) + 1:]:
+            code = entry[0]
+            if self.in_traced_file(code.co_filename):
+                calls.append((self.site(*entry), callee))
+            callee = code.co_name
+        return tuple(reversed(calls))
+
     def site_of_traceback(self, tb: Optional[TracebackType]) -> Optional[Site]:
         entries = []
         while tb is not None:

@@ -10,7 +10,9 @@ active (:func:`recording`).  While one is active:
 - ``Node.__init__`` records where each symbolic layer call happened;
 - ``Functional.__init__`` records model constructions with the very
   ``inputs``/``outputs`` the user passed (Keras may clone them);
-- ``compile()`` records which layers were effectively trainable then;
+- ``compile()``, training calls (``fit``, ``train_on_batch``) and
+  ``trainable`` assignments in user code are recorded in program order, the
+  first two with which layers were effectively trainable then;
 - ``keras.applications`` constructors build with ``weights=None``;
 - training, prediction, saving, weight loading, dataset loaders and
   ``get_file`` are neutralised (:mod:`~kgraphlint.trace.standins`);
@@ -107,6 +109,38 @@ class CompileRecord:
     site: Optional[Site]
     trainable: list[tuple[Any, bool]]
     loss: Any = None  # the ``loss=`` argument as given
+    order: int = 0
+    via: tuple = ()  # see graph.When.via
+
+
+@dataclass
+class FitRecord:
+    """A training call (``fit``, ``train_on_batch``) and the effective
+    trainable flag of every layer under the model at that moment."""
+
+    model: Any
+    site: Optional[Site]
+    trainable: list[tuple[Any, bool]]
+    model_trainable: bool
+    order: int
+    via: tuple = ()
+
+
+@dataclass
+class TrainableRecord:
+    """``obj.trainable = value`` written in user code."""
+
+    obj: Any
+    site: Optional[Site]
+    value: bool
+    order: int
+    via: tuple = ()
+
+
+# A training loop repeats the same calls thousands of times; the first few
+# passes show every pattern a rule looks for, so each call site of a fit or a
+# ``trainable`` change is recorded this many times per object at most.
+MAX_EVENTS_PER_SITE = 4
 
 
 @dataclass
@@ -127,6 +161,11 @@ class Recorder:
     nodes: dict[int, NodeRecord] = field(default_factory=dict)
     models: dict[int, ModelRecord] = field(default_factory=dict)
     compiles: list[CompileRecord] = field(default_factory=list)
+    fits: list[FitRecord] = field(default_factory=list)
+    trainable_changes: list[TrainableRecord] = field(default_factory=list)
+    # Step counter shared by compiles, fits and trainable changes (program order).
+    clock: int = 0
+    _events_at: dict[tuple, int] = field(default_factory=dict)
     fit_sites: list[Optional[Site]] = field(default_factory=list)
     # fit() calls whose data Keras would reject at the first step: (site, exception).
     fit_errors: list[tuple[Optional[Site], BaseException]] = field(default_factory=list)
@@ -154,7 +193,34 @@ class Recorder:
             frame = frame.f_back
         return frame
 
+    def tick(self) -> int:
+        self.clock += 1
+        return self.clock
+
+    def _room_for(self, kind: str, obj: Any, site: Optional[Site]) -> bool:
+        key = (kind, id(obj), site.key() if site is not None else None)
+        seen = self._events_at.get(key, 0)
+        self._events_at[key] = seen + 1
+        return seen < MAX_EVENTS_PER_SITE
+
     # -- events ----------------------------------------------------------------
+    def on_fit(self, model: Any, frame: Optional[FrameType]) -> None:
+        site = self.user_site(frame)
+        if self._room_for("fit", model, site):
+            self.fits.append(
+                FitRecord(
+                    model, site, _effective_trainability(model), bool(getattr(model, "trainable", True)),
+                    self.tick(), self.sites.calls_of_stack(frame),
+                )
+            )
+
+    def on_trainable_set(self, obj: Any, value: Any, frame: Optional[FrameType]) -> None:
+        site = self.user_site(frame)
+        if self._room_for("trainable", obj, site):
+            self.trainable_changes.append(
+                TrainableRecord(obj, site, bool(value), self.tick(), self.sites.calls_of_stack(frame))
+            )
+
     def op_record(self, op: Any) -> Optional[OpRecord]:
         rec = self.ops.get(id(op))
         return rec if rec is not None and rec.op is op else None
@@ -662,6 +728,7 @@ def _neutral(name: str, original: Callable) -> Callable:
             return original(self, *args, **kwargs)
         if name in TRAIN_METHODS:
             rec.trained_models.add(id(self))
+            rec.on_fit(self, sys._getframe(1))
         elif name in MEASURE_METHODS:
             rec.evaluated_models.add(id(self))
         if name in FIT_METHODS:
@@ -817,12 +884,36 @@ def installed_hooks() -> Iterator[None]:
                     pass
             if rec is not None:
                 loss = kwargs.get("loss", args[1] if len(args) > 1 else None)
+                caller = sys._getframe(1)
                 rec.compiles.append(
-                    CompileRecord(self, rec.user_site(sys._getframe(1)), _effective_trainability(self), loss)
+                    CompileRecord(
+                        self, rec.user_site(caller), _effective_trainability(self), loss,
+                        rec.tick(), rec.sites.calls_of_stack(caller),
+                    )
                 )
             return result
 
         patcher.set(owner, "compile", compile_)
+
+        # -- trainable flags set by user code -----------------------------------
+        trainable_owner = next(c for c in keras.Layer.__mro__ if "trainable" in c.__dict__)
+        trainable_property = trainable_owner.__dict__["trainable"]
+
+        def set_trainable(self: Any, value: Any) -> None:
+            trainable_property.fset(self, value)
+            rec = _active
+            if rec is None:
+                return
+            # The assignment reaches the property through Layer.__setattr__;
+            # Keras's own setter recurses into sub-layers the same way.  Only
+            # the assignment the user wrote is an event.
+            caller: Optional[FrameType] = sys._getframe(1)
+            while caller is not None and caller.f_code.co_name == "__setattr__":
+                caller = caller.f_back
+            if caller is not None and rec.sites.is_user(caller.f_code.co_filename):
+                rec.on_trainable_set(self, value, caller)
+
+        patcher.set(trainable_owner, "trainable", property(trainable_property.fget, set_trainable, None, trainable_property.__doc__))
 
         # -- never train, predict, save or load ---------------------------------
         for name in (

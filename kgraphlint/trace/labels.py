@@ -35,6 +35,8 @@ class LabelIndex:
         self.lines = text.splitlines(keepends=True)
         self._calls: dict[tuple[int, int], list[tuple[tuple[int, int], ast.Call]]] = {}
         self._targets: dict[int, str] = {}
+        # ``X.trainable = ...`` targets by start: their object's source text.
+        self._trainable_targets: dict[tuple[int, int], str] = {}
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError):
@@ -42,6 +44,10 @@ class LabelIndex:
         for node in ast.walk(tree):
             if isinstance(node, (ast.Assign, ast.AnnAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Attribute) and target.attr == "trainable":
+                        start = (target.lineno, self._col(target.lineno, target.col_offset) + 1)
+                        self._trainable_targets[start] = self.segment(target.value)
                 if len(targets) == 1 and isinstance(targets[0], (ast.Name, ast.Attribute, ast.Subscript)):
                     if node.value is not None:
                         self._targets[id(node.value)] = self.segment(targets[0])
@@ -87,6 +93,12 @@ class LabelIndex:
         if call is None:
             return None
         return self._targets.get(id(call)) or self.segment(call)
+
+    def trainable_target(self, site: Optional[Site]) -> Optional[str]:
+        """``base`` for the ``base.trainable = ...`` assignment starting at ``site``."""
+        if site is None or site.path != self.path:
+            return None
+        return self._trainable_targets.get((site.line, site.column))
 
     def expression_text(self, site: Optional[Site]) -> Optional[str]:
         call = self.call_at(site)

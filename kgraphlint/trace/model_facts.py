@@ -24,7 +24,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Compile, Facts, Layer, Model, Node, Site, Tensor
+from kgraphlint.graph import Compile, Facts, Fit, Layer, Model, Node, Site, Tensor, TrainableChange, When
 
 if TYPE_CHECKING:
     from kgraphlint.trace.hooks import Recorder
@@ -416,6 +416,8 @@ def facts_from_models(
                 builder.include_model(rec.model)
         for c in recorder.compiles:
             builder.include_model(c.model)
+        for f in recorder.fits:
+            builder.include_model(f.model)
         for nrec in recorder.nodes.values():
             if not nrec.library:
                 builder.include_node(nrec.node)
@@ -434,8 +436,10 @@ def facts_from_models(
                     site=c.site,
                     trainable={builder.layer(layer): flag for layer, flag in c.trainable},
                     loss=loss_names(getattr(c, "loss", None)),
+                    when=When(c.order, via=c.via),
                 )
             )
+        _training_events(builder, recorder)
         _mark_usage(builder, recorder, partial)
     else:
         # check_model(): a model compiled by the caller still tells its loss
@@ -445,6 +449,46 @@ def facts_from_models(
             if loss is not None:
                 builder.facts.compiles.append(Compile(model=builder.model(km), site=builder.unknown, loss=loss))
     return builder.facts
+
+
+def _training_events(builder: _FactsBuilder, recorder: "Recorder") -> None:
+    """Fits and ``trainable`` changes as facts (KG501).
+
+    A change is kept when it touched a layer or model the facts know (those of
+    compiled and fitted models): the others cannot matter to a training step.
+    """
+    for f in recorder.fits:
+        model = builder.model(f.model)
+        builder.facts.fits.append(
+            Fit(
+                model=model,
+                site=f.site,
+                when=When(f.order, via=f.via),
+                trainable={builder.layer(layer): flag for layer, flag in f.trainable},
+                model_trainable={model: f.model_trainable},
+            )
+        )
+    from kgraphlint.trace.hooks import _effective_trainability
+
+    for t in recorder.trainable_changes:
+        if t.site is None:
+            continue
+        touched = [t.obj] + [layer for layer, _ in _effective_trainability(t.obj)]
+        layers = [builder.layers[id(x)] for x in touched if id(x) in builder.layers]
+        changed_model = builder.models.get(id(t.obj))
+        if not layers and changed_model is None:
+            continue
+        target = builder.labels.trainable_target(t.site) if builder.labels is not None else None
+        builder.facts.trainable_changes.append(
+            TrainableChange(
+                site=t.site,
+                when=When(t.order, via=t.via),
+                target=target or str(getattr(t.obj, "name", "layer")),
+                value=t.value,
+                layers=layers,
+                models=[changed_model] if changed_model is not None else [],
+            )
+        )
 
 
 def _mark_usage(builder: _FactsBuilder, recorder: "Recorder", partial: bool) -> None:

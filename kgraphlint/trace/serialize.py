@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from kgraphlint.graph import Compile, Facts, KindEvent, Layer, Model, Node, RaisedError, Site, Tensor
+from kgraphlint.graph import (
+    Compile, Facts, Fit, KindEvent, Layer, Model, Node, RaisedError, Site, Tensor, TrainableChange, When,
+)
 
 
 def _site(s: Optional[Site]) -> Optional[list]:
@@ -57,6 +59,23 @@ def _unchain(items: list, layers: list[Layer]) -> list[Node]:
         chain.append(node)
         previous = out
     return chain
+
+
+def _when(w: Optional[When]) -> Optional[dict[str, Any]]:
+    if w is None:
+        return None
+    return {
+        "order": w.order,
+        "branch_path": [list(p) for p in w.branch_path],
+        "via": [[_site(site), name] for site, name in w.via],
+    }
+
+
+def _unwhen(d: Optional[dict[str, Any]]) -> Optional[When]:
+    if d is None:
+        return None
+    via = tuple((_unsite(site), name) for site, name in d["via"])
+    return When(d["order"], tuple((p[0], p[1]) for p in d["branch_path"]), via)  # type: ignore[arg-type]
 
 
 def facts_to_dict(facts: Facts) -> dict[str, Any]:
@@ -146,8 +165,33 @@ def facts_to_dict(facts: Facts) -> dict[str, Any]:
                 if c.trainable is None
                 else [[li[id(l)], flag] for l, flag in c.trainable.items()],
                 "loss": c.loss,
+                "when": _when(c.when),
             }
             for c in facts.compiles
+        ],
+        "fits": [
+            {
+                "model": mi[id(f.model)],
+                "site": _site(f.site),
+                "when": _when(f.when),
+                "trainable": None
+                if f.trainable is None
+                else [[li[id(l)], flag] for l, flag in f.trainable.items()],
+                "model_trainable": [[mi[id(m)], flag] for m, flag in f.model_trainable.items()],
+            }
+            for f in facts.fits
+        ],
+        "trainable_changes": [
+            {
+                "site": _site(t.site),
+                "when": _when(t.when),
+                "target": t.target,
+                "value": t.value,
+                "layers": [li[id(l)] for l in t.layers],
+                "models": [mi[id(m)] for m in t.models],
+                "layers_of": [mi[id(m)] for m in t.layers_of],
+            }
+            for t in facts.trainable_changes
         ],
         "events": [
             {
@@ -248,8 +292,31 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
             site=_unsite(x["site"]),
             trainable=None if x["trainable"] is None else {layers[i]: flag for i, flag in x["trainable"]},
             loss=x.get("loss"),
+            when=_unwhen(x.get("when")),
         )
         for x in d["compiles"]
+    ]
+    facts.fits = [
+        Fit(
+            model=models[x["model"]],
+            site=_unsite(x["site"]),
+            when=_unwhen(x["when"]),  # type: ignore[arg-type]
+            trainable=None if x["trainable"] is None else {layers[i]: flag for i, flag in x["trainable"]},
+            model_trainable={models[i]: flag for i, flag in x["model_trainable"]},
+        )
+        for x in d.get("fits", [])
+    ]
+    facts.trainable_changes = [
+        TrainableChange(
+            site=_unsite(x["site"]),  # type: ignore[arg-type]
+            when=_unwhen(x["when"]),  # type: ignore[arg-type]
+            target=x["target"],
+            value=x["value"],
+            layers=[layers[i] for i in x["layers"]],
+            models=[models[i] for i in x["models"]],
+            layers_of=[models[i] for i in x.get("layers_of", [])],
+        )
+        for x in d.get("trainable_changes", [])
     ]
     facts.events = [
         KindEvent(
