@@ -111,6 +111,9 @@ class _Outcome:
     # Project files the result depends on (imported modules, and files whose
     # absence decided an import): absolute path -> sha256, None = absent.
     dependencies: dict[str, Optional[str]] = field(default_factory=dict)
+    # Lines of this file where the static engine saw a model constructed:
+    # what --trace must build for the file to count as traced.
+    constructions: list[int] = field(default_factory=list)
 
     def to_cache(self) -> dict[str, Any]:
         return {
@@ -120,6 +123,7 @@ class _Outcome:
             "skipped": [s.to_dict() for s in self.skipped],
             "subjects": {k: list(v) for k, v in self.subjects.items()},
             "dependencies": self.dependencies,
+            "constructions": self.constructions,
         }
 
     @classmethod
@@ -145,6 +149,9 @@ class _Outcome:
             isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("path", "reason", "stage")) for s in skipped
         ):
             raise ValueError("cache entry of the wrong shape (skipped)")
+        constructions = value.get("constructions", [])
+        if not isinstance(constructions, list) or not all(_is_int(n) for n in constructions):
+            raise ValueError("cache entry of the wrong shape (constructions)")
         return cls(
             findings=[Finding.from_dict(f) for f in findings],
             builders=[(n, k) for n, k in builders],
@@ -152,6 +159,7 @@ class _Outcome:
             skipped=[Skip(s["path"], s["reason"], s["stage"]) for s in skipped],
             subjects=_subjects_from_cache(value.get("subjects", {})),
             dependencies=dict(dependencies),
+            constructions=list(constructions),
         )
 
 
@@ -316,6 +324,9 @@ def analyse_source(
     if facts is not None:
         outcome.builders = list(facts.builders)
         outcome.dependencies = dict(facts.dependencies)
+        outcome.constructions = sorted(
+            {m.site.line for m in facts.models if m.site is not None and m.site.path == path and not m.library_made}
+        )
         graph_codes = {r.code for r in rules if not r.source_rule}
         for f in outcome.findings:
             if f.code in graph_codes:
@@ -556,7 +567,11 @@ def lint_paths(
     abspaths = {s.path: s.abspath for s in found.files}
     files_traced: Optional[int] = None
     if trace:
-        requests = [(s, outcomes[s.path].builders) for s in found.files if s.path in outcomes and outcomes[s.path].parsed]
+        requests = [
+            (s, outcomes[s.path].builders, outcomes[s.path].constructions)
+            for s in found.files
+            if s.path in outcomes and outcomes[s.path].parsed
+        ]
         trace_skipped: list[Skip] = []
         coverage: dict[str, TraceCoverage] = {}
         trace_findings, trace_errors = _trace(
@@ -571,7 +586,7 @@ def lint_paths(
         # One finding per location first: files importing a helper report its defects too.
         findings = merge_trace(_dedupe(findings), trace_findings)
         not_traced = {s.path for s in trace_skipped if not is_partial(s)}
-        files_traced = sum(1 for s, _ in requests if s.path not in not_traced)
+        files_traced = sum(1 for s, *_ in requests if s.path not in not_traced)
 
     findings = _select(_dedupe(findings), eff_select, eff_ignore, config, abspaths)
     findings.sort(key=Finding.sort_key)
@@ -705,7 +720,7 @@ def _check_trace_available() -> None:
 
 
 def _trace(
-    requests: list[tuple[SourceFile, list[tuple[str, int]]]],
+    requests: list[tuple[SourceFile, list[tuple[str, int]], list[int]]],
     config: Config,
     select: Optional[tuple[str, ...]],
     ignore: tuple[str, ...],
@@ -715,16 +730,23 @@ def _trace(
 ) -> tuple[list[Finding], list[FileError]]:
     """Trace the files; their findings, kgraphlint's own errors, and in
     ``skipped`` the files that could not be (fully) traced for a reason that is
-    not the file's fault (no network, no data file, a missing package...)."""
+    not the file's fault (no network, no data file, a missing package...), or
+    whose models the trace did not build (:mod:`kgraphlint.trace.coverage`)."""
     try:
+        from kgraphlint.trace.coverage import plan_file
         from kgraphlint.trace.runner import TraceRequest, trace_files
         from kgraphlint.rules.raised import findings_from_raised
     except ImportError as exc:
         raise TraceUnavailable(f"the trace engine is not available ({exc})") from None
     if not requests:
         return [], []
+    plans = {s.path: plan_file(s.path, s.abspath, lines, b) for s, b, lines in requests}
     facts_by_path = trace_files(
-        [TraceRequest(path=s.path, abspath=s.abspath, builders=list(b)) for s, b in requests], config
+        [
+            TraceRequest(path=s.path, abspath=s.abspath, builders=list(b), trainers=plans[s.path].trainers)
+            for s, b, _ in requests
+        ],
+        config,
     )
     # Graph rules, and source rules that also read the tracer's facts (KG501).
     graph_rules = [
@@ -749,7 +771,29 @@ def _trace(
             findings.extend(findings_from_raised(facts))
         except (Exception, RecursionError) as exc:
             errors.append(_internal(path, "while reporting trace errors", exc))
+    skipped.extend(_coverage_skips(list(plans.values()), facts_by_path, skipped, config))
     return _dedupe(findings), errors
+
+
+def _coverage_skips(plans: list[Any], facts_by_path: dict[str, Any], skipped: list[Skip], config: Config) -> list[Skip]:
+    """A skip for each file whose model constructions the trace did not build
+    (a file already reported as not traced at all is left as it is)."""
+    from kgraphlint.report.summary import is_partial
+    from kgraphlint.trace.calls import calls_for
+    from kgraphlint.trace.coverage import coverage_skip, traced_lines
+
+    not_traced = {s.path for s in skipped if s.stage == "trace" and not is_partial(s)}
+    lines, unplaced = traced_lines(facts_by_path.values())
+    roots = [str(config.root), os.getcwd()]
+    found = []
+    for plan in plans:
+        if plan.path in not_traced:
+            continue
+        configured = [c.function for c in calls_for(list(config.trace_calls), plan.abspath, roots)[0]]
+        skip = coverage_skip(plan, facts_by_path.get(plan.path), lines, unplaced, config, configured)
+        if skip is not None:
+            found.append(skip)
+    return found
 
 
 def _trace_skips(path: str, entries: Iterable[Any]) -> list[Skip]:

@@ -51,6 +51,9 @@ class TraceRequest:
     # Top-level functions the static engine saw building a model, with the
     # number of arguments they require (only 0 gets called).
     builders: list[tuple[str, int]] = field(default_factory=list)
+    # Functions needing no argument that build a model and also train it
+    # (not builders for the static engine): called too (see coverage.py).
+    trainers: list[str] = field(default_factory=list)
 
 
 class WorkerFailure(Exception):
@@ -415,6 +418,7 @@ def trace_files(requests: list[TraceRequest], config: Any) -> dict[str, Facts]:
                     "abspath": os.path.abspath(request.abspath),
                     "builders": [list(b) for b in request.builders],
                     "calls": [s.to_json() for s in specs],
+                    "trainers": list(request.trainers),
                     "timeout": timeout,
                 }
                 if worker is None or not worker.alive():
@@ -432,6 +436,8 @@ def trace_files(requests: list[TraceRequest], config: Any) -> dict[str, Facts]:
                     continue
                 facts = facts_from_dict(message["facts"])
                 facts.trace_skipped = [str(r) for r in message.get("skipped") or []]  # type: ignore[attr-defined]
+                # Which functions ran and what stopped them (coverage report).
+                facts.trace_called = list(message.get("called") or [])  # type: ignore[attr-defined]
                 for text in bad:
                     facts.errors.append(RaisedError("ValueError", text, Site(request.path, 1, 1)))
                 results[request.path] = facts

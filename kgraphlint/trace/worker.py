@@ -49,8 +49,20 @@ class TraceTimeout(BaseException):
     """Raised in the main thread by SIGALRM when a file's time is up."""
 
 
+class TrainerStopped(TraceTimeout):
+    """Raised by SIGALRM when a function called because it builds *and trains*
+    a model used up its share of the file's time (a custom training loop
+    really runs): the model was built long before; the next one is called."""
+
+
+# What SIGALRM raises now (a trainer's own budget, or the file's time).
+_alarm_raises: type = TraceTimeout
+# The share of ``trace.timeout`` one trainer function may use (at least 5 s).
+TRAINER_SHARE = 0.25
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
-    raise TraceTimeout()
+    raise _alarm_raises()
 
 
 def import_file(
@@ -369,6 +381,9 @@ class Worker:
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
         current: tuple[Optional[str], bool] = (None, False)
+        # [function, "" or what stopped it, whether that was reported]: what
+        # the parent's coverage report says about a model that was not built.
+        called: list[list[Any]] = []
         try:
             with recording(recorder):
                 module = None
@@ -380,7 +395,11 @@ class Worker:
                     record(exc, None)
                     partial, module = True, None
                 if module is not None:
-                    for fn_name, args, kwargs, guessed in _targets(module, request):
+                    for fn_name, args, kwargs, kind in _targets(module, request):
+                        # Only guessed to build a model (by its name), or a
+                        # function that also trains: failures no rule explains
+                        # are not findings (the coverage report says them).
+                        guessed = kind in ("guessed", "trainer")
                         fn = getattr(module, fn_name, None)
                         if not inspect.isfunction(fn):
                             errors.append(
@@ -395,15 +414,30 @@ class Worker:
                         self.send(
                             {"progress": {"builder": fn_name, "line": fn.__code__.co_firstlineno, "guessed": guessed}}
                         )
+                        budget = _start_trainer_budget(timeout) if kind == "trainer" else None
                         try:
                             recorder.returned.append(fn(*args, **kwargs))
+                            called.append([fn_name, "", False])
                         except (TraceTimeout, BaseException) as exc:
+                            if isinstance(exc, TrainerStopped):
+                                partial = True
+                                used = budget[0] if budget is not None else timeout
+                                called.append([fn_name, f"it was stopped after {used:g} s (a training loop?)", False])
+                                continue
                             if isinstance(exc, TraceTimeout):
+                                called.append([fn_name, f"tracing timed out after {timeout:g} s", not guessed])
                                 raise
                             partial = True
-                            if guessed and rule_for_exception(type(exc).__name__, str(exc)) is None:
-                                continue  # maybe not a builder at all: say nothing
+                            silent = guessed and rule_for_exception(type(exc).__name__, str(exc)) is None
+                            if silent and kind == "trainer" and blame(exc) is not None:
+                                silent = False  # the sandbox's doing (a data file, the network): a skip
+                            called.append([fn_name, _stopped_by(exc), not silent])
+                            if silent:
+                                continue  # maybe not a builder at all: no finding
                             record(exc, fn)
+                        finally:
+                            if budget is not None:
+                                _end_trainer_budget(budget)
         except TraceTimeout as exc:
             signal.setitimer(signal.ITIMER_REAL, 0)
             site = sites.site_of_traceback(exc.__traceback__)
@@ -475,6 +509,7 @@ class Worker:
             "restart": restart or replace is not None,
             "replace": replace,
             "skipped": skipped,
+            "called": called,
             "rss_mb": _rss_mb(),
         }
 
@@ -508,23 +543,28 @@ def _rss_mb() -> float:
 _BUILDER_NAME = re.compile(r"^(build|construct)|^(make|create|get|define)_?\w*(model|net|gan|network)", re.I)
 
 
-def _targets(module: Any, request: dict[str, Any]) -> list[tuple[str, list, dict, bool]]:
-    """Functions to call: configured calls, then builders needing no argument.
+def _targets(module: Any, request: dict[str, Any]) -> list[tuple[str, list, dict, str]]:
+    """Functions to call: configured calls, then functions needing no argument
+    that build a model.
 
-    The last item tells whether the function is only guessed to be a builder
-    (from its name): its failures that no rule explains are not reported.
+    The last item says why it is called: "configured" (``trace.calls``),
+    "builder" (the static engine saw it build a model), "trainer" (it builds
+    one and also trains or evaluates it: ``fit`` & co never train here) or
+    "guessed" (only its name says it builds one).  A guessed or trainer
+    function's failures that no rule explains are not reported as findings.
     """
-    targets: list[tuple[str, list, dict, bool]] = []
+    targets: list[tuple[str, list, dict, str]] = []
     configured = set()
     for name, args, kwargs in request.get("calls", []):
-        targets.append((name, list(args), dict(kwargs), False))
+        targets.append((name, list(args), dict(kwargs), "configured"))
         configured.add(name)
     listed = {name for name, required in request.get("builders", []) if not required}
-    zero_arg: list[tuple[int, str, bool]] = []
+    trainers = set(request.get("trainers", [])) - listed
+    zero_arg: list[tuple[int, str, str]] = []
     for name, fn in vars(module).items():
         if name in configured or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
             continue
-        if name not in listed and not _BUILDER_NAME.search(name):
+        if name not in listed and name not in trainers and not _BUILDER_NAME.search(name):
             continue
         try:
             params = inspect.signature(fn).parameters.values()
@@ -535,10 +575,53 @@ def _targets(module: Any, request: dict[str, Any]) -> list[tuple[str, list, dict
             for p in params
         ):
             continue
-        zero_arg.append((fn.__code__.co_firstlineno, name, name not in listed))
-    for _, name, guessed in sorted(zero_arg):
-        targets.append((name, [], {}, guessed))
+        kind = "builder" if name in listed else "trainer" if name in trainers else "guessed"
+        zero_arg.append((fn.__code__.co_firstlineno, name, kind))
+    for _, name, kind in sorted(zero_arg):
+        targets.append((name, [], {}, kind))
     return targets
+
+
+def _start_trainer_budget(timeout: float) -> Optional[tuple[float, float, float]]:
+    """Give a trainer function at most its share of the file's time left:
+    (its budget, the file's time left, when it started), or None when the
+    file's own limit comes first."""
+    import time
+
+    global _alarm_raises
+    left = signal.getitimer(signal.ITIMER_REAL)[0]
+    budget = max(5.0, timeout * TRAINER_SHARE)
+    if left <= budget:
+        return None
+    _alarm_raises = TrainerStopped
+    signal.setitimer(signal.ITIMER_REAL, budget)
+    return (budget, left, time.monotonic())
+
+
+def _end_trainer_budget(budget: tuple[float, float, float]) -> None:
+    """Back to the file's own time limit (what the trainer used is spent)."""
+    import time
+
+    global _alarm_raises
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    _alarm_raises = TraceTimeout
+    _, left, started = budget
+    signal.setitimer(signal.ITIMER_REAL, max(0.01, left - (time.monotonic() - started)))
+
+
+def _stopped_by(exc: BaseException) -> str:
+    """What stopped a called function, in a few words (for the coverage report)."""
+    from kgraphlint.trace.errors import short_message
+    from kgraphlint.trace.hooks import TraceExit
+
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
+    if isinstance(exc, TraceExit):
+        return f"it called {exc}"
+    message = short_message(str(exc))
+    if len(message) > 160:
+        message = message[:157] + "..."
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
