@@ -388,3 +388,56 @@ def test_trace_calls_entry_from_the_hint_traces_the_model(cli, tmp_path):
     assert aux["code"] == "KG103" and aux["engine"] == "both" and aux["line"] == 10
     text = _trace(cli, tmp_path, "--format", "text").stdout
     assert text.splitlines()[-1] == "Found 1 finding (1 warning) in 1 file (1 traced)."
+
+
+BLOCKS = """\
+import keras
+from keras import layers
+
+
+class TransformerBlock(layers.Layer):
+    def __init__(self, embed_dim, num_heads, ff_dim, rate=0.1):
+        super().__init__()
+        self.att = layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim)
+        self.ffn = keras.Sequential([layers.Dense(ff_dim, activation="relu"), layers.Dense(embed_dim)])
+
+    def call(self, inputs):
+        return self.ffn(self.att(inputs, inputs))
+
+
+class GatedBlock(TransformerBlock):
+    def build(self, input_shape):
+        self.gate = keras.Sequential([layers.Dense(1, activation="sigmoid")])
+"""
+
+
+def test_sub_models_of_keras_layer_classes_are_parts_not_gaps(tmp_path, monkeypatch):
+    # keras.io's TransformerBlock keeps a Sequential feed-forward part: it is
+    # built when a model uses the layer, so a file of such layers has no gap.
+    monkeypatch.chdir(tmp_path)
+    plan = plan_file("blocks.py", str(write(tmp_path, "blocks.py", BLOCKS)), [9, 17], [])
+    assert plan.scopes == [] and plan.trainers == []
+    assert coverage_skip(plan, _facts("blocks.py"), {}, set(), Config(root=tmp_path)) is None
+
+
+def test_notebook_reasons_name_cells(tmp_path, monkeypatch):
+    import nbformat
+
+    monkeypatch.chdir(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Quick start"),
+        nbformat.v4.new_code_cell("import keras\nfrom keras import layers"),
+        nbformat.v4.new_code_cell(
+            'if __name__ == "__main__":\n    model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])'
+        ),
+    ]
+    path = tmp_path / "quick.ipynb"
+    nbformat.write(nb, str(path))
+    from kgraphlint.notebook import read_notebook
+
+    program_line = read_notebook(path.read_bytes()).cells.program_line(2, 2)
+    plan = plan_file("quick.ipynb", str(path), [program_line], [])
+    skip = coverage_skip(plan, _facts("quick.ipynb"), {}, set(), Config(root=tmp_path))
+    assert skip is not None
+    assert skip.reason.startswith('no model was built: the model at cell 2, line 2 is built under `if __name__ ==')

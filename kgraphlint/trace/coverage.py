@@ -41,7 +41,9 @@ PARTLY = "not fully traced"
 class Scope:
     """Where model constructions are: one top-level statement, or the module code."""
 
-    kind: str  # "function" | "class" | "main" | "module"
+    # "function" | "class" (a plain class) | "part" (a Keras layer or model
+    # class: not a gap) | "main" (the ``__main__`` guard) | "module"
+    kind: str
     name: str = ""  # the function's or class's name
     # Line ranges (inclusive) of its statements; several for "module".
     ranges: tuple[tuple[int, int], ...] = ()
@@ -76,6 +78,12 @@ class FilePlan:
     # A function of the file -> the functions of the file that call it,
     # directly or not (a stopped ``main()`` explains its builder's gap).
     callers: dict[str, set[str]] = field(default_factory=dict)
+    # A notebook: its cells (reasons name "cell 3, line 2", not program lines).
+    cells: Any = None
+
+    def place(self, line: int) -> str:
+        located = self.cells.locate(line) if self.cells is not None else None
+        return f"cell {located[0]}, line {located[1]}" if located else f"line {line}"
 
 
 def plan_file(path: str, abspath: str, constructions: Iterable[int], builders: Iterable[tuple[str, int]]) -> FilePlan:
@@ -84,7 +92,7 @@ def plan_file(path: str, abspath: str, constructions: Iterable[int], builders: I
     plan = FilePlan(path, abspath)
     if not lines:
         return plan
-    tree = _parse(abspath)
+    tree, plan.cells = _parse(abspath)
     if tree is None:
         plan.scopes = [Scope("module", ranges=tuple((line, line) for line in lines), models=tuple(lines))]
         return plan
@@ -97,7 +105,9 @@ def plan_file(path: str, abspath: str, constructions: Iterable[int], builders: I
             module_lines.append(line)
         else:
             held.setdefault(index, []).append(line)
-    plan.scopes = [replace(top[i], models=tuple(found)) for i, found in sorted(held.items())]
+    # A Keras layer or model class builds its sub-models (``self.ffn =
+    # keras.Sequential([...])``) when something uses it: a part, not a gap.
+    plan.scopes = [replace(top[i], models=tuple(found)) for i, found in sorted(held.items()) if top[i].kind != "part"]
     if module_lines:
         ranges = tuple(sorted({_statement_range(tree, line) for line in module_lines}))
         plan.scopes.append(Scope("module", ranges=ranges, models=tuple(module_lines)))
@@ -144,26 +154,30 @@ def _trainers(scopes: Sequence[Scope], top: Sequence[Scope], builders: set[str])
     ]
 
 
-def _parse(abspath: str) -> Optional[ast.Module]:
+def _parse(abspath: str) -> tuple[Optional[ast.Module], Any]:
+    """The file's syntax tree (a notebook's program), and a notebook's cells."""
     from kgraphlint.lint import MAX_FILE_BYTES, MAX_NOTEBOOK_BYTES
     from kgraphlint.notebook import NotebookError, is_notebook, read_notebook
     from kgraphlint.safe_io import read_regular
     from kgraphlint.static.parse import ParseFailure, decode_source
 
+    cells = None
     try:
         if is_notebook(abspath):
-            text = read_notebook(read_regular(abspath, MAX_NOTEBOOK_BYTES)).program
+            notebook = read_notebook(read_regular(abspath, MAX_NOTEBOOK_BYTES))
+            text, cells = notebook.program, notebook.cells
         else:
             text = decode_source(read_regular(abspath, MAX_FILE_BYTES))
         flags = ast.PyCF_ONLY_AST | getattr(ast, "PyCF_ALLOW_TOP_LEVEL_AWAIT", 0)
         tree = compile(text, abspath, "exec", flags=flags, dont_inherit=True)
     except (OSError, ParseFailure, NotebookError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    return tree if isinstance(tree, ast.Module) else None
+        return None, cells
+    return (tree if isinstance(tree, ast.Module) else None), cells
 
 
 def _top_level_scopes(tree: ast.Module) -> list[Scope]:
     scopes = []
+    keras_classes: set[str] = set()
     for stmt in tree.body:
         start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
         span = ((start, stmt.end_lineno or stmt.lineno),)
@@ -179,10 +193,21 @@ def _top_level_scopes(tree: ast.Module) -> list[Scope]:
                 )
             )
         elif isinstance(stmt, ast.ClassDef):
-            scopes.append(Scope("class", stmt.name, span))
+            if any(_is_keras_base(base, keras_classes) for base in stmt.bases):
+                keras_classes.add(stmt.name)
+                scopes.append(Scope("part", stmt.name, span))
+            else:
+                scopes.append(Scope("class", stmt.name, span))
         elif isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
             scopes.append(Scope("main", ranges=span))
     return scopes
+
+
+def _is_keras_base(base: ast.expr, keras_classes: set[str]) -> bool:
+    """``layers.Layer``, ``keras.Model``, ``Sequential``, ``MyBlock`` (a Keras
+    class of the same file)...: a base that makes a class a Keras layer or model."""
+    name = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else ""
+    return name in keras_classes or name.endswith(("Layer", "Model", "Wrapper")) or name in ("Sequential", "Functional")
 
 
 def _statement_range(tree: ast.Module, line: int) -> tuple[int, int]:
@@ -305,7 +330,7 @@ def _reason(
     )
     if scope.kind == "main":
         return (
-            f'the model at line {scope.line} is built under `if __name__ == "__main__":`, which does not run '
+            f'the model at {plan.place(scope.line)} is built under `if __name__ == "__main__":`, which does not run '
             f"when the tracer imports the file; {build_it}"
         )
     if scope.kind == "class":
@@ -314,7 +339,7 @@ def _reason(
         if explained or outcomes is None:
             return ""  # the import failed or stopped: its finding or skip says why
         return (
-            f"the module-level code at line {scope.line} that builds a model did not build one "
+            f"the module-level code at {plan.place(scope.line)} that builds a model did not build one "
             "when the file was imported (a condition or loop that was not entered?)"
         )
     signature = f"{scope.name}({', '.join(scope.required)})"

@@ -15,10 +15,10 @@ run's private directory, and may write nowhere else.  Fatal signals
 (faulthandler) so the parent can report where user code crashed.
 
 Protocol: JSON lines.  Parent -> worker: ``{"token"}`` once, then
-``{"path", "abspath", "builders", "calls", "timeout"}`` or ``{"quit": true}``.
-Worker -> parent: ``{"ready": true}`` once, then per request any number of
-``{"progress": {...}}`` and one ``{"facts", "skipped", "restart", "replace",
-"rss_mb"}``; every message has ``"token"``.
+``{"path", "abspath", "builders", "calls", "trainers", "timeout"}`` or
+``{"quit": true}``.  Worker -> parent: ``{"ready": true}`` once, then per
+request any number of ``{"progress": {...}}`` and one ``{"facts", "skipped",
+"called", "restart", "replace", "rss_mb"}``; every message has ``"token"``.
 """
 
 from __future__ import annotations
