@@ -1,0 +1,259 @@
+"""Imports: the project's own modules, interpreted like same-file code; the rest stays a name."""
+
+from __future__ import annotations
+
+
+import os
+from typing import TYPE_CHECKING, AbstractSet, Optional, Union
+
+import libcst as cst
+
+from kgraphlint.static import catalogue
+from kgraphlint.project import ModuleInfo, Resolution, resolve_absolute, resolve_in_directory, resolve_relative
+from kgraphlint.static.values import (
+    UNKNOWN,
+    Const,
+    ModuleV,
+    Ref,
+    SeqV,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from kgraphlint.static.modules import ModuleLoader  # noqa: F401
+
+from kgraphlint.static.state import InterpreterState
+from kgraphlint.static.frames import Frame, MAX_IMPORTED_MODULES, MAX_IMPORT_DEPTH
+from kgraphlint.static.syntax import _dotted
+
+
+def _package_directory(path: Optional[str]) -> Optional[str]:
+    """The directory a module's submodules are in (packages only)."""
+    if path is None:
+        return None
+    if os.path.basename(path) == "__init__.py":
+        return os.path.dirname(path)
+    if os.path.isdir(path):
+        return path  # a namespace package
+    return None
+
+
+class ImportsMixin(InterpreterState):
+    """Imports: the project's own modules, interpreted like same-file code; the rest stays a name."""
+
+    def exec_import(self, stmt: Union[cst.Import, cst.ImportFrom], frame: Frame) -> None:
+        info = frame.module.info if self.loader is not None else None
+        if info is None:
+            self.import_by_name(stmt, frame)
+            return
+        if isinstance(stmt, cst.Import):
+            for alias in stmt.names:
+                full = _dotted(alias.name)
+                if full is None:
+                    continue
+                resolution = self.resolve_import(full, info)
+                if not resolution.project:
+                    self.import_alias_by_name(alias, frame)
+                    continue
+                chain = self.import_chain(full, info)
+                complete = len(chain) == len(full.split(".")) and all(m is not None for m in chain)
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.bind(frame, alias.asname.name.value, chain[-1] if complete and chain[-1] is not None else UNKNOWN)
+                else:
+                    top = full.split(".")[0]
+                    self.bind(frame, top, chain[0] if complete and chain[0] is not None else UNKNOWN)
+            return
+        assert isinstance(stmt, cst.ImportFrom)
+        level = len(stmt.relative)
+        dotted = _dotted(stmt.module) if stmt.module is not None else ""
+        if dotted is None:
+            return
+        if level == 0:
+            resolution = self.resolve_import(dotted, info)
+            if not resolution.project:
+                self.import_by_name(stmt, frame)
+                return
+            # Only the module named is interpreted, not its parent packages'
+            # ``__init__`` (Python runs them too, but a package whose
+            # ``__init__`` imports its whole API would make every file pay for
+            # all of it); ``from pkg import name`` reads ``pkg/__init__.py``.
+            source = self.load_module(resolution, dotted)
+        else:
+            resolution = resolve_relative(level, dotted, info)
+            self.depend_on(resolution)
+            source = self.load_module(resolution, dotted)
+        if isinstance(stmt.names, cst.ImportStar):
+            if source is not None:
+                for name, value in self.public_names(source).items():
+                    self.bind(frame, name, value)
+            return
+        for alias in stmt.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            name = alias.name.value
+            bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            found = self.module_attribute(source, name) if source is not None else None
+            self.bind(frame, bound, found if found is not None else UNKNOWN)
+
+    def resolve_import(self, dotted: str, info: ModuleInfo) -> Resolution:
+        resolution = resolve_absolute(dotted, info)
+        self.depend_on(resolution)
+        return resolution
+
+    def depend_on(self, resolution: Resolution) -> None:
+        assert self.loader is not None
+        for path in resolution.checked:
+            if path not in self.dependencies:
+                self.dependencies[path] = self.loader.digest(path)
+
+    def import_chain(self, dotted: str, info: ModuleInfo) -> list[Optional[ModuleV]]:
+        """``import a.b.c``: modules ``a``, ``a.b``, ``a.b.c`` in turn, each set
+        as an attribute of its parent (stops at the first one missing)."""
+        parts = dotted.split(".")
+        chain: list[Optional[ModuleV]] = []
+        for i in range(1, len(parts) + 1):
+            resolution = self.resolve_import(".".join(parts[:i]), info)
+            module = self.load_module(resolution, ".".join(parts[:i]))
+            if module is None:
+                chain.append(None)
+                break
+            if chain and chain[-1] is not None:
+                chain[-1].env[parts[i - 1]] = module
+            chain.append(module)
+        return chain
+
+    def load_module(self, resolution: Resolution, name: str) -> Optional[ModuleV]:
+        """The module a resolution names, its code interpreted on first import."""
+        if resolution.namespace is not None:
+            key = resolution.namespace
+            if key not in self.modules:
+                self.modules[key] = ModuleV(name, None, key, None)
+            return self.modules[key]
+        path = resolution.path
+        if path is None:
+            return None
+        if path in self.modules:
+            return self.modules[path]  # done, or being imported (a cycle)
+        if self.import_depth >= MAX_IMPORT_DEPTH or len(self.modules) >= MAX_IMPORTED_MODULES:
+            return None
+        assert self.loader is not None
+        loaded = self.loader.load(path, self.display_path(path))
+        if loaded is None:
+            self.modules[path] = None
+            return None
+        self.dependencies[path] = loaded.digest
+        self.module_texts[loaded.ctx.path] = loaded.ctx.text
+        frame = Frame(None)
+        frame.ctx = loaded.ctx
+        frame.info = loaded.info
+        frame.env["__name__"] = Const(loaded.info.name or name)
+        module = ModuleV(loaded.info.name or name, frame, path, loaded.info)
+        self.modules[path] = module
+        saved = (self.ctx, self.inline_stack, self.uncertain, self.loop_depth, self.speculative, self.in_module_body)
+        # The module's code runs once, at import, on its own: not inside the
+        # importer's branches, loops or functions, and not the checked file's
+        # module body.
+        self.ctx, self.inline_stack, self.in_module_body = loaded.ctx, [], False
+        self.uncertain = self.loop_depth = self.speculative = 0
+        self.import_depth += 1
+        try:
+            self.exec_block(loaded.ctx.module.body, frame)
+        finally:
+            self.ctx, self.inline_stack, self.uncertain, self.loop_depth, self.speculative, self.in_module_body = saved
+            self.import_depth -= 1
+        # Its top-level names are exports: what importers do not use is not
+        # dropped (that module's own check says what it drops).
+        for value in list(frame.env.values()):
+            self.mark_used(value)
+        return module
+
+    def module_attribute(self, module: ModuleV, name: str) -> Optional[Value]:
+        """``module.name``: a name the module defines, else its submodule."""
+        value = module.env.get(name)
+        if value is not None:
+            return value
+        directory = _package_directory(module.path)
+        if directory is None or not name.isidentifier():
+            return None
+        resolution = resolve_in_directory(directory, (name,))
+        self.depend_on(resolution)
+        sub = self.load_module(resolution, f"{module.name}.{name}")
+        if sub is not None:
+            module.env[name] = sub
+        return sub
+
+    def public_names(self, module: ModuleV) -> dict[str, Value]:
+        """What ``from module import *`` binds: ``__all__`` when the engine
+        knows it, else every name not starting with an underscore."""
+        declared = module.env.get("__all__")
+        if isinstance(declared, SeqV) and declared.exact and all(
+            isinstance(i, Const) and isinstance(i.value, str) for i in declared.items
+        ):
+            result = {}
+            for item in declared.items:
+                value = self.module_attribute(module, item.value)  # type: ignore[attr-defined]
+                result[item.value] = value if value is not None else UNKNOWN  # type: ignore[attr-defined]
+            return result
+        return {k: v for k, v in module.env.items() if not k.startswith("_")}
+
+    def display_path(self, abspath: str) -> str:
+        """How a module's file is named in findings: like the checked file's
+        path (relative to the working directory when that one is relative)."""
+        if os.path.isabs(self.root_ctx.path):
+            return abspath
+        try:
+            return os.path.relpath(abspath)
+        except ValueError:  # another drive
+            return abspath
+
+    def _register_root(self, frame: Frame) -> None:
+        """The checked file is a module of its project too (imports of it, in
+        a cycle, see what it has defined so far)."""
+        if self.loader is None:
+            return
+        abspath = os.path.abspath(self.root_ctx.path)
+        if not os.path.isfile(abspath):
+            return  # not on disk (a string checked by name): no project around it
+        info = self.loader.info(abspath)
+        frame.info = info
+        self.modules[info.path] = ModuleV(info.name, frame, info.path, info)
+
+    def import_alias_by_name(self, alias: cst.ImportAlias, frame: Frame) -> None:
+        full = _dotted(alias.name)
+        if full is None:
+            return
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            self.bind(frame, alias.asname.name.value, Ref(full))
+        else:
+            top = full.split(".")[0]
+            self.bind(frame, top, Ref(top))
+
+    def import_by_name(self, stmt: Union[cst.Import, cst.ImportFrom], frame: Frame) -> None:
+        """An import that does not name a project module: names become Refs."""
+        if isinstance(stmt, cst.Import):
+            for alias in stmt.names:
+                self.import_alias_by_name(alias, frame)
+            return
+        if stmt.relative:
+            module = None
+        else:
+            module = _dotted(stmt.module) if stmt.module is not None else None
+        if isinstance(stmt.names, cst.ImportStar):
+            if module is not None:
+                canon = catalogue.canonical(module)
+                if canon in ("keras.layers", "keras"):
+                    names: AbstractSet[str] = catalogue.LAYER_CLASSES | catalogue.MERGE_FUNCTIONS | {"Input"}
+                    if canon == "keras":
+                        names = {"Model", "Sequential", "Input", "layers", "models", "applications", "ops"}
+                    for name in names:
+                        self.bind(frame, name, Ref(f"{module}.{name}"))
+            return
+        for alias in stmt.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            name = alias.name.value
+            bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            if module is None:
+                self.bind(frame, bound, UNKNOWN)
+            else:
+                self.bind(frame, bound, Ref(f"{module}.{name}"))
