@@ -12,6 +12,7 @@ tensors, ``None`` lists, ``None`` flags).  Rules treat "unknown" as "fine".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 # A tensor shape, batch axis first; None for a dimension that is not known.
@@ -318,16 +319,30 @@ class TrainableChange:
     layers_of: list[Model] = field(default_factory=list)
 
 
+class Misuse(str, Enum):
+    """How a value was used as the wrong kind of thing (what a KindEvent
+    records; the rules decide what to make of it)."""
+
+    # A layer object where a tensor belongs (``Model(inp, Dense(3))``).
+    LAYER_AS_TENSOR = "layer-as-tensor"
+    # A tensor where a layer belongs (``x(y)``, ``Sequential([x])``).
+    TENSOR_AS_LAYER = "tensor-as-layer"
+    # A tf/np/torch function applied to a symbolic Keras tensor.
+    BACKEND_OP_ON_SYMBOLIC = "backend-op-on-symbolic"
+    # TensorShape methods (``.as_list()``) on a Keras 3 tensor's shape tuple.
+    TENSORSHAPE_ON_KERAS_TENSOR = "tensorshape-on-keras-tensor"
+
+
 @dataclass(eq=False)
 class KindEvent:
     """A value used as the wrong kind of thing (layer vs tensor, tf on symbolic).
 
-    ``code`` is the rule it belongs to (KG201, KG202, KG204); ``what`` names the
-    value in source terms, ``role`` says where it was used ("model output",
-    "argument of a layer call"...), ``origin`` is where the value was made.
+    ``misuse`` says how; ``what`` names the value in source terms, ``role``
+    says where it was used ("model output", "argument of a layer call"...),
+    ``origin`` is where the value was made.
     """
 
-    code: str
+    misuse: Misuse
     site: Site
     what: str
     role: str

@@ -12,7 +12,7 @@ from typing import Optional
 
 import pytest
 
-from kgraphlint.graph import Compile, Facts, KindEvent, Layer, Model, Node, Site, Tensor
+from kgraphlint.graph import Compile, Facts, KindEvent, Layer, Misuse, Model, Node, Site, Tensor
 from kgraphlint.rules import all_rules
 
 PATH = "model.py"
@@ -321,14 +321,14 @@ def test_kg103_ignores_non_symbolic_library_and_unknown():
 def test_events_become_findings():
     b = Builder()
     b.facts.events += [
-        KindEvent("KG201", site(3, 27), "hidden", "argument of a layer call", "layer", site(2, 10), "hidden"),
-        KindEvent("KG201", site(3, 27), "hidden", "argument of a layer call", "layer", site(2, 10), "hidden"),
-        KindEvent("KG201", site(5, 5), "inp", "model input", "input-layer", site(4, 7), "inp"),
-        KindEvent("KG202", site(7, 5), "x", "called", "tensor", site(6, 5), "x"),
-        KindEvent("KG202", site(8, 11), "y", "layer of `Sequential.add()`", "tensor", site(6, 9), "y"),
+        KindEvent(Misuse.LAYER_AS_TENSOR, site(3, 27), "hidden", "argument of a layer call", "layer", site(2, 10), "hidden"),
+        KindEvent(Misuse.LAYER_AS_TENSOR, site(3, 27), "hidden", "argument of a layer call", "layer", site(2, 10), "hidden"),
+        KindEvent(Misuse.LAYER_AS_TENSOR, site(5, 5), "inp", "model input", "input-layer", site(4, 7), "inp"),
+        KindEvent(Misuse.TENSOR_AS_LAYER, site(7, 5), "x", "called", "tensor", site(6, 5), "x"),
+        KindEvent(Misuse.TENSOR_AS_LAYER, site(8, 11), "y", "layer of `Sequential.add()`", "tensor", site(6, 9), "y"),
         # The same InputLayer misused again: one fix, reported at its first use.
-        KindEvent("KG201", site(11, 5), "inp", "model input", "input-layer", site(4, 7), "inp"),
-        KindEvent("KG204", site(9, 10), "x", "argument of `tf.reduce_mean`", "symbolic tensor", site(6, 5), "x"),
+        KindEvent(Misuse.LAYER_AS_TENSOR, site(11, 5), "inp", "model input", "input-layer", site(4, 7), "inp"),
+        KindEvent(Misuse.BACKEND_OP_ON_SYMBOLIC, site(9, 10), "x", "argument of `tf.reduce_mean`", "symbolic tensor", site(6, 5), "x"),
     ]
     kg201 = run("KG201", b.facts)
     assert [(f.line, f.column) for f in kg201] == [(3, 27), (5, 5)]

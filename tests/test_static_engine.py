@@ -8,6 +8,7 @@ import libcst as cst
 import pytest
 
 from kgraphlint import graph
+from kgraphlint.graph import Misuse
 from kgraphlint.static.engine import analyze
 from kgraphlint.static.source import make_context
 
@@ -240,12 +241,12 @@ def test_kind_events() -> None:
         e = layers.concatenate([x, dense])
         """
     )
-    assert [(e.code, e.what) for e in facts.events] == [
-        ("KG201", "dense"),
-        ("KG202", "x"),
-        ("KG204", "x"),
-        ("KG202", "layers.Dense(...)(...)"),
-        ("KG201", "dense"),
+    assert [(e.misuse, e.what) for e in facts.events] == [
+        (Misuse.LAYER_AS_TENSOR, "dense"),
+        (Misuse.TENSOR_AS_LAYER, "x"),
+        (Misuse.BACKEND_OP_ON_SYMBOLIC, "x"),
+        (Misuse.TENSOR_AS_LAYER, "layers.Dense(...)(...)"),
+        (Misuse.LAYER_AS_TENSOR, "dense"),
     ]
 
 
@@ -607,7 +608,7 @@ def test_wrapper_over_a_tensor_is_unknown_after_kg202() -> None:
         out = layers.Dense(1)(x)
         """
     )
-    assert [e.code for e in facts.events] == ["KG202"]
+    assert [e.misuse for e in facts.events] == [Misuse.TENSOR_AS_LAYER]
 
 
 def test_layer_subclasses_that_create_weights_are_weighted() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from kgraphlint.graph import Facts, KindEvent
+from kgraphlint.graph import Facts, KindEvent, Misuse
 from kgraphlint.rules._wording import plain
 
 
@@ -17,12 +17,12 @@ def origin_related(event: KindEvent) -> list:
     return [(event.origin, f"`{label}` is created here")]
 
 
-def events_of(facts: Facts, code: str) -> Iterable[KindEvent]:
-    """The engine's events for one rule: once per site, and once per misused
+def events_of(facts: Facts, misuse: Misuse) -> Iterable[KindEvent]:
+    """The engine's events of one kind of misuse: once per site, and once per misused
     value (an `InputLayer` used three times needs one fix, reported at its
     first use).
     """
-    events = [e for e in facts.events if e.code == code and e.site is not None]
+    events = [e for e in facts.events if e.misuse is misuse and e.site is not None]
     events.sort(key=lambda e: (e.site.line, e.site.column))
     seen: set[tuple[str, int, int]] = set()
     seen_origins: set[tuple[str, int, int]] = set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts
+from kgraphlint.graph import Facts, Misuse
 from kgraphlint.rules._events import events_of, origin_related
 from kgraphlint.rules._wording import plain, quoted, used_as
 from kgraphlint.rules.base import Rule
@@ -123,7 +123,7 @@ out = layers.Dense(1)(inp)  # expect
     )
 
     def check(self, facts: Facts) -> Iterable[Finding]:
-        for event in events_of(facts, self.code):
+        for event in events_of(facts, Misuse.LAYER_AS_TENSOR):
             what, name = quoted(event.what), plain(event.what)
             # The engines put the layer's class in `detail` when they know it.
             cls = event.detail.strip("`") if event.detail.strip("`").isidentifier() else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts
+from kgraphlint.graph import Facts, Misuse
 from kgraphlint.rules.base import Rule
 from kgraphlint.rules._wording import plain, quoted, used_as
 from kgraphlint.rules._events import events_of, origin_related
@@ -114,7 +114,7 @@ def build():
     )
 
     def check(self, facts: Facts) -> Iterable[Finding]:
-        for event in events_of(facts, self.code):
+        for event in events_of(facts, Misuse.TENSOR_AS_LAYER):
             what = quoted(event.what)
             role = event.role.lower()
             if "sequential" in role or "add" in role:

@@ -6,7 +6,7 @@ import re
 from typing import Iterable, Optional
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts, KindEvent
+from kgraphlint.graph import Facts, KindEvent, Misuse
 from kgraphlint.rules.base import Rule
 from kgraphlint.rules._wording import quoted, used_as
 from kgraphlint.rules._events import events_of, origin_related
@@ -174,7 +174,7 @@ def build():
     )
 
     def check(self, facts: Facts) -> Iterable[Finding]:
-        for event in events_of(facts, self.code):
+        for event in events_of(facts, Misuse.BACKEND_OP_ON_SYMBOLIC):
             function = backend_function(event)
             what = quoted(event.what)
             role = event.role

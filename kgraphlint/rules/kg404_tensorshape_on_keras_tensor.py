@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts
+from kgraphlint.graph import Facts, Misuse
 from kgraphlint.rules._events import events_of, origin_related
 from kgraphlint.rules._wording import quoted
 from kgraphlint.rules.base import Rule
@@ -100,7 +100,7 @@ class TensorshapeOnKerasTensor(Rule):
     )
 
     def check(self, facts: Facts) -> Iterable[Finding]:
-        for event in events_of(facts, self.code):
+        for event in events_of(facts, Misuse.TENSORSHAPE_ON_KERAS_TENSOR):
             attribute = event.role.strip("`").rpartition(".")[2]
             x = event.what
             message = (

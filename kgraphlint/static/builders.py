@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
 import os
-from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -14,17 +12,9 @@ from kgraphlint.static.values import (
     FuncV,
     InstanceV,
 )
-
-if TYPE_CHECKING:
-    from kgraphlint.static.modules import ModuleLoader  # noqa: F401
-
 from kgraphlint.static.state import InterpreterState
 from kgraphlint.static.frames import Frame, _module_ctx
 from kgraphlint.static.syntax import _all_params, _body_statements, _is_classmethod, _is_static, _required_args, _star_names
-
-
-
-
 
 
 class BuildersMixin(InterpreterState):
@@ -84,7 +74,7 @@ class BuildersMixin(InterpreterState):
             return
         frame.env["__class__"] = owner
         positional = list(func.node.params.posonly_params) + list(func.node.params.params)
-        if not positional or owner.keras_base is not None or _is_static(func.node):
+        if not positional or owner.library_base is not None or _is_static(func.node):
             return
         first = positional[0].name.value
         if _is_classmethod(func.node):

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-
 import builtins
-from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kgraphlint import graph
-from kgraphlint.static import catalogue, shapes
-from kgraphlint.vocab.methods import RUN_METHODS
 from kgraphlint.static.values import (
     EAGER,
     UNKNOWN,
@@ -21,51 +16,29 @@ from kgraphlint.static.values import (
     EagerData,
     FuncV,
     InstanceV,
-    LayerV,
-    ModelLayersV,
-    ModelV,
     PartialV,
     Ref,
     SeqV,
-    TensorV,
     UnionV,
     Value,
     union,
 )
-
-if TYPE_CHECKING:
-    from kgraphlint.static.modules import ModuleLoader  # noqa: F401
-
 from kgraphlint.static.state import InterpreterState
 from kgraphlint.static.frames import Frame, MAX_INLINE_DEPTH, STEP_BUDGET, _module_ctx
 from kgraphlint.static.syntax import _all_params, _body_statements, _is_static
-from kgraphlint.static.value_ops import _all_args, _all_const, _all_layers, _flat_items, _is_data, _layer_config, _pinned_args, _snake_case
+from kgraphlint.static.value_ops import _all_args, _all_const, _is_data
 
 
 class CallsMixin(InterpreterState):
     """Calls of generic Python values: functions inlined with abstract arguments, builtins, methods of lists and dicts."""
 
     def call(self, func, args, kwargs, node, frame, star_unknown=False) -> Value:
+        called = self.call_library_value(func, args, kwargs, node)
+        if called is not None:
+            return called
         if isinstance(func, UnionV):
-            # ``msfa = None`` then ``if use_msfa: msfa = Adapter(..)``, called
-            # under the same test: calling None fails, so the layers are what runs.
-            live = [o for o in func.options if not (isinstance(o, Const) and o.value is None)]
-            if live and _all_layers(live):
-                results = [self.call_layer(o, args, kwargs, node) for o in live]
-                return union(results)
             for o in func.options:
                 self.mark_used(o)
-            self.mark_args_used(args, kwargs)
-            return UNKNOWN
-        if isinstance(func, LayerV):
-            return self.call_layer(func, args, kwargs, node)
-        if isinstance(func, ModelV):
-            return self.call_model(func, args, kwargs, node)
-        if isinstance(func, TensorV):
-            self.kind_event(
-                "KG202", node, func, role="called like a layer", value_kind="tensor",
-                what_expr=node.func,
-            )
             self.mark_args_used(args, kwargs)
             return UNKNOWN
         if isinstance(func, Ref):
@@ -77,17 +50,8 @@ class CallsMixin(InterpreterState):
             return self.call_function(func, args, kwargs, node)
         if isinstance(func, ClassV):
             self.mark_args_used(args, kwargs)
-            if func.keras_base == "layer":
-                return self.new_layer(func.name, node, kwargs, weighted=func.weighted)
-            if func.keras_base == "model":
-                if "__init__" not in func.members and (len(args) >= 2 or "outputs" in kwargs):
-                    # A subclass that only adds methods, built functionally.
-                    built = self.create_functional(args, kwargs, node)
-                    if isinstance(built, ModelV) and "train_step" in func.members:
-                        built.fact.custom_train_step = True
-                    return built
-                model = graph.Model(kind="subclass", site=self.site(node))
-                return self.new_model(model)
+            if func.library_base is not None:
+                return self.instantiate_library_class(func, args, kwargs, node)
             instance = InstanceV(func)
             init = func.members.get("__init__")
             if isinstance(init, FuncV):
@@ -109,80 +73,17 @@ class CallsMixin(InterpreterState):
         if path == "functools.partial" and args:
             # ``Conv3x3 = partial(layers.Conv2D, 32, 3, padding="same")``
             return PartialV(args[0][0], list(args[1:]), dict(kwargs))
-        canon = catalogue.canonical(path)
-        if canon.endswith(".__init__"):
-            # ``super().__init__(inputs, outputs)`` in a functional subclass.
-            base = catalogue.classify(canon[: -len(".__init__")])
-            if base is not None and base.kind == "model":
-                return self.create_functional(args, kwargs, node)
-            self.mark_args_used(args, kwargs)
-            return UNKNOWN
-        kn = catalogue.classify(canon)
-        if kn is None:
-            if catalogue.is_backend_function(path):
-                self.check_backend_call(node, args, kwargs)
-                if not any(isinstance(i, TensorV) and not i.eager for v, _ in _all_args(args, kwargs) for i in _flat_items(v)):
-                    # ``np.random.normal(...)``, ``tf.zeros(...)``: data.
-                    self.mark_args_used(args, kwargs)
-                    return EAGER
-            self.mark_args_used(args, kwargs)
-            return UNKNOWN
-        kind = kn.kind
-        if kind == "input":
-            self.mark_args_used(args, kwargs)
-            tensor_kw = kwargs.get("tensor")
-            if tensor_kw is not None and not (isinstance(tensor_kw[0], Const) and tensor_kw[0].value is None):
-                return UNKNOWN
-            t = self.new_tensor(self.site(node), is_input=True, symbolic=True)
-            t.fact.used = None
-            if not star_unknown:
-                self.set_shape(t.fact, shapes.input_shape(**_pinned_args(
-                    args, kwargs, ("shape", "batch_size", "dtype", "sparse", "batch_shape"),
-                    ("shape", "batch_size", "batch_shape"),
-                )))
-            name_kw = kwargs.get("name")
-            if name_kw is not None and isinstance(name_kw[0], Const) and isinstance(name_kw[0].value, str) and not self.speculative:
-                # Its InputLayer becomes a layer of every model that lists it:
-                # ``Input(name="x")`` twice in one model is a duplicate name.
-                self.input_layers[id(t.fact)] = graph.Layer(
-                    class_name="InputLayer", created_at=self.site(node), name=name_kw[0].value,
-                    weighted=False, used=True, branch_path=tuple(self.branch_path),
-                )
-            return t
-        if kind == "input_layer":
-            self.mark_args_used(args, kwargs)
-            lv = self.new_layer("InputLayer", node, kwargs, weighted=False, is_input_layer=True)
-            if not star_unknown:
-                lv.fact.config = _layer_config("InputLayer", args, kwargs)
-            return lv
-        if kind == "layer":
-            return self.create_layer(kn.name, args, kwargs, node, star_unknown)
-        if kind == "merge":
-            return self.call_merge(kn.name, args, kwargs, node, star_unknown)
-        if kind == "model":
-            return self.create_functional(args, kwargs, node)
-        if kind == "sequential":
-            return self.create_sequential(args, kwargs, node)
-        if kind == "application":
-            return self.create_application(kn.name, args, kwargs, node, star_unknown)
-        if kind == "op":
-            return self.call_op(canon, args, kwargs, node)
-        self.mark_args_used(args, kwargs)
-        if canon.startswith("keras.losses.") and kn.name[:1].isupper():
-            # ``loss=keras.losses.CategoricalCrossentropy()``: what compile() compares.
-            return Const(shapes.LossName(_snake_case(kn.name)))
-        return UNKNOWN
+        return self.call_library(ref, args, kwargs, node, star_unknown)
 
     def call_method(self, bm: BoundMethod, args, kwargs, node, frame) -> Value:
+        called = self.call_library_method(bm, args, kwargs, node)
+        if called is not None:
+            return called
         obj, name = bm.obj, bm.name
-        if name in RUN_METHODS:
-            self._mark_caller(self.trainer_nodes)
         if isinstance(obj, SeqV):
             return self.list_method(obj, name, args, kwargs)
         if isinstance(obj, DictV):
             return self.dict_method(obj, name, args, kwargs)
-        if isinstance(obj, ModelV):
-            return self.model_method(obj, name, args, kwargs, node)
         if isinstance(obj, InstanceV):
             method = obj.cls.members.get(name)
             if isinstance(method, FuncV):
@@ -379,7 +280,7 @@ class CallsMixin(InterpreterState):
                     return SeqV(list(v.items), v.exact, is_tuple=name == "tuple")
                 if isinstance(v, DictV) and v.exact:
                     return SeqV([Const(k) for k in v.items], exact=True, is_tuple=name == "tuple")
-                if isinstance(v, ModelLayersV):
+                if self.is_library_sequence(v):
                     return v
                 return UNKNOWN
             if name in ("list", "tuple") and not values:
@@ -404,10 +305,8 @@ class CallsMixin(InterpreterState):
                 return Const(None)
             if name == "super":
                 owner = frame.lookup("__class__")
-                if isinstance(owner, ClassV) and owner.keras_base == "model":
-                    return Ref("keras.Model")
-                if isinstance(owner, ClassV) and owner.keras_base == "layer":
-                    return Ref("keras.layers.Layer")
+                if isinstance(owner, ClassV):
+                    return self.library_super(owner)
                 return UNKNOWN
         except Exception:
             return UNKNOWN

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 import builtins
 import operator
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import Any, Callable, Optional
 
 import libcst as cst
 
-from kgraphlint.vocab.methods import TENSORSHAPE_ATTRIBUTES
 from kgraphlint.static.values import (
+    SliceKey,
     EAGER,
     UNKNOWN,
     BoundMethod,
@@ -18,30 +17,22 @@ from kgraphlint.static.values import (
     Const,
     DictV,
     EagerData,
+    FactValue,
     FuncV,
     InstanceV,
-    LayerOfModelV,
-    LayerV,
-    ModelLayersV,
-    ModelV,
     ModuleV,
     Ref,
     SeqV,
-    TensorV,
     UnionV,
     Value,
     options,
     truthiness,
     union,
 )
-
-if TYPE_CHECKING:
-    from kgraphlint.static.modules import ModuleLoader  # noqa: F401
-
 from kgraphlint.static.state import InterpreterState
 from kgraphlint.static.frames import Frame, MAX_INLINE_DEPTH
 from kgraphlint.static.syntax import _all_params, _star_names
-from kgraphlint.static.value_ops import _LAYER_CONFIGURING_METHODS, _SliceKey, _all_const
+from kgraphlint.static.value_ops import _all_const
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -73,7 +64,7 @@ _COMPARE: dict[type[cst.BaseCompOp], Callable[[Any, Any], Any]] = {
 
 
 def _is_eager(value: Value) -> bool:
-    return isinstance(value, EagerData) or (isinstance(value, TensorV) and value.eager)
+    return value.eager_data
 
 
 def _string_const(node: cst.SimpleString) -> Value:
@@ -122,7 +113,7 @@ class ExpressionsMixin(InterpreterState):
             return UNKNOWN
         # Naming a value is not using it: consumers (calls, operators,
         # stores, returns to an outside caller) mark what they consume.
-        self.note_model_read(value)
+        self.note_read(value)
         return value
 
     def eval_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
@@ -134,13 +125,11 @@ class ExpressionsMixin(InterpreterState):
         # for a graph without putting it in one: it counts as a use only where
         # no model is built (a test or utility working with the layer itself);
         # next to a model that leaves it out, the layer was forgotten (KG203).
-        if isinstance(base, LayerV) and name in _LAYER_CONFIGURING_METHODS:
-            self.configured_layers.append((base.fact, self.current_scope()))
-        else:
+        if not self.configures_library_value(base, name):
             self.mark_used(base)
         result = self.attribute(base, name, node)
         if isinstance(base, InstanceV):
-            self.note_model_read(result)
+            self.note_read(result)
         return result
 
     def attribute(self, base: Value, name: str, node: cst.CSTNode) -> Value:
@@ -151,10 +140,9 @@ class ExpressionsMixin(InterpreterState):
             return union([self.attribute(o, name, node) for o in live or base.options])
         if isinstance(base, Ref):
             return Ref(f"{base.path}.{name}")
-        if isinstance(base, ModelV):
-            return self.model_attribute(base, name, node)
-        if isinstance(base, LayerV):
-            return self.layer_attribute(base, name, node)
+        library = self.library_attribute(base, name, node)
+        if library is not None:
+            return library
         if isinstance(base, InstanceV):
             value = base.attrs.get(name)
             if value is not None:
@@ -168,17 +156,7 @@ class ExpressionsMixin(InterpreterState):
         if isinstance(base, ModuleV):
             value = self.module_attribute(base, name)
             return value if value is not None else UNKNOWN
-        if isinstance(base, BoundMethod) and base.name == "shape" and name in TENSORSHAPE_ATTRIBUTES:
-            tensor = base.obj
-            if isinstance(tensor, TensorV) and tensor.symbolic and not self.keras2:
-                # ``x.shape.as_list()``: a Keras 3 tensor's shape is a tuple.
-                owner = node.value if isinstance(node, cst.Attribute) else node
-                what = owner.value if isinstance(owner, cst.Attribute) else owner
-                self.kind_event(
-                    "KG404", node, tensor, role=f"`.shape.{name}`", value_kind="symbolic tensor", what_expr=what
-                )
-            return UNKNOWN
-        if isinstance(base, (SeqV, DictV, TensorV, LayerOfModelV, Const)):
+        if isinstance(base, (SeqV, DictV, Const)):
             return BoundMethod(base, name)
         if isinstance(base, EagerData):
             # ``noise.astype("float32")``, ``x.shape``: still data.
@@ -212,12 +190,12 @@ class ExpressionsMixin(InterpreterState):
                     continue
                 v = self.eval(part, frame)
                 if not isinstance(v, Const):
-                    return _SliceKey(None)
+                    return SliceKey(None)
                 parts.append(v.value)
             try:
-                return _SliceKey(slice(*parts))
+                return SliceKey(slice(*parts))
             except TypeError:
-                return _SliceKey(None)
+                return SliceKey(None)
         return UNKNOWN
 
     def subscript(self, base: Value, key: Value, node: cst.CSTNode) -> Value:
@@ -231,7 +209,7 @@ class ExpressionsMixin(InterpreterState):
                     return base.items[key.value]
                 except IndexError:
                     return UNKNOWN
-            if isinstance(key, _SliceKey) and key.slice is not None:
+            if isinstance(key, SliceKey) and key.slice is not None:
                 try:
                     return SeqV(base.items[key.slice], exact=True, is_tuple=base.is_tuple)
                 except (TypeError, ValueError):
@@ -251,14 +229,8 @@ class ExpressionsMixin(InterpreterState):
                 return Const(base.value[key.value])
             except Exception:
                 return UNKNOWN
-        if isinstance(base, ModelLayersV):
-            if isinstance(key, _SliceKey):
-                full = key.slice is not None and key.slice == slice(None, None, None)
-                return ModelLayersV(base.model, partial=base.partial or not full)
-            return self.layer_of_model(base.model, key.value if isinstance(key, Const) else None, node)
-        if isinstance(base, TensorV):
-            return self.tensor_op("getitem", [base], node, opaque=False)
-        return UNKNOWN
+        library = self.library_subscript(base, key, node)
+        return library if library is not None else UNKNOWN
 
     def eval_sequence(self, node, frame: Frame) -> Value:
         items: list[Value] = []
@@ -462,13 +434,8 @@ class ExpressionsMixin(InterpreterState):
             if left.exact and isinstance(right.value, int) and 0 <= right.value <= 16:
                 return SeqV(left.items * right.value, exact=True, is_tuple=left.is_tuple)
             return SeqV(list(left.items), exact=False)
-        operands = [self.operand_tensor(v, node) for v in (left, right)]
-        tensors = [t for t in operands if t is not None]
-        if tensors:
-            opaque = any(t is None and not isinstance(v, Const) for t, v in zip(operands, (left, right)))
-            name = type(op).__name__.lower() if op is not None else "op"
-            return self.tensor_op(name, tensors, node, opaque=opaque)
-        return UNKNOWN
+        name = type(op).__name__.lower() if op is not None else "op"
+        return self.library_operation(name, [left, right], node)
 
     def eval_unary(self, node: cst.UnaryOperation, frame: Frame) -> Value:
         value = self.eval(node.expression, frame)
@@ -485,10 +452,7 @@ class ExpressionsMixin(InterpreterState):
                     return Const(~value.value)
             except Exception:
                 return UNKNOWN
-        if isinstance(value, TensorV):
-            self.mark_used(value)
-            return self.tensor_op("neg", [value], node, opaque=False)
-        return UNKNOWN
+        return self.library_operation("neg", [value], node)
 
     def eval_boolean(self, node: cst.BooleanOperation, frame: Frame) -> Value:
         left = self.eval(node.left, frame)
@@ -523,7 +487,7 @@ class ExpressionsMixin(InterpreterState):
             other = left if isinstance(right, Const) and right.value is None else right
             if isinstance(other, Const):
                 is_none = other.value is None
-            elif isinstance(other, (LayerV, TensorV, ModelV, SeqV, DictV, FuncV, ClassV)):
+            elif other.never_none:
                 is_none = False
             else:
                 return None
@@ -580,7 +544,7 @@ class ExpressionsMixin(InterpreterState):
         return UNKNOWN
 
     def mark_used(self, value: Value, _seen: Optional[set[int]] = None) -> None:
-        if isinstance(value, (TensorV, LayerV)):
+        if isinstance(value, FactValue):
             value.fact.used = True
             return
         if isinstance(value, (SeqV, DictV, UnionV)):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-
-from typing import TYPE_CHECKING, Optional, Union
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -14,10 +13,6 @@ from kgraphlint.static.values import (
     Value,
     union,
 )
-
-if TYPE_CHECKING:
-    from kgraphlint.static.modules import ModuleLoader  # noqa: F401
-
 
 
 MAX_INLINE_DEPTH = 8

@@ -187,7 +187,6 @@ def handles_missing_module(handler: cst.ExceptHandler) -> bool:
     return False
 
 
-
 def inside_keras_package(path: str) -> bool:
     """Whether ``path`` is a file of the Keras distribution itself.
 

@@ -14,38 +14,42 @@ How it stays precise:
 - Calls of functions defined in the same file are interpreted inline with the
   abstract arguments, so every ``conv2d_bn(x, 32, 3, 3)`` creates its own layers.
 - Anything else is UNKNOWN, and UNKNOWN never makes a rule fire.
+
+How it is put together: one class made of parts, one job each, that share the
+state of :class:`state.InterpreterState` (which also declares the methods the
+parts call across modules):
+
+- generic Python: :mod:`statements`, :mod:`expressions`, :mod:`calls`,
+  :mod:`module_imports` (the project's own modules), :mod:`builders` (which
+  functions are entry points, and which build a model for the tracer);
+- Keras semantics: :mod:`keras_semantics` is the small interface the generic
+  parts call wherever a value may be Keras's business; the work is done in
+  :mod:`keras_models` and :mod:`keras_layers`;
+- helpers: :mod:`frames`, :mod:`syntax`, :mod:`value_ops`; values in
+  :mod:`values` (generic) and :mod:`keras_values`.
 """
 
 from __future__ import annotations
 
-
-from typing import TYPE_CHECKING
-
 import libcst as cst
 
 from kgraphlint.graph import Facts
-from kgraphlint.static.values import (
-    Const,
-)
-
-if TYPE_CHECKING:
-    pass
-
-from kgraphlint.static.statements import StatementsMixin
-from kgraphlint.static.expressions import ExpressionsMixin
-from kgraphlint.static.calls import CallsMixin
-from kgraphlint.static.module_imports import ImportsMixin
 from kgraphlint.static.builders import BuildersMixin
-from kgraphlint.static.keras_layers import KerasLayersMixin
-from kgraphlint.static.keras_models import KerasModelsMixin
+from kgraphlint.static.calls import CallsMixin
+from kgraphlint.static.expressions import ExpressionsMixin
 from kgraphlint.static.frames import Frame
+from kgraphlint.static.keras_semantics import KerasSemanticsMixin
+from kgraphlint.static.module_imports import ImportsMixin
+from kgraphlint.static.statements import StatementsMixin
 from kgraphlint.static.syntax import _called_function_names
+from kgraphlint.static.values import Const
 
 
-class Interpreter(StatementsMixin, ExpressionsMixin, CallsMixin, ImportsMixin, BuildersMixin, KerasLayersMixin, KerasModelsMixin):
+class Interpreter(StatementsMixin, ExpressionsMixin, CallsMixin, ImportsMixin, BuildersMixin, KerasSemanticsMixin):
     """Abstract interpretation of one file (and the project modules it imports)."""
 
     def run(self, module: cst.Module) -> Facts:
+        """Interpret the module, then the functions it defines that nobody calls."""
         self.called_names = _called_function_names(module, self.ctx.text)
         frame = Frame(None)
         frame.env["__name__"] = Const("__main__")

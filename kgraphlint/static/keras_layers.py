@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 import libcst as cst
 
@@ -16,24 +15,17 @@ from kgraphlint.static.values import (
     ClassV,
     Const,
     FuncV,
-    LayerOfModelV,
-    LayerV,
-    ModelV,
     Ref,
     SeqV,
-    TensorV,
     UnionV,
     Value,
     options,
     truthiness,
 )
-
-if TYPE_CHECKING:
-    from kgraphlint.static.modules import ModuleLoader  # noqa: F401
-
+from kgraphlint.static.keras_values import LayerOfModelV, LayerV, ModelV, TensorV
 from kgraphlint.static.state import InterpreterState
 from kgraphlint.static.syntax import _literal_elements
-from kgraphlint.static.value_ops import _all_args, _flat_items, _has_graph_value, _is_data, _layer_config
+from kgraphlint.static.value_ops import _all_args, _flat_items, _is_data
 
 
 # Keyword arguments of a layer call that say how it runs, not what it computes.
@@ -114,7 +106,7 @@ class KerasLayersMixin(InterpreterState):
                     # Reported at the call (its first line is where Keras
                     # raises), naming the tensor argument.
                     self.kind_event(
-                        "KG204", node, item,
+                        graph.Misuse.BACKEND_OP_ON_SYMBOLIC, node, item,
                         role=f"argument of {self.code(node.func)}",
                         value_kind="symbolic tensor",
                         what_expr=expr,
@@ -131,7 +123,7 @@ class KerasLayersMixin(InterpreterState):
                 for opt in options(value):
                     if isinstance(opt, TensorV) and opt.fact.producer is not None:
                         self.kind_event(
-                            "KG202", expr, opt, role=f"wrapped by {class_name}", value_kind="tensor",
+                            graph.Misuse.TENSOR_AS_LAYER, expr, opt, role=f"wrapped by {class_name}", value_kind="tensor",
                         )
                         wrapped_tensor = True
                 if wrapped_tensor:
@@ -198,13 +190,13 @@ class KerasLayersMixin(InterpreterState):
             return value.fact
         if isinstance(value, LayerV):
             self.kind_event(
-                "KG201", expr, value, role=role,
+                graph.Misuse.LAYER_AS_TENSOR, expr, value, role=role,
                 value_kind="input-layer" if value.is_input_layer else "layer",
             )
             return None
         if isinstance(value, LayerOfModelV):
             # ``[layer for layer in base.layers]`` given as outputs.
-            self.kind_event("KG201", expr, value, role=role, value_kind="layer")
+            self.kind_event(graph.Misuse.LAYER_AS_TENSOR, expr, value, role=role, value_kind="layer")
             return None
         if isinstance(value, UnionV):
             parts = [self.as_tensor(o, expr, role) for o in value.options]
@@ -377,7 +369,7 @@ class KerasLayersMixin(InterpreterState):
         return value
 
     def kind_event(
-        self, code: str, expr: cst.CSTNode, value: Value, *, role: str, value_kind: str,
+        self, misuse: graph.Misuse, expr: cst.CSTNode, value: Value, *, role: str, value_kind: str,
         what_expr: Optional[cst.CSTNode] = None,
     ) -> None:
         fact = getattr(value, "fact", None)
@@ -394,10 +386,36 @@ class KerasLayersMixin(InterpreterState):
         what = self.code(what_expr if what_expr is not None else expr)
         self.facts.events.append(
             graph.KindEvent(
-                code=code, site=self.site(expr), what=what, role=role, value_kind=value_kind,
+                misuse=misuse, site=self.site(expr), what=what, role=role, value_kind=value_kind,
                 origin=origin, origin_label=origin_label,
                 # "Layer" is the engine's placeholder for a layer of another
                 # model (``base.layers[-1]``): no class worth naming.
                 detail=fact.class_name if isinstance(fact, graph.Layer) and fact.class_name != "Layer" else "",
             )
         )
+
+
+def _pin(value: Value) -> Any:
+    """The Python value a constructor argument was pinned down to, or UNPINNED."""
+    if isinstance(value, Const):
+        return value.value
+    if isinstance(value, SeqV) and value.exact:
+        items = [_pin(v) for v in value.items]
+        if any(item is shapes.UNPINNED for item in items):
+            return shapes.UNPINNED
+        return tuple(items)
+    if isinstance(value, LayerV):
+        return shapes.LayerSpec(value.fact.class_name, value.fact.config)
+    return shapes.UNPINNED
+
+
+def _layer_config(class_name: str, args, kwargs) -> dict[str, Any]:
+    return shapes.config_from_call(
+        class_name, [_pin(v) for v, _ in args], {k: _pin(v) for k, (v, _) in kwargs.items()}
+    )
+
+
+def _has_graph_value(value: Value) -> bool:
+    return any(
+        isinstance(item, (TensorV, LayerV, UnionV, LayerOfModelV)) for item in _flat_items(value)
+    )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-
-from typing import TYPE_CHECKING, Any, Optional
+import ast
+from typing import Any, Optional
 
 import libcst as cst
 
@@ -15,25 +15,17 @@ from kgraphlint.static.values import (
     BoundMethod,
     Const,
     DictV,
-    LayerOfModelV,
-    LayerV,
-    ModelLayersV,
-    ModelV,
     Ref,
     SeqV,
-    TensorV,
     UnionV,
     Value,
     options,
     truthiness,
 )
-
-if TYPE_CHECKING:
-    from kgraphlint.static.modules import ModuleLoader  # noqa: F401
-
-from kgraphlint.static.state import InterpreterState
+from kgraphlint.static.keras_values import LayerOfModelV, LayerV, ModelLayersV, ModelV, TensorV
+from kgraphlint.static.keras_layers import KerasLayersMixin, _has_graph_value, _pin
 from kgraphlint.static.syntax import _literal_elements
-from kgraphlint.static.value_ops import _UNSET_MARK, _declared_input_shape, _dict_entries, _flat_items, _has_graph_value, _is_data, _key_code, _kw_const, _pin
+from kgraphlint.static.value_ops import _flat_items, _is_data
 
 
 def _and3(a: Optional[bool], b: Optional[bool]) -> Optional[bool]:
@@ -65,7 +57,7 @@ def _loss_names(value: Value) -> Any:
     return None
 
 
-class KerasModelsMixin(InterpreterState):
+class KerasModelsMixin(KerasLayersMixin):
     """Keras semantics, models: Model/Sequential/applications, model attributes and methods, trainable state."""
 
     def note_model_read(self, value: Value) -> None:
@@ -241,7 +233,7 @@ class KerasModelsMixin(InterpreterState):
         self.chain_add(mv.fact, value, expr)
         for opt in options(value):
             if isinstance(opt, TensorV) and opt.fact.producer is not None:
-                self.kind_event("KG202", expr, opt, role="given to a Sequential model", value_kind="tensor")
+                self.kind_event(graph.Misuse.TENSOR_AS_LAYER, expr, opt, role="given to a Sequential model", value_kind="tensor")
             elif isinstance(opt, LayerV):
                 opt.fact.used = True
                 mv.fact.extra_layers.append(opt.fact)
@@ -417,3 +409,51 @@ class KerasModelsMixin(InterpreterState):
                 state = None
             snapshot[layer] = state
         return snapshot
+
+
+def _key_code(key: Any) -> str:
+    """A dict key as users write it (``"image"``, not ``'image'``)."""
+    if isinstance(key, str) and '"' not in key and "\\" not in key:
+        return f'"{key}"'
+    return repr(key)
+
+
+def _dict_entries(value: Value, expr: cst.CSTNode) -> Optional[list[tuple[Value, Any, Optional[cst.CSTNode]]]]:
+    """(item, key, value expression in a dict literal or None) of a dict value."""
+    if not isinstance(value, DictV):
+        return None
+    literal: dict[Any, cst.CSTNode] = {}
+    if isinstance(expr, cst.Dict):
+        for el in expr.elements:
+            if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString):
+                try:
+                    literal[ast.literal_eval(el.key.value)] = el.value
+                except (ValueError, SyntaxError):
+                    pass
+    return [(item, key, literal.get(key)) for key, item in value.items.items()]
+
+
+_UNSET_MARK = object()
+
+
+def _kw_const(kwargs, name: str, default: Any) -> Any:
+    if name not in kwargs:
+        return default
+    value = kwargs[name][0]
+    if isinstance(value, Const):
+        return value.value
+    return _UNSET_MARK
+
+
+def _declared_input_shape(config: Optional[dict[str, Any]]) -> Optional[graph.Shape]:
+    """``input_shape=`` / ``batch_input_shape=`` / InputLayer ``shape=`` of a layer."""
+    if not config:
+        return None
+    for key in ("batch_shape", "batch_input_shape"):
+        if key in config:
+            return shapes.input_shape(batch_shape=config[key])
+    for key in ("shape", "input_shape"):
+        if key in config:
+            batch = config.get("batch_size")
+            return shapes.input_shape(shape=config[key], batch_size=batch)
+    return None

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-
 import os
-from typing import TYPE_CHECKING, AbstractSet, Optional, Union
+from typing import Optional, Union
 
 import libcst as cst
 
-from kgraphlint.static import catalogue
 from kgraphlint.project import ModuleInfo, Resolution, resolve_absolute, resolve_in_directory, resolve_relative
 from kgraphlint.static.values import (
     UNKNOWN,
@@ -18,10 +16,6 @@ from kgraphlint.static.values import (
     SeqV,
     Value,
 )
-
-if TYPE_CHECKING:
-    from kgraphlint.static.modules import ModuleLoader  # noqa: F401
-
 from kgraphlint.static.state import InterpreterState
 from kgraphlint.static.frames import Frame, MAX_IMPORTED_MODULES, MAX_IMPORT_DEPTH
 from kgraphlint.static.syntax import _dotted
@@ -240,13 +234,8 @@ class ImportsMixin(InterpreterState):
             module = _dotted(stmt.module) if stmt.module is not None else None
         if isinstance(stmt.names, cst.ImportStar):
             if module is not None:
-                canon = catalogue.canonical(module)
-                if canon in ("keras.layers", "keras"):
-                    names: AbstractSet[str] = catalogue.LAYER_CLASSES | catalogue.MERGE_FUNCTIONS | {"Input"}
-                    if canon == "keras":
-                        names = {"Model", "Sequential", "Input", "layers", "models", "applications", "ops"}
-                    for name in names:
-                        self.bind(frame, name, Ref(f"{module}.{name}"))
+                for name in self.library_star_names(module):
+                    self.bind(frame, name, Ref(f"{module}.{name}"))
             return
         for alias in stmt.names:
             if not isinstance(alias.name, cst.Name):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
+from typing import TYPE_CHECKING, AbstractSet, Any, Iterable, Optional, Union
 
 import libcst as cst
 
@@ -12,18 +11,18 @@ from kgraphlint.graph import Facts
 from kgraphlint.static.source import SourceContext
 from kgraphlint.vocab.families import runs_as_keras2
 from kgraphlint.static.values import (
+    BoundMethod,
+    ClassV,
+    Ref,
     FuncV,
-    LayerV,
-    ModelV,
     ModuleV,
-    TensorV,
     Value,
 )
+from kgraphlint.static.keras_values import LayerV, TensorV
 from kgraphlint.static.frames import Frame, short_code
 
 if TYPE_CHECKING:
     from kgraphlint.static.modules import ModuleLoader
-
 
 
 class InterpreterState:
@@ -103,13 +102,20 @@ class InterpreterState:
         """The function being interpreted (None: the module body)."""
         return id(self.inline_stack[-1]) if self.inline_stack else None
 
-    # Methods the parts call across modules (defined by the mixin named in
-    # :class:`kgraphlint.static.interpreter.Interpreter`).
+    # ------------------------------------------------------------------
+    # What the generic parts offer each other and the Keras semantics
+    # (defined in statements, expressions, calls, module_imports, builders).
 
-    def run_standalone(self, func: FuncV) -> None:
+    def assign(self, target: cst.BaseExpression, value: Value, frame: Frame, value_node: Optional[cst.CSTNode]) -> None:
         raise NotImplementedError
 
-    def call(self, func, args, kwargs, node, frame, star_unknown=False) -> Value:
+    def bind(self, frame: Frame, name: str, value: Value) -> None:
+        raise NotImplementedError
+
+    def exec_block(self, stmts: Iterable[cst.CSTNode], frame: Frame) -> None:
+        raise NotImplementedError
+
+    def iteration(self, value: Value) -> tuple[list[Value], bool, bool]:
         raise NotImplementedError
 
     def attribute(self, base: Value, name: str, node: cst.CSTNode) -> Value:
@@ -136,94 +142,7 @@ class InterpreterState:
     def subscript_key(self, node: cst.Subscript, frame: Frame) -> Value:
         raise NotImplementedError
 
-    def apply_node(
-        self, layer: graph.Layer, tensors: list[graph.Tensor], opaque: bool, node, *,
-        n_outputs: int = 1, data_input: bool = False,
-    ) -> Value:
-        raise NotImplementedError
-
-    def as_tensor(self, value: Value, expr: cst.CSTNode, role: str) -> Optional[graph.Tensor]:
-        raise NotImplementedError
-
-    def call_layer(self, lv: LayerV, args, kwargs, node) -> Value:
-        raise NotImplementedError
-
-    def call_merge(self, name: str, args, kwargs, node, star_unknown: bool = False) -> Value:
-        raise NotImplementedError
-
-    def call_op(self, path: str, args, kwargs, node) -> Value:
-        raise NotImplementedError
-
-    def call_shapes(self, layer: graph.Layer, tensors: list[graph.Tensor]) -> Optional[list[Optional[graph.Shape]]]:
-        raise NotImplementedError
-
-    def check_backend_call(self, node: cst.Call, args, kwargs) -> None:
-        raise NotImplementedError
-
-    def create_layer(self, class_name: str, args, kwargs, node, star_unknown: bool = False) -> Value:
-        raise NotImplementedError
-
-    def input_tensors(self, value: Value, expr: cst.CSTNode, role: str) -> tuple[list[graph.Tensor], bool]:
-        raise NotImplementedError
-
-    def kind_event(
-        self, code: str, expr: cst.CSTNode, value: Value, *, role: str, value_kind: str,
-        what_expr: Optional[cst.CSTNode] = None,
-    ) -> None:
-        raise NotImplementedError
-
-    def layer_attribute(self, lv: LayerV, name: str, node: cst.CSTNode) -> Value:
-        raise NotImplementedError
-
-    def layer_of_model(self, mv: ModelV, index: Any, node: cst.CSTNode) -> Value:
-        raise NotImplementedError
-
-    def new_layer(self, class_name, node, kwargs, *, weighted, is_input_layer=False) -> LayerV:
-        raise NotImplementedError
-
-    def new_tensor(self, site, *, is_input=False, producer=None, alternatives=(), opaque=False, symbolic=False) -> TensorV:
-        raise NotImplementedError
-
-    def operand_tensor(self, value: Value, node) -> Optional[TensorV]:
-        raise NotImplementedError
-
-    def set_shape(self, tensor: graph.Tensor, shape: Optional[graph.Shape]) -> None:
-        raise NotImplementedError
-
-    def tensor_op(self, name: str, operands: list[TensorV], node, *, opaque: bool) -> Value:
-        raise NotImplementedError
-
-    def tensor_value(self, fact: graph.Tensor) -> TensorV:
-        raise NotImplementedError
-
-    def _mark_caller(self, marks: set[int]) -> None:
-        raise NotImplementedError
-
-    def call_model(self, mv: ModelV, args, kwargs, node) -> Value:
-        raise NotImplementedError
-
-    def create_application(self, name: str, args, kwargs, node, star_unknown: bool = False) -> Value:
-        raise NotImplementedError
-
-    def create_functional(self, args, kwargs, node) -> Value:
-        raise NotImplementedError
-
-    def create_sequential(self, args, kwargs, node) -> Value:
-        raise NotImplementedError
-
-    def model_attribute(self, mv: ModelV, name: str, node: cst.CSTNode) -> Value:
-        raise NotImplementedError
-
-    def model_method(self, mv: ModelV, name: str, args, kwargs, node) -> Value:
-        raise NotImplementedError
-
-    def new_model(self, model: graph.Model) -> ModelV:
-        raise NotImplementedError
-
-    def note_model_read(self, value: Value) -> None:
-        raise NotImplementedError
-
-    def set_trainable(self, target: Value, value: Value) -> None:
+    def call(self, func, args, kwargs, node, frame, star_unknown=False) -> Value:
         raise NotImplementedError
 
     def exec_import(self, stmt: Union[cst.Import, cst.ImportFrom], frame: Frame) -> None:
@@ -232,14 +151,63 @@ class InterpreterState:
     def module_attribute(self, module: ModuleV, name: str) -> Optional[Value]:
         raise NotImplementedError
 
-    def assign(self, target: cst.BaseExpression, value: Value, frame: Frame, value_node: Optional[cst.CSTNode]) -> None:
+    def run_standalone(self, func: FuncV) -> None:
         raise NotImplementedError
 
-    def bind(self, frame: Frame, name: str, value: Value) -> None:
+    # ------------------------------------------------------------------
+    # The Keras semantics interface the generic parts call (defined, and
+    # documented, in keras_semantics).
+
+    def call_library(self, ref: Ref, args, kwargs, node, star_unknown: bool = False) -> Value:
         raise NotImplementedError
 
-    def exec_block(self, stmts: Iterable[cst.CSTNode], frame: Frame) -> None:
+    def call_library_method(self, bm: BoundMethod, args, kwargs, node) -> Optional[Value]:
         raise NotImplementedError
 
-    def iteration(self, value: Value) -> tuple[list[Value], bool, bool]:
+    def call_library_value(self, func: Value, args, kwargs, node) -> Optional[Value]:
+        raise NotImplementedError
+
+    def configures_library_value(self, base: Value, name: str) -> bool:
+        raise NotImplementedError
+
+    def define_library_class(self, cls: ClassV, bases: list[Value]) -> None:
+        raise NotImplementedError
+
+    def instantiate_library_class(self, cls: ClassV, args, kwargs, node) -> Value:
+        raise NotImplementedError
+
+    def is_library_sequence(self, value: Value) -> bool:
+        raise NotImplementedError
+
+    def iterate_library_value(self, value: Value) -> Optional[tuple[list[Value], bool, bool]]:
+        raise NotImplementedError
+
+    def library_attribute(self, base: Value, name: str, node: cst.CSTNode) -> Optional[Value]:
+        raise NotImplementedError
+
+    def library_base(self, bases: list[Value]) -> Optional[str]:
+        raise NotImplementedError
+
+    def library_operation(self, name: str, operands: list[Value], node) -> Value:
+        raise NotImplementedError
+
+    def library_star_names(self, module: str) -> AbstractSet[str]:
+        raise NotImplementedError
+
+    def library_subscript(self, base: Value, key: Value, node: cst.CSTNode) -> Optional[Value]:
+        raise NotImplementedError
+
+    def library_super(self, owner: ClassV) -> Value:
+        raise NotImplementedError
+
+    def name_library_value(self, value: Value, name: str) -> None:
+        raise NotImplementedError
+
+    def note_read(self, value: Value) -> None:
+        raise NotImplementedError
+
+    def store_library_attribute(self, obj: Value, name: str, value: Value, target: cst.Attribute) -> bool:
+        raise NotImplementedError
+
+    def unpack_library_value(self, value: Value, count: int) -> Optional[list[Value]]:
         raise NotImplementedError

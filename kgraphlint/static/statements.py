@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import functools
-
-from typing import TYPE_CHECKING, Callable, Iterable, Optional, Union
+from typing import Callable, Iterable, Optional, Union
 
 import libcst as cst
 
-from kgraphlint.static import catalogue
 from kgraphlint.static.values import (
     UNKNOWN,
     ClassV,
@@ -16,25 +14,14 @@ from kgraphlint.static.values import (
     DictV,
     FuncV,
     InstanceV,
-    LayerOfModelV,
-    ModelLayersV,
-    ModelV,
-    Ref,
     SeqV,
-    TensorV,
     Value,
-    options,
     truthiness,
     union,
 )
-
-if TYPE_CHECKING:
-    from kgraphlint.static.modules import ModuleLoader  # noqa: F401
-
 from kgraphlint.static.state import InterpreterState
 from kgraphlint.static.frames import Frame, MAX_EXACT_ITERATIONS, MAX_LOOP_NESTING, STEP_BUDGET, _merge_envs
 from kgraphlint.static.syntax import _all_params, _assigned_names, _expects_error, _is_test_function
-from kgraphlint.static.value_ops import _creates_weights
 
 
 class StatementsMixin(InterpreterState):
@@ -272,9 +259,9 @@ class StatementsMixin(InterpreterState):
             return list(value.items[:2]), False, False
         if isinstance(value, DictV) and value.exact and len(value.items) <= MAX_EXACT_ITERATIONS:
             return [Const(k) for k in value.items], True, True
-        if isinstance(value, ModelLayersV):
-            # One pass stands for every layer of the model (or of the slice).
-            return [LayerOfModelV(value.model, value.partial)], True, True
+        library = self.iterate_library_value(value)
+        if library is not None:
+            return library
         self.mark_used(value)
         return [UNKNOWN, UNKNOWN], False, False
 
@@ -331,29 +318,15 @@ class StatementsMixin(InterpreterState):
         self._all_defs.append(func)
 
     def exec_classdef(self, stmt: cst.ClassDef, frame: Frame) -> None:
-        keras_base: Optional[str] = None
-        for arg in stmt.bases:
-            base = self.eval(arg.value, frame)
-            for opt in options(base):
-                if isinstance(opt, Ref):
-                    kn = catalogue.classify(catalogue.canonical(opt.path))
-                    if kn is not None and kn.kind in ("model", "sequential"):
-                        keras_base = "model"
-                    elif kn is not None and kn.kind in ("layer", "input_layer") and keras_base is None:
-                        keras_base = "layer"
-                elif isinstance(opt, ClassV) and opt.keras_base:
-                    keras_base = keras_base or opt.keras_base
-        cls = ClassV(stmt.name.value, keras_base, stmt)
+        bases = [self.eval(arg.value, frame) for arg in stmt.bases]
+        cls = ClassV(stmt.name.value, self.library_base(bases), stmt)
         body = Frame(frame, module=frame.module, function="class")
         self.exec_block(stmt.body.body, body)
         cls.members = dict(body.env)
         for member in cls.members.values():
             if isinstance(member, FuncV):
                 member.owner = cls
-        if keras_base == "layer":
-            cls.weighted = _creates_weights(cls) or any(
-                isinstance(o, ClassV) and o.weighted for arg in stmt.bases for o in options(self.eval(arg.value, frame))
-            ) or None
+        self.define_library_class(cls, bases)
         # Class attributes are reached through ``self``: count them as used.
         for value in body.env.values():
             self.mark_used(value)
@@ -368,14 +341,7 @@ class StatementsMixin(InterpreterState):
     def assign(self, target: cst.BaseExpression, value: Value, frame: Frame, value_node: Optional[cst.CSTNode]) -> None:
         if isinstance(target, cst.Name):
             name = target.value
-            for opt in options(value):
-                fact = getattr(opt, "fact", None)
-                if fact is not None and getattr(fact, "label", "x") is None:
-                    fact.label = name
-                    if isinstance(opt, ModelV) and opt.fact.application:
-                        for t in opt.fact.inputs or ():
-                            if t.owner_model is opt.fact and t.label is None:
-                                t.label = f"{name}.input"
+            self.name_library_value(value, name)
             if name.startswith("_"):
                 # ``_`` and ``_unused``: dropped on purpose.
                 self.mark_used(value)
@@ -386,13 +352,7 @@ class StatementsMixin(InterpreterState):
             obj = self.eval(target.value, frame)
             if isinstance(obj, InstanceV):
                 obj.attrs[target.attr.value] = value if not self.uncertain or target.attr.value not in obj.attrs else union([obj.attrs[target.attr.value], value])
-            if target.attr.value == "trainable":
-                self.set_trainable(obj, value)
-            else:
-                for opt in options(value):
-                    fact = getattr(opt, "fact", None)
-                    if fact is not None and getattr(fact, "label", "x") is None:
-                        fact.label = self.code(target)
+            if not self.store_library_attribute(obj, target.attr.value, value, target):
                 self.mark_used(value)
         elif isinstance(target, cst.Subscript):
             obj = self.eval(target.value, frame)
@@ -440,10 +400,9 @@ class StatementsMixin(InterpreterState):
             items = list(value.items)
             rest: Value = SeqV(items[before:len(items) - after], exact=True)
             heads, tails = items[:before], items[len(items) - after:]
-        elif isinstance(value, TensorV) and value.fact.producer is not None:
+        elif (parts := self.unpack_library_value(value, before + after + 1)) is not None:
             # Outputs of one call of a layer with several outputs (their
             # number is unknown here): the rest stands for one or more of them.
-            parts = self.unpack(value, before + after + 1) or []
             heads, tails = parts[:before], parts[before + 1:]
             rest = SeqV([parts[before]], exact=False)
         else:
@@ -460,16 +419,8 @@ class StatementsMixin(InterpreterState):
     def unpack(self, value: Value, count: int) -> Optional[list[Value]]:
         if isinstance(value, SeqV) and value.exact and len(value.items) == count:
             return list(value.items)
-        if isinstance(value, TensorV) and value.fact.producer is not None:
-            # ``out, h, c = LSTM(..., return_state=True)(x)``: outputs of one call.
-            node = value.fact.producer
-            self.mark_used(value)
-            parts: list[Value] = []
-            for _ in range(count):
-                t = self.new_tensor(value.fact.site, producer=node, symbolic=value.symbolic)
-                t.fact.used = True
-                node.outputs.append(t.fact)
-                parts.append(t)
+        parts = self.unpack_library_value(value, count)
+        if parts is not None:
             return parts
         return None
 

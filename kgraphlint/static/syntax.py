@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 import re
-
 import libcst as cst
-
-
-if TYPE_CHECKING:
-    from kgraphlint.static.modules import ModuleLoader  # noqa: F401
-
 
 
 _RAISES_CONTEXTS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})

@@ -12,13 +12,30 @@ from typing import Any, Optional
 
 import libcst as cst
 
-from kgraphlint import graph
 from kgraphlint.vocab.families import canonical
 
 
 class Value:
     __slots__ = ()
     kind = "value"
+    # What the generic interpreter may assume of any value of the class, whoever
+    # defines it (this module or the Keras semantics' ``keras_values``):
+    # ``is None`` is surely False; ``bool(value)`` is known (None: not known);
+    # it is concrete data (an array, an eager tensor).
+    never_none = False
+    truth: Optional[bool] = None
+
+    @property
+    def eager_data(self) -> bool:
+        return False
+
+
+class FactValue(Value):
+    """A value standing for a fact the rules read (``fact.used`` is set when
+    the program consumes it: a layer, a tensor)."""
+
+    __slots__ = ()
+    fact: Any
 
 
 class Unknown(Value):
@@ -39,6 +56,10 @@ class EagerData(Unknown):
 
     __slots__ = ()
     kind = "eager"
+
+    @property
+    def eager_data(self) -> bool:
+        return True
 
     def __repr__(self) -> str:
         return "EAGER"
@@ -65,6 +86,7 @@ class Ref(Value):
 
     __slots__ = ("path",)
     kind = "ref"
+    truth = True
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -73,69 +95,13 @@ class Ref(Value):
         return f"Ref({self.path})"
 
 
-class LayerV(Value):
-    __slots__ = ("fact", "is_input_layer", "output_hint")
-    kind = "layer"
-
-    def __init__(self, fact: graph.Layer, is_input_layer: bool = False) -> None:
-        self.fact = fact
-        self.is_input_layer = is_input_layer
-        # For layers taken from a model (``base.get_layer(..)``): the tensor
-        # that ``.output`` gives when the layer was never called in this file.
-        self.output_hint: Optional["TensorV"] = None
-
-
-class TensorV(Value):
-    __slots__ = ("fact", "symbolic", "eager")
-    kind = "tensor"
-
-    def __init__(self, fact: graph.Tensor, symbolic: bool, eager: bool = False) -> None:
-        self.fact = fact
-        # Depends on a known Input: a Keras symbolic tensor, not an eager one.
-        self.symbolic = symbolic
-        # Computed from concrete data only (EagerData): an eager result.
-        self.eager = eager
-
-
-class ModelV(Value):
-    __slots__ = ("fact", "as_layer", "_input_v", "_output_v")
-    kind = "model"
-
-    def __init__(self, fact: graph.Model) -> None:
-        self.fact = fact
-        self.as_layer: Optional[graph.Layer] = None
-        self._input_v: Optional[list[Value]] = None
-        self._output_v: Optional[list[Value]] = None
-
-
-class ModelLayersV(Value):
-    """``model.layers`` (or a slice of it when ``partial``)."""
-
-    __slots__ = ("model", "partial")
-    kind = "model_layers"
-
-    def __init__(self, model: ModelV, partial: bool) -> None:
-        self.model = model
-        self.partial = partial
-
-
-class LayerOfModelV(Value):
-    """One or all layers of ``model.layers`` (a loop variable over it)."""
-
-    __slots__ = ("model", "partial")
-    kind = "layer_of_model"
-
-    def __init__(self, model: ModelV, partial: bool) -> None:
-        self.model = model
-        self.partial = partial
-
-
 class SeqV(Value):
     """A list or tuple.  ``exact`` is False when the items only represent
     an unknown number of elements (built by a loop of unknown length)."""
 
     __slots__ = ("items", "exact", "is_tuple")
     kind = "seq"
+    never_none = True
 
     def __init__(self, items: list[Value], exact: bool = True, is_tuple: bool = False) -> None:
         self.items = items
@@ -146,6 +112,7 @@ class SeqV(Value):
 class DictV(Value):
     __slots__ = ("items", "exact")
     kind = "dict"
+    never_none = True
 
     def __init__(self, items: dict[Any, Value], exact: bool = True) -> None:
         self.items = items
@@ -157,6 +124,8 @@ class FuncV(Value):
 
     __slots__ = ("node", "name", "closure", "defaults", "is_lambda", "owner")
     kind = "function"
+    never_none = True
+    truth = True
 
     def __init__(self, node: Any, name: str, closure: Any, defaults: dict[str, Value]) -> None:
         self.node = node
@@ -169,14 +138,18 @@ class FuncV(Value):
 
 
 class ClassV(Value):
-    """A class defined in this file; ``keras_base`` is "layer", "model" or None."""
+    """A class defined in the program.  ``library_base`` is what the library
+    semantics made of its bases ("layer", "model" for Keras), None for a
+    plain class."""
 
-    __slots__ = ("name", "keras_base", "node", "members", "standalone", "weighted")
+    __slots__ = ("name", "library_base", "node", "members", "standalone", "weighted")
     kind = "class"
+    never_none = True
+    truth = True
 
-    def __init__(self, name: str, keras_base: Optional[str], node: cst.ClassDef) -> None:
+    def __init__(self, name: str, library_base: Optional[str], node: cst.ClassDef) -> None:
         self.name = name
-        self.keras_base = keras_base
+        self.library_base = library_base
         self.node = node
         # For Keras layer subclasses: True when it creates weights (KG301).
         self.weighted: Optional[bool] = None
@@ -193,6 +166,7 @@ class ModuleV(Value):
 
     __slots__ = ("name", "frame", "_namespace", "path", "info")
     kind = "module"
+    truth = True
 
     def __init__(self, name: str, frame: Any, path: Optional[str], info: Any) -> None:
         self.name = name
@@ -290,7 +264,7 @@ def union(values: list[Value]) -> Value:
 
 def _escape(value: Value) -> None:
     """Mark a value the engine stops tracking as used (what ``mark_used`` does)."""
-    if isinstance(value, (TensorV, LayerV)):
+    if isinstance(value, FactValue):
         value.fact.used = True
     elif isinstance(value, SeqV):
         for item in value.items:
@@ -311,10 +285,10 @@ def truthiness(value: Value) -> Optional[bool]:
             return bool(value.value)
         except Exception:
             return None
-    if isinstance(value, (LayerV, ModelV, FuncV, ClassV, Ref, TensorV, ModuleV)):
-        # Objects are truthy; a KerasTensor in ``if`` raises, but that is not
-        # this engine's business.
-        return True if not isinstance(value, TensorV) else None
+    if value.truth is not None:
+        # Objects are truthy (a KerasTensor in ``if`` raises: its class says
+        # "not known").
+        return value.truth
     if isinstance(value, SeqV) and value.exact:
         return bool(value.items)
     if isinstance(value, DictV) and value.exact:
@@ -324,3 +298,13 @@ def truthiness(value: Value) -> Optional[bool]:
         if len(results) == 1:
             return results.pop()
     return None
+
+
+class SliceKey(Value):
+    """The key of ``x[a:b:c]`` (``slice`` None when a bound is not known)."""
+
+    __slots__ = ("slice",)
+    kind = "slice"
+
+    def __init__(self, sl: Optional[slice]) -> None:
+        self.slice = sl

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from kgraphlint.graph import (
-    Compile, Facts, Fit, KindEvent, Layer, Model, Node, RaisedError, Site, Tensor, TrainableChange, When,
+    Compile, Facts, Fit, KindEvent, Layer, Misuse, Model, Node, RaisedError, Site, Tensor, TrainableChange, When,
 )
 
 
@@ -195,7 +195,7 @@ def facts_to_dict(facts: Facts) -> dict[str, Any]:
         ],
         "events": [
             {
-                "code": e.code,
+                "misuse": e.misuse.value,
                 "site": _site(e.site),
                 "what": e.what,
                 "role": e.role,
@@ -320,7 +320,7 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
     ]
     facts.events = [
         KindEvent(
-            code=x["code"],
+            misuse=Misuse(x["misuse"]),
             site=_unsite(x["site"]),  # type: ignore[arg-type]
             what=x["what"],
             role=x["role"],
