@@ -178,6 +178,19 @@ def test_nothing_to_build_and_failed_imports_add_no_skip(tmp_path, monkeypatch):
     assert coverage_skip(plan, unplaced, lines, where, Config(root=tmp_path)) is None
 
 
+def test_models_the_worker_saw_constructed_count(tmp_path, monkeypatch):
+    # A subclass instance whose graph facts sit in its class, a Sequential
+    # never built: the worker reports where they were constructed.
+    monkeypatch.chdir(tmp_path)
+    plan = plan_file("exp.py", str(write(tmp_path, "exp.py", TRAINER)), [10], [])
+    trace = _facts("exp.py")
+    trace.trace_built_at = [["exp.py", 10], ["exp.py", 0]]  # type: ignore[attr-defined]
+    lines, unplaced = traced_lines([trace])
+    assert lines == {str((tmp_path / "exp.py").resolve()): {10}}
+    assert unplaced == {str((tmp_path / "exp.py").resolve())}
+    assert coverage_skip(plan, trace, lines, set(), Config(root=tmp_path)) is None
+
+
 def test_async_and_decorated_functions(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = "import keras\n\n\nasync def build():\n    return keras.Sequential([keras.Input((3,))])\n"
@@ -316,7 +329,38 @@ def train():
 """
 
 
+# A model subclass that wires its graph in __init__ (its traced graph sits at
+# the super().__init__ line, inside the class), built by a builder; and an
+# augmentation Sequential with no input shape, only ever applied in tf.data
+# (Keras builds no graph for it): both were constructed, neither is a gap.
+SUBCLASSED = """\
+import numpy as np
+import tensorflow as tf
+import keras
+from keras import layers
+
+augment = keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1)])
+images = np.random.rand(16, 32, 32, 3).astype("float32")
+train_ds = tf.data.Dataset.from_tensor_slices(images).batch(8).map(lambda x: augment(x, training=True))
+
+
+class MultiScaleCNN(keras.Model):
+    def __init__(self, num_classes=10, **kwargs):
+        inputs = keras.Input(shape=(32, 32, 3))
+        branches = [layers.Conv2D(8, k, padding="same", activation="relu")(inputs) for k in (1, 3, 5)]
+        x = layers.GlobalMaxPooling2D()(layers.Concatenate()(branches))
+        super().__init__(inputs=inputs, outputs=layers.Dense(num_classes)(x), **kwargs)
+
+
+def build_multiscale_cnn():
+    model = MultiScaleCNN()
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+"""
+
+
 def _project(root: Path) -> None:
+    write(root, "subclassed.py", SUBCLASSED)
     write(root, "models/__init__.py", "")
     write(root, "models/net.py", NET)
     write(root, "models/layers.py", CUSTOM_LAYERS)
@@ -350,8 +394,8 @@ def test_untraced_models_are_skips_in_every_format(cli, tmp_path):
         'no model was built: the model at line 5 is built under `if __name__ == "__main__":`, which does not run '
         "when the tracer imports the file"
     )
-    # 7 files checked; __init__.py has no Keras; 2 not traced.
-    assert (data["files_checked"], data["files_traced"]) == (7, 4)
+    # 8 files checked; __init__.py has no Keras; 2 not traced.
+    assert (data["files_checked"], data["files_traced"]) == (8, 5)
     # mnist_trainer.train() also fits: fit never trains under the tracer, so it
     # is called, and the model it builds is traced (its dropped branch is seen by both engines).
     (side,) = [f for f in data["findings"] if f["path"] == "mnist_trainer.py" and f["code"] == "KG103"]
@@ -363,7 +407,7 @@ def test_untraced_models_are_skips_in_every_format(cli, tmp_path):
     text = _trace(cli, tmp_path, "--format", "text")
     assert "All checks passed" not in text.stdout
     assert "tabular.py: not traced: no model was built: `build(num_features)` needs arguments" in text.stdout
-    assert text.stdout.splitlines()[-1].endswith("in 2 of 7 files (4 traced); 2 files not traced.")
+    assert text.stdout.splitlines()[-1].endswith("in 2 of 8 files (5 traced); 2 files not traced.")
     rich = _trace(cli, tmp_path, "--format", "rich").stdout
     assert "quickstart.py" in rich and "no model was built" in rich
     github = _trace(cli, tmp_path, "--format", "github").stdout

@@ -252,13 +252,16 @@ def traced_lines(all_facts: Iterable[Any]) -> tuple[dict[str, set[int]], set[str
     lines: dict[str, set[int]] = {}
     unplaced: set[str] = set()
     for facts in all_facts:
-        for model in getattr(facts, "models", ()):
-            site = model.site
-            if site is None or site.line <= 0:
-                if not model.library_made:
-                    unplaced.add(os.path.realpath(facts.path))
-                continue
-            lines.setdefault(os.path.realpath(site.path), set()).add(site.line)
+        sites = [(m.site.path, m.site.line) if m.site else ("", 0) for m in facts.models if not m.library_made]
+        # Where the worker saw models constructed (see worker._model_sites).
+        for entry in getattr(facts, "trace_built_at", None) or ():
+            if isinstance(entry, (list, tuple)) and len(entry) == 2 and isinstance(entry[1], int):
+                sites.append((str(entry[0]), entry[1]))
+        for path, line in sites:
+            if not path or line <= 0:
+                unplaced.add(os.path.realpath(facts.path))
+            else:
+                lines.setdefault(os.path.realpath(path), set()).add(line)
     return lines, unplaced
 
 

@@ -438,6 +438,7 @@ def trace_files(requests: list[TraceRequest], config: Any) -> dict[str, Facts]:
                 facts.trace_skipped = [str(r) for r in message.get("skipped") or []]  # type: ignore[attr-defined]
                 # Which functions ran and what stopped them (coverage report).
                 facts.trace_called = list(message.get("called") or [])  # type: ignore[attr-defined]
+                facts.trace_built_at = list(message.get("built_at") or [])  # type: ignore[attr-defined]
                 for text in bad:
                     facts.errors.append(RaisedError("ValueError", text, Site(request.path, 1, 1)))
                 results[request.path] = facts

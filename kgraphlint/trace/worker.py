@@ -479,6 +479,7 @@ class Worker:
         facts.builders = [(b[0], b[1]) for b in request.get("builders", [])]
         payload = facts_to_dict(facts)
         traced_something = bool(recorder.models or recorder.ops)
+        built_at = _model_sites(recorder)
         prefix = "not fully traced" if traced_something else "not traced"
         unique = list(dict.fromkeys(reasons))
         skipped = [f"{prefix}: " + "; ".join(unique[:3]) + (f" (and {len(unique) - 3} more)" if len(unique) > 3 else "")]
@@ -510,6 +511,7 @@ class Worker:
             "replace": replace,
             "skipped": skipped,
             "called": called,
+            "built_at": built_at,
             "rss_mb": _rss_mb(),
         }
 
@@ -607,6 +609,23 @@ def _end_trainer_budget(budget: tuple[float, float, float]) -> None:
     _alarm_raises = TraceTimeout
     _, left, started = budget
     signal.setitimer(signal.ITIMER_REAL, max(0.01, left - (time.monotonic() - started)))
+
+
+def _model_sites(recorder: Any) -> list[list[Any]]:
+    """[path, line] of every model the traced code constructed (line 0: not
+    known), for the coverage report: also a Sequential never built (no input
+    shape: no graph to read, none for Keras either) and a subclass instance,
+    which the facts place where its ``super().__init__(inputs, outputs)`` ran."""
+    import keras
+
+    sites: set[tuple[str, int]] = set()
+    for rec in recorder.all_op_records():
+        if not rec.library and isinstance(rec.op, keras.Model):
+            sites.add((rec.site.path, rec.site.line) if rec.site is not None else ("", 0))
+    for model in recorder.models.values():
+        if not model.library:
+            sites.add((model.site.path, model.site.line) if model.site is not None else ("", 0))
+    return [list(site) for site in sorted(sites)]
 
 
 def _stopped_by(exc: BaseException) -> str:
