@@ -28,7 +28,7 @@ class Site:
     (1-based) on first use.
     """
 
-    __slots__ = ("path", "_pos", "_resolver")
+    __slots__ = ("path", "_pos", "_resolver", "via")
 
     def __init__(
         self,
@@ -43,6 +43,11 @@ class Site:
         self.path = path
         self._resolver = resolver
         self._pos: Optional[tuple[int, int, int, int]] = None
+        # For a place in another module than the checked file: the call in
+        # the checked file whose code reached it (reports show it as a
+        # related location, so the user sees which of their lines is
+        # involved).
+        self.via: Optional["Site"] = None
         if resolver is None:
             self._pos = (
                 line,
@@ -76,6 +81,13 @@ class Site:
 
     def key(self) -> tuple[str, int, int]:
         return (self.path, self.line, self.column)
+
+    def reached_via(self, call: "Site") -> "Site":
+        """This place, as reached through ``call`` (a new site: one place
+        of a helper module may be reached from many calls)."""
+        site = Site(self.path, resolver=self._position)
+        site.via = call
+        return site
 
     def __repr__(self) -> str:
         return f"Site({self.path}:{self.line}:{self.column})"

@@ -428,13 +428,22 @@ def _reaches_keras(abspath: str, data: bytes, memo: dict[str, bool]) -> bool:
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
-    seen: set[tuple[str, str, Optional[int], int, int]] = set()
+    """One finding per rule and location.  A helper module's defect reached
+    from several files is one finding; it keeps the related locations of
+    each (the call of every file that reaches it)."""
+    seen: dict[tuple[str, str, Optional[int], int, int], Finding] = {}
     result = []
     for f in findings:
         key = (f.code, f.path, f.cell, f.line, f.column)
-        if key not in seen:
-            seen.add(key)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = f
             result.append(f)
+            continue
+        known = {(r.path, r.cell, r.line, r.column, r.message) for r in first.related}
+        extra = [r for r in f.related if (r.path, r.cell, r.line, r.column, r.message) not in known]
+        if extra:
+            first.related = first.related + extra
     return result
 
 

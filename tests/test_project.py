@@ -18,6 +18,7 @@ import pytest
 
 from kgraphlint.lint import lint_paths
 from kgraphlint.project import module_info, resolve_absolute, resolve_relative
+from kgraphlint.rules.base import CALLED_FROM
 from tests.conftest import REPO, write
 from tests.test_fixtures import expectations
 
@@ -181,6 +182,44 @@ def test_a_finding_in_an_imported_helper_is_reported_once_at_its_line(tmp_path: 
     # Checking one importer alone still finds it, in the helper's file.
     alone = lint_paths([str(tmp_path / "train_a.py")], use_cache=False)
     assert [(Path(f.path).name, f.code) for f in alone.findings] == [("blocks.py", "KG203")]
+
+
+def test_a_helper_finding_names_the_call_of_the_checked_file(tmp_path: Path, cli) -> None:
+    # churn_mlp's bugs sit in nets/ (the builder, the MLP stack) but happen
+    # because of what train.py does: each finding points at train.py's call.
+    root = copy_project("churn_mlp", tmp_path)
+    for cwd, target, prefix in ((root, ".", ""), (tmp_path, "churn_mlp", "churn_mlp/")):
+        result = cli("--format", "json", "--no-cache", "--exit-zero", target, cwd=cwd, block_keras=True)
+        findings = result.json()["findings"]
+        assert {f["code"] for f in findings} == {"KG102", "KG301"}, result.stdout
+        for f in findings:
+            assert f["path"].startswith(prefix + "nets/")
+            call = {"path": prefix + "train.py", "line": 12, "column": 9, "message": CALLED_FROM}
+            assert call in f["related"], f
+
+
+def test_a_helper_reached_from_two_files_names_both_calls(tmp_path: Path) -> None:
+    write(tmp_path, "nets/__init__.py", "")
+    write(tmp_path, "nets/blocks.py", """\
+        from tensorflow.keras import layers
+
+
+        def twice(x, proj):
+            return proj(proj(x))
+    """)
+    for script in ("train_a.py", "train_b.py"):
+        write(tmp_path, script, """\
+            from tensorflow import keras
+            from nets.blocks import twice
+
+            inp = keras.Input((8,))
+            model = keras.Model(inp, twice(inp, keras.layers.Dense(8)))
+        """)
+    result = lint_paths([str(tmp_path)], use_cache=False)
+    [finding] = result.findings
+    assert (Path(finding.path).name, finding.code, finding.line) == ("blocks.py", "KG301", 5)
+    calls = {(Path(r.path).name, r.line) for r in finding.related if r.message == CALLED_FROM}
+    assert calls == {("train_a.py", 5), ("train_b.py", 5)}
 
 
 def test_suppression_comments_of_the_helper_module_apply(tmp_path: Path) -> None:

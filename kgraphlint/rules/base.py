@@ -60,6 +60,8 @@ class Rule:
             for s, msg in related
             if s is not None and s.line > 0
         ]
+        if site.via is not None and site.via.line > 0:
+            rel.append(reached_from(site.via))
         return Finding(
             code=self.code,
             name=self.name,
@@ -97,6 +99,15 @@ class Rule:
         if current is not None:
             sections[current] = "\n".join(lines).strip()
         return sections
+
+
+def reached_from(call: Site) -> Related:
+    """The related location of a finding in another module's helper: the
+    line of the checked file whose call reached it."""
+    return Related(call.path, call.line, call.column, CALLED_FROM)
+
+
+CALLED_FROM = "reached from this call"
 
 
 class Invalid(str):

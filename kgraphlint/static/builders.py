@@ -85,9 +85,14 @@ class BuildersMixin(InterpreterState):
     def standalone_instance(self, cls: ClassV) -> InstanceV:
         if cls.standalone is None:
             cls.standalone = InstanceV(cls)
-            init = cls.members.get("__init__")
+            init = cls.member("__init__")
             if isinstance(init, FuncV) and id(init.node) not in self.interpreted_functions:
                 self.run_standalone(init)
+            elif cls.dataclass_fields is not None:
+                # Any instance: its fields are whatever a caller passes.
+                cls.standalone.attrs.update({name: UNKNOWN for name, _ in cls.dataclass_fields})
+            elif cls.opaque_bases:
+                cls.standalone.opaque = True
         return cls.standalone
 
     def _record_builders(self, module: cst.Module) -> None:

@@ -52,11 +52,14 @@ class CallsMixin(InterpreterState):
             self.mark_args_used(args, kwargs)
             if func.library_base is not None:
                 return self.instantiate_library_class(func, args, kwargs, node)
-            instance = InstanceV(func)
-            init = func.members.get("__init__")
-            if isinstance(init, FuncV):
-                self.call_function(init, [(instance, node)] + list(args), kwargs, node)
-            return instance
+            return self.instantiate(func, args, kwargs, node)
+        if isinstance(func, InstanceV):
+            # ``MLPStack([64, 32])(x)``: a plain object called runs its
+            # class's ``__call__``.
+            if isinstance(func.cls.member("__call__"), FuncV):
+                return self.call_method(BoundMethod(func, "__call__"), args, kwargs, node, frame)
+            self.mark_args_used(args, kwargs)
+            return UNKNOWN
         if isinstance(func, BoundMethod):
             return self.call_method(func, args, kwargs, node, frame)
         if isinstance(func, PartialV):
@@ -65,6 +68,36 @@ class CallsMixin(InterpreterState):
         if isinstance(func, EagerData) and all(_is_data(v) for v, _ in _all_args(args, kwargs)):
             return EAGER  # a method of an array, on data
         return UNKNOWN
+
+    def instantiate(self, cls: ClassV, args, kwargs, node) -> Value:
+        """``Builder(16)`` for a plain class of the program: its ``__init__``
+        (inherited from a plain base, or made by ``@dataclass``) runs on the
+        new instance."""
+        instance = InstanceV(cls)
+        init = cls.member("__init__")
+        if isinstance(init, FuncV):
+            self.call_function(init, [(instance, node)] + list(args), kwargs, node)
+        elif cls.dataclass_fields is not None and init is None:
+            self.bind_dataclass_fields(instance, cls.dataclass_fields, args, kwargs, node)
+        elif (args or kwargs) or cls.opaque_bases:
+            # Built by an ``__init__`` the engine does not see.
+            instance.opaque = True
+        return instance
+
+    def bind_dataclass_fields(self, instance: InstanceV, fields, args, kwargs, node) -> None:
+        names = [name for name, _ in fields]
+        values = dict(fields)
+        if len(args) > len(names) or any(key not in values for key in kwargs):
+            instance.opaque = True  # a TypeError at run time: nothing to know
+            return
+        for (value, _), name in zip(args, names):
+            values[name] = value
+        for key, (value, _) in kwargs.items():
+            values[key] = value
+        instance.attrs.update(values)
+        post_init = instance.cls.member("__post_init__")
+        if isinstance(post_init, FuncV):
+            self.call_function(post_init, [(instance, node)], {}, node)
 
     def call_ref(self, ref: Ref, args, kwargs, node, frame, star_unknown: bool = False) -> Value:
         path = ref.path
@@ -85,7 +118,7 @@ class CallsMixin(InterpreterState):
         if isinstance(obj, DictV):
             return self.dict_method(obj, name, args, kwargs)
         if isinstance(obj, InstanceV):
-            method = obj.cls.members.get(name)
+            method = obj.cls.member(name)
             if isinstance(method, FuncV):
                 if _is_static(method.node):
                     return self.call_function(method, args, kwargs, node)
@@ -176,10 +209,17 @@ class CallsMixin(InterpreterState):
             return UNKNOWN
         saved_ctx = self.ctx
         self.ctx = _module_ctx(func, saved_ctx)
+        # Entering another module's code from the checked file's: remember
+        # the call (findings in the helper name it as a related location).
+        enters = saved_ctx is self.root_ctx and self.ctx is not saved_ctx and isinstance(node, cst.CSTNode)
+        if enters:
+            self.entry_calls.append(self.root_ctx.site(node))
         try:
             return self._call_function(func, args, kwargs, node)
         finally:
             self.ctx = saved_ctx
+            if enters:
+                self.entry_calls.pop()
 
     def _call_function(self, func: FuncV, args, kwargs, node) -> Value:
         if func.is_lambda:

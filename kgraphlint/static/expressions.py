@@ -147,12 +147,15 @@ class ExpressionsMixin(InterpreterState):
             value = base.attrs.get(name)
             if value is not None:
                 return value
-            member = base.cls.members.get(name)
+            member = base.cls.member(name)
             if isinstance(member, FuncV):
                 return BoundMethod(base, name)
+            if base.opaque:
+                return UNKNOWN  # perhaps set by an ``__init__`` not seen
             return member if member is not None else UNKNOWN
         if isinstance(base, ClassV):
-            return base.members.get(name, UNKNOWN)
+            member = base.member(name)
+            return member if member is not None else UNKNOWN
         if isinstance(base, ModuleV):
             value = self.module_attribute(base, name)
             return value if value is not None else UNKNOWN

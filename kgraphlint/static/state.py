@@ -46,6 +46,11 @@ class InterpreterState:
         self.facts = Facts(path=ctx.path, engine="static")
         self.steps = 0
         self.inline_stack: list[cst.CSTNode] = []
+        # The calls in the checked file through which the code of another
+        # module is being interpreted (outermost first), and the sites made
+        # for them (see ``site``).
+        self.entry_calls: list[graph.Site] = []
+        self._via_sites: dict[tuple[int, int], graph.Site] = {}
         # Nested loops / uncertain regions (branches with an unknown test,
         # loops of unknown length, try/except).
         self.loop_depth = 0
@@ -93,7 +98,17 @@ class InterpreterState:
         self.module_frame: Optional[Frame] = None
 
     def site(self, node: cst.CSTNode) -> graph.Site:
-        return self.ctx.site(node)
+        site = self.ctx.site(node)
+        if self.ctx is self.root_ctx or not self.entry_calls:
+            return site
+        # In a helper of another module, called from the checked file: the
+        # site remembers that call.
+        call = self.entry_calls[0]
+        key = (id(site), id(call))
+        via = self._via_sites.get(key)
+        if via is None:
+            via = self._via_sites[key] = site.reached_via(call)
+        return via
 
     def code(self, node: cst.CSTNode) -> str:
         return short_code(node, self.ctx)

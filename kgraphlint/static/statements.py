@@ -323,6 +323,9 @@ class StatementsMixin(InterpreterState):
         body = Frame(frame, module=frame.module, function="class")
         self.exec_block(stmt.body.body, body)
         cls.members = dict(body.env)
+        cls.bases = bases
+        if any(_is_dataclass_decorator(d.decorator) for d in stmt.decorators):
+            cls.dataclass_fields = _dataclass_fields(cls, stmt, body)
         for member in cls.members.values():
             if isinstance(member, FuncV):
                 member.owner = cls
@@ -436,3 +439,42 @@ _COMPOUND: dict[type[cst.CSTNode], Callable[..., None]] = {
     cst.ClassDef: StatementsMixin.exec_classdef,
     cst.Match: StatementsMixin.exec_match,
 }
+
+
+def _is_dataclass_decorator(node: cst.BaseExpression) -> bool:
+    """``@dataclass``, ``@dataclasses.dataclass``, ``@dataclass(frozen=True)``."""
+    if isinstance(node, cst.Call):
+        node = node.func
+    if isinstance(node, cst.Attribute):
+        return node.attr.value == "dataclass"
+    return isinstance(node, cst.Name) and node.value == "dataclass"
+
+
+_NO_DEFAULT = UNKNOWN
+
+
+def _dataclass_fields(cls: ClassV, stmt: cst.ClassDef, body: Frame) -> list[tuple[str, Value]]:
+    """The ``__init__`` parameters ``@dataclass`` makes: the fields of the
+    dataclass bases, then the annotated names of the body, in order.  A field
+    whose default is ``field(...)`` (a factory) has an unknown default."""
+    fields: dict[str, Value] = {}
+    for base in reversed(cls.mro()[1:]):
+        for name, default in base.dataclass_fields or ():
+            fields[name] = default
+    for line in stmt.body.body:
+        if not isinstance(line, cst.SimpleStatementLine):
+            continue
+        for small in line.body:
+            if not isinstance(small, cst.AnnAssign) or not isinstance(small.target, cst.Name):
+                continue
+            annotation = small.annotation.annotation
+            if "ClassVar" in cst.Module([]).code_for_node(annotation):
+                continue
+            name = small.target.value
+            if small.value is None:
+                fields[name] = _NO_DEFAULT
+            elif isinstance(small.value, cst.Call):
+                fields[name] = UNKNOWN  # ``field(default_factory=list)``
+            else:
+                fields[name] = body.env.get(name, UNKNOWN)
+    return list(fields.items())

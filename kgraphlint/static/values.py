@@ -142,7 +142,7 @@ class ClassV(Value):
     semantics made of its bases ("layer", "model" for Keras), None for a
     plain class."""
 
-    __slots__ = ("name", "library_base", "node", "members", "standalone", "weighted")
+    __slots__ = ("name", "library_base", "node", "members", "standalone", "weighted", "bases", "dataclass_fields")
     kind = "class"
     never_none = True
     truth = True
@@ -158,6 +158,44 @@ class ClassV(Value):
         # The instance that stands for ``self`` when a method is interpreted
         # on its own (not called from this file).
         self.standalone: Optional["InstanceV"] = None
+        # The bases as evaluated (plain classes of the program are searched
+        # for members, anything else makes the class partly unknown).
+        self.bases: list[Value] = []
+        # ``@dataclass``: the fields in order, with their defaults (None: not
+        # a dataclass).
+        self.dataclass_fields: Optional[list[tuple[str, Value]]] = None
+
+    def member(self, name: str) -> Optional[Value]:
+        """``name`` looked up like Python does: this class, then its bases
+        that are classes of the program, depth first (None: not found)."""
+        for cls in self.mro():
+            if name in cls.members:
+                return cls.members[name]
+        return None
+
+    def mro(self) -> list["ClassV"]:
+        order: list[ClassV] = []
+        stack: list[ClassV] = [self]
+        while stack and len(order) < 32:
+            cls = stack.pop(0)
+            if cls in order:
+                continue
+            order.append(cls)
+            stack[:0] = [b for b in cls.bases if isinstance(b, ClassV)]
+        return order
+
+    @property
+    def opaque_bases(self) -> bool:
+        """Some base is neither a class of the program nor ``object``: an
+        instance may get attributes (and ``__init__``) from code not seen."""
+        for cls in self.mro():
+            for base in cls.bases:
+                if isinstance(base, ClassV):
+                    continue
+                if isinstance(base, Ref) and base.path in ("builtins.object",):
+                    continue
+                return True
+        return False
 
 
 class ModuleV(Value):
@@ -189,12 +227,16 @@ class ModuleV(Value):
 class InstanceV(Value):
     """An instance of a plain class of this file (a model builder, a config)."""
 
-    __slots__ = ("cls", "attrs")
+    __slots__ = ("cls", "attrs", "opaque")
     kind = "instance"
 
     def __init__(self, cls: ClassV) -> None:
         self.cls = cls
         self.attrs: dict[str, Value] = {}
+        # Made by code the engine did not see (an unknown base's
+        # ``__init__``): attributes not set in view are unknown, not the
+        # class defaults.
+        self.opaque = False
 
 
 class BoundMethod(Value):
