@@ -484,4 +484,7 @@ def test_notebook_reasons_name_cells(tmp_path, monkeypatch):
     plan = plan_file("quick.ipynb", str(path), [program_line], [])
     skip = coverage_skip(plan, _facts("quick.ipynb"), {}, set(), Config(root=tmp_path))
     assert skip is not None
-    assert skip.reason.startswith('no model was built: the model at cell 2, line 2 is built under `if __name__ ==')
+    assert skip.reason.startswith(
+        'no model was built: the model at cell 2, line 2 is built under `if __name__ == "__main__":`, which does '
+        "not run in the tracer, which runs the cells as a module;"
+    )

@@ -332,9 +332,12 @@ def _reason(
         "and those listed in `trace.calls`)"
     )
     if scope.kind == "main":
+        # (Jupyter runs a notebook's main guard; the tracer runs the cells in
+        # a module of its own, whose __name__ is not "__main__".)
+        when = "in the tracer, which runs the cells as a module" if plan.cells is not None else "when the tracer imports the file"
         return (
             f'the model at {plan.place(scope.line)} is built under `if __name__ == "__main__":`, which does not run '
-            f"when the tracer imports the file; {build_it}"
+            f"{when}; {build_it}"
         )
     if scope.kind == "class":
         return f"the model in class `{scope.name}` is built in a method, which the tracer does not call; {build_it}"
