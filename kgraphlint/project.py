@@ -103,8 +103,168 @@ def module_info(path: str) -> ModuleInfo:
                 break
             roots.append(parent)
             above = parent
+    prepended, appended = sys_path_entries(abspath)
+    roots = list(prepended) + roots + list(appended)
     unique = tuple(dict.fromkeys(r for r in roots if os.path.isdir(r)))
     return ModuleInfo(abspath, root, name, is_package, unique)
+
+
+# --------------------------------------------------------------------------
+# sys.path entries a script adds itself
+
+# Beyond this a file is not scanned for ``sys.path`` changes.
+MAX_SCAN_BYTES = 2 * 1024 * 1024
+_ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)\s*=[^=]")
+
+
+def sys_path_entries(abspath: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The directories a script (or notebook) puts on ``sys.path`` itself
+    with a literal path: ``sys.path.insert(0, "src")``,
+    ``sys.path.append(os.path.join(os.path.dirname(__file__), "src"))``,
+    ``sys.path.insert(0, str(Path(__file__).parent / "src"))``, or a name
+    assigned such a path at the top level (``ROOT_DIR = os.path.abspath("../")``).
+    (entries put first, entries put last).  A relative path is taken from the
+    file's directory (where such scripts are run), so the answer does not
+    depend on the current directory; anything not a literal path is ignored.
+    """
+    try:
+        with open(abspath, "rb") as fh:
+            data = fh.read(MAX_SCAN_BYTES)
+    except OSError:
+        return (), ()
+    if b"sys.path" not in data:
+        return (), ()
+    return _sys_path_entries(abspath, data)
+
+
+def _sys_path_entries(abspath: str, data: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    import ast
+
+    text = data.decode("utf-8", "replace")
+    if abspath.endswith(".ipynb"):
+        text = _notebook_code(text)
+    directory = os.path.dirname(abspath)
+    script = None if abspath.endswith(".ipynb") else abspath
+    names: dict[str, ast.expr] = {}
+    first: list[str] = []
+    last: list[str] = []
+    # Line by line (a notebook's magics, or a syntax error elsewhere, do not
+    # hide the lines that matter).
+    for line in text.splitlines():
+        stripped = line.strip()
+        if "sys.path" not in stripped and not _ASSIGNMENT.match(line):
+            continue
+        try:
+            tree = ast.parse(stripped)
+        except (SyntaxError, ValueError):
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                if line[:1].isidentifier():  # the top level only
+                    names[stmt.targets[0].id] = stmt.value
+                continue
+            for call in (n for n in ast.walk(stmt) if isinstance(n, ast.Call)):
+                func = call.func
+                if not (isinstance(func, ast.Attribute) and _dotted(func.value) == "sys.path"):
+                    continue
+                if func.attr == "insert" and len(call.args) == 2:
+                    target, arg = first, call.args[1]
+                elif func.attr == "append" and len(call.args) == 1:
+                    target, arg = last, call.args[0]
+                else:
+                    continue
+                value = _literal_path(arg, names, script, directory, 0)
+                if value is not None:
+                    target.append(os.path.normpath(os.path.join(directory, value)))
+    return tuple(first), tuple(last)
+
+
+def _notebook_code(text: str) -> str:
+    import json
+
+    try:
+        cells = json.loads(text).get("cells", [])
+        sources = [c.get("source", "") for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+        return "\n".join(s if isinstance(s, str) else "".join(map(str, s)) for s in sources)
+    except (ValueError, AttributeError, TypeError):
+        return ""
+
+
+def _dotted(node) -> str:
+    import ast
+
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
+
+
+def _literal_path(node, names: dict, script: Optional[str], directory: str, depth: int) -> Optional[str]:
+    """The path ``node`` stands for, when it is made of literals, ``__file__``
+    and ``os.path`` / ``pathlib`` operations (None: anything else).  The
+    current directory is taken to be the file's ``directory``."""
+    import ast
+
+    def absolute(path: str) -> str:
+        return os.path.normpath(path if os.path.isabs(path) else os.path.join(directory, path))
+
+    if depth > 8:
+        return None
+    again = lambda n: _literal_path(n, names, script, directory, depth + 1)  # noqa: E731
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        if node.id == "__file__":
+            return script
+        if node.id in names:
+            return again(names[node.id])
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.Add)):
+        left, right = again(node.left), again(node.right)
+        if left is None or right is None:
+            return None
+        # ``Path(...) / "src"`` joins; ``ROOT + "/src"`` concatenates.
+        return os.path.join(left, right) if isinstance(node.op, ast.Div) else left + right
+    if isinstance(node, ast.Attribute):
+        base = again(node.value)
+        if base is None:
+            return None
+        return os.path.dirname(absolute(base)) if node.attr == "parent" else None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "parents":
+        base, index = again(node.value.value), node.slice
+        if base is None or not (isinstance(index, ast.Constant) and isinstance(index.value, int)) or index.value < 0:
+            return None
+        path = absolute(base)
+        for _ in range(index.value + 1):
+            path = os.path.dirname(path)
+        return path
+    if not isinstance(node, ast.Call):
+        return None
+    func = _dotted(node.func)
+    last = func.rpartition(".")[2]
+    args = node.args
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute") and not args:
+        inner = again(node.func.value)  # ``Path(__file__).resolve()``
+        return absolute(inner) if inner is not None else None
+    if func in ("os.getcwd", "Path.cwd", "pathlib.Path.cwd"):
+        return directory
+    values = [again(a) for a in args]
+    if any(v is None for v in values) or node.keywords:
+        return None
+    paths = [v for v in values if v is not None]
+    if func in ("os.path.join", "path.join") and paths:
+        return os.path.join(*paths)
+    if func in ("os.path.dirname", "path.dirname") and len(paths) == 1:
+        return os.path.dirname(absolute(paths[0]))
+    if func in ("os.path.abspath", "os.path.realpath", "path.abspath", "path.realpath") and len(paths) == 1:
+        return absolute(paths[0])
+    if func in ("os.path.normpath", "path.normpath", "str", "os.fspath", "Path", "pathlib.Path", "PurePath") and len(paths) == 1:
+        return paths[0]
+    if func in ("Path", "pathlib.Path") and paths:
+        return os.path.join(*paths)
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -126,6 +126,43 @@ def test_under_site_packages_only_the_own_distribution_is_followed(tmp_path: Pat
     assert not resolve_absolute("other", info).project
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        'sys.path.insert(0, "src")',
+        "sys.path.insert(0, './src')",
+        'sys.path.append(os.path.join(os.path.dirname(__file__), "src"))',
+        'sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))',
+        'sys.path.insert(0, str(Path(__file__).parent / "src"))',
+        'sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proj" / "src"))',
+        'SRC = os.path.join(os.path.dirname(__file__), "src")\nsys.path.insert(0, SRC)',
+        'if SRC not in sys.path:\n    sys.path.append(os.path.abspath("src"))',
+    ],
+)
+def test_a_script_that_puts_src_on_sys_path_imports_from_it(tmp_path: Path, monkeypatch, line: str) -> None:
+    # No project file: only the script's own sys.path line says where the
+    # package is; the answer is the same from any directory.
+    model = write(tmp_path, "proj/src/seg/model.py", "")
+    write(tmp_path, "proj/src/seg/__init__.py", "")
+    script = write(tmp_path, "proj/train.py", "import os\nimport sys\nfrom pathlib import Path\n" + line + "\nimport seg.model\n")
+    for cwd in (tmp_path, tmp_path / "proj", Path("/")):
+        monkeypatch.chdir(cwd)
+        assert resolve_absolute("seg.model", module_info(str(script))).path == str(model)
+
+
+def test_sys_path_lines_that_are_not_literal_paths_add_nothing(tmp_path: Path) -> None:
+    write(tmp_path, "proj/src/seg/__init__.py", "")
+    script = write(tmp_path, "proj/train.py", """\
+        import sys
+        sys.path.insert(0, os.environ["SRC"])
+        sys.path.append(find_root())
+
+        def later():
+            sys.path.insert(0, here)
+    """)
+    assert not resolve_absolute("seg", module_info(str(script))).found
+
+
 # --------------------------------------------------------------------------
 # The realistic projects, statically
 
