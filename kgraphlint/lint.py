@@ -257,8 +257,11 @@ def analyse_source(
             if not is_python_language(notebook.language):
                 outcome.skipped.append(Skip(path, f"not a Python notebook (kernel language: {notebook.language})", "check"))
                 return outcome
-            if not _mentions_keras(data):
-                # Like a .py file that never mentions Keras: only KG900 can fire.
+            if not _mentions_keras(data) and not _reaches_keras(
+                os.path.abspath(path), notebook.program.encode("utf-8"), {}
+            ):
+                # Like a .py file that never mentions Keras (nor imports a
+                # project module that does): only KG900 can fire.
                 if kg900 is not None:
                     outcome.findings = to_cells(_broken_cells(path, notebook, kg900), path, notebook.cells)
                 return outcome
@@ -313,9 +316,9 @@ def analyse_source(
         found.extend(_broken_cells(path, notebook, kg900))
     findings = _suppress(_dedupe(found), path, text, facts)
     if notebook is not None:
-        # Cells map this file's lines; an imported helper's defects are
-        # reported when that module is checked.
-        findings = [f for f in findings if f.path == path]
+        # Cells map this file's lines; a defect located in an imported
+        # helper module keeps that file's position (as for a script), with
+        # the notebook's call among its related locations.
         # "x is never used" may only mean that the cell using x was left
         # out: not reported (precision first).
         findings = [f for f in findings if not may_be_in_dropped_cell(f, notebook.dropped_names)]

@@ -612,7 +612,8 @@ def is_python_language(language: str) -> bool:
 def to_cells(findings: Iterable["Finding"], notebook_path: str, cells: CellMap) -> list["Finding"]:
     """Rewrite positions of ``notebook_path`` from program lines to (cell, line).
 
-    Positions in other files (a trace site in a helper module) are left alone.
+    Positions in other files (a trace site in a helper module) are left
+    alone; their related locations in the notebook are rewritten.
     A span that would end in another cell (it cannot, for a statement) is cut
     at the end of its first line.
     """
@@ -629,12 +630,6 @@ def to_cells(findings: Iterable["Finding"], notebook_path: str, cells: CellMap) 
                     f.end_line = end[1]
                 else:
                     f.end_line, f.end_column = f.line, f.column + 1
-            for r in f.related:
-                if r.path == notebook_path and r.cell is None:
-                    r.message = _cell_line_words(r.message, cells)
-                    found = cells.locate(r.line)
-                    if found is not None:
-                        r.cell, r.line = found
             if f.fix is not None:
                 for e in f.fix.edits:
                     start, stop = cells.locate(e.line), cells.locate(e.end_line)
@@ -643,6 +638,14 @@ def to_cells(findings: Iterable["Finding"], notebook_path: str, cells: CellMap) 
                     elif e.cell is None:
                         f.fix = None  # an edit across cells: not applied
                         break
+        # Related locations in the notebook, also of a finding in a helper
+        # module (the notebook's call that reached it).
+        for r in f.related:
+            if r.path == notebook_path and r.cell is None:
+                r.message = _cell_line_words(r.message, cells)
+                found = cells.locate(r.line)
+                if found is not None:
+                    r.cell, r.line = found
         out.append(f)
     return out
 

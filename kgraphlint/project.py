@@ -16,7 +16,8 @@ so the answer is the same from any working directory:
   the regular package root, the project directory and its ``src/``, for a
   file outside any package its own directory, as ``python file.py`` does, and
   without a project marker, the two directories above, where scripts that
-  extend ``sys.path`` find their package).
+  extend ``sys.path`` find their package), and the directories a script puts
+  on ``sys.path`` itself with a literal path (:func:`sys_path_entries`).
 
 Never resolved to project files: the Keras / TensorFlow packages (their API is
 known by name, see :mod:`kgraphlint.static.catalogue`), the standard library

@@ -235,6 +235,16 @@ def test_a_helper_finding_names_the_call_of_the_checked_file(tmp_path: Path, cli
             assert call in f["related"], f
 
 
+def test_a_notebook_reports_the_defect_it_reaches_in_a_helper_module(tmp_path: Path, cli) -> None:
+    # The notebook never names Keras: it imports src.model, which does.
+    root = copy_project("leaf_kaggle", tmp_path)
+    result = cli("--format", "json", "--no-cache", "--exit-zero", "notebooks", cwd=root, block_keras=True)
+    [finding] = result.json()["findings"]
+    assert (finding["path"], finding["code"], finding["line"]) == ("src/model.py", "KG102", 25)
+    call = {"path": "notebooks/01-baseline.ipynb", "cell": 2, "line": 1, "column": 9, "message": CALLED_FROM}
+    assert call in finding["related"], finding
+
+
 def test_a_helper_reached_from_two_files_names_both_calls(tmp_path: Path) -> None:
     write(tmp_path, "nets/__init__.py", "")
     write(tmp_path, "nets/blocks.py", """\
