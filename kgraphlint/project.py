@@ -244,7 +244,6 @@ def _literal_path(node, names: dict, script: Optional[str], directory: str, dept
     if not isinstance(node, ast.Call):
         return None
     func = _dotted(node.func)
-    last = func.rpartition(".")[2]
     args = node.args
     if isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute") and not args:
         inner = again(node.func.value)  # ``Path(__file__).resolve()``
