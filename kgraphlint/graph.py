@@ -255,11 +255,14 @@ class When:
     name of the function called): ``(<site of train(model)>, "train")`` for a
     ``model.fit`` inside ``train``.  Empty when it happened in the code being
     run (a module body, a function the engine ran on its own).
+    ``arm_depths`` tells, for each arm of ``branch_path``, how many of those
+    calls deep it was entered: an ``if`` inside a helper, or around its call.
     """
 
     order: int
     branch_path: tuple[tuple[int, int], ...] = ()
     via: tuple[tuple[Site, str], ...] = ()
+    arm_depths: tuple[int, ...] = ()
 
     def exclusive_with(self, other: "When") -> bool:
         """The two events are in different arms of one ``if``: never both run."""

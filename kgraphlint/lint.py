@@ -760,12 +760,7 @@ def _trace(
         ],
         config,
     )
-    # Graph rules, and source rules that also read the tracer's facts (KG501).
-    graph_rules = [
-        r
-        for r in selected_rules(list(select) if select else None, list(ignore))
-        if not r.source_rule or "T" in r.engines
-    ]
+    graph_rules = [r for r in selected_rules(list(select) if select else None, list(ignore)) if not r.source_rule]
     findings: list[Finding] = []
     errors: list[FileError] = []
     trace_codes = [r.code for r in graph_rules if "T" in r.engines]

@@ -1,8 +1,9 @@
-"""The source rules KG401 / KG402 / KG501: samples, bug fixtures, precision traps
+"""The source rules KG401 / KG402 and KG501: samples, bug fixtures, precision traps
 and the properties of their autofixes.
 
-The rules read the libcst module only, so they are run here directly (parse,
-``make_context``, ``check_source``) without the static engine.  Fixes are applied
+KG401/KG402 read the libcst module only, so they are run here directly (parse,
+``make_context``, ``check_source``) without the static engine; KG501 reads the
+training events the static engine records.  Fixes are applied
 with a local helper that refuses overlapping edits: every edit of every finding
 of a file must apply in one pass, or a second ``--fix`` would change the file again.
 """
@@ -46,7 +47,14 @@ FIXABLE = ("KG401", "KG402")
 
 def check(code: str, text: str, path: str = "sample.py") -> list[Finding]:
     module = cst.parse_module(text)
-    return list(RULES[code].check_source(make_context(path, text, module)))
+    ctx = make_context(path, text, module)
+    rule = RULES[code]
+    if rule.source_rule:
+        return list(rule.check_source(ctx))
+    # KG501 reads the training events the static engine records.
+    from kgraphlint.static.engine import analyze
+
+    return list(rule.check(analyze(ctx)))
 
 
 def check_all(text: str, path: str = "sample.py") -> list[Finding]:
@@ -102,8 +110,11 @@ def test_invalid_sample_reports_expected_lines(code, sample):
 
 def test_rules_are_source_rules():
     for rule in RULES.values():
-        # KG501 also reads the tracer's fit / trainable events.
-        assert rule.source_rule and rule.engines == ("ST" if rule.code == "KG501" else "S")
+        # KG501 reads the fit / compile / trainable events both engines record.
+        if rule.code == "KG501":
+            assert not rule.source_rule and rule.engines == "ST"
+        else:
+            assert rule.source_rule and rule.engines == "S"
         assert set(rule.doc_sections()) >= {"What it does", "Why is this bad?", "Example", "Use instead"}
 
 
@@ -242,14 +253,14 @@ CATCHES = {
         # the unfreeze at the end of an iteration meets the fit at its start
         "for stage in range(3):\n    model.fit(x, y)\n    model.layers[0].trainable = True  # expect\n",
         # the base's layers are the model's layers
-        "model = keras.Model(inputs=base.inputs, outputs=head(base.output))\nmodel.compile('adam', 'mse')\n"
+        "import keras\n\nmodel = keras.Model(inputs=base.inputs, outputs=head(base.output))\nmodel.compile('adam', 'mse')\n"
         "model.fit(x, y)\nfor i, layer in enumerate(base.layers[-20:]):\n    layer.trainable = True  # expect\nmodel.fit(x, y)\n",
         "model.fit(x, y)\nhead = model.layers[-1]\nhead.trainable = False  # expect\nmodel.train_on_batch(x, y)\n",
         "model.compile('adam', 'mse')\nmodel.fit(x, y)\nwith strategy.scope():\n    try:\n"
         "        model.trainable = False  # expect\n    except ValueError:\n        pass\nmodel.fit(x, y)\n",
         # only one branch recompiles: the other path trains with stale variables
         "model.fit(x, y)\nmodel.layers[0].trainable = True  # expect\nif args.recompile:\n    model.compile('adam', 'mse')\nmodel.fit(x, y)\n",
-        "seq = keras.Sequential([base, keras.layers.Dense(2)])\nseq.fit(x, y)\nbase.layers[0].trainable = True  # expect\nseq.fit(x, y)\n",
+        "import keras\n\nseq = keras.Sequential([base, keras.layers.Dense(2)])\nseq.fit(x, y)\nbase.layers[0].trainable = True  # expect\nseq.fit(x, y)\n",
         # a helper that only unfreezes, called between two fits: reported at its call
         "def unfreeze(model, n):\n    for layer in model.layers[-n:]:\n        layer.trainable = True\n\n"
         "def train(model, epochs):\n    return model.fit(x, y, epochs=epochs)\n\n"

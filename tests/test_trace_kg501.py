@@ -256,3 +256,23 @@ def test_cli_trace_reports_a_driverless_notebook_style_script(tmp_path: Path) ->
     report = json.loads(done.stdout)
     assert [(f["code"], f["line"]) for f in report["findings"]] == [("KG501", 13)], report
     assert report["findings"][0]["engine"] in ("trace", "both")
+
+
+# The static engine does not know which layer ``model.layers[0]`` is, so it
+# cannot tell that the flag was already True: it reports the assignment.
+STATIC_ONLY = {"already_trainable.py": [10]}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_static_engine_reports_the_same_lines(name: str) -> None:
+    """Both engines record the same events: the rule says the same over each."""
+    import libcst as cst
+
+    from kgraphlint.static.engine import analyze
+    from kgraphlint.static.source import make_context
+
+    source = PROGRAMS[name]
+    facts = analyze(make_context(name, source, cst.parse_module(source)))
+    found = list(RULE.check(facts))
+    expected = STATIC_ONLY.get(name, expected_lines(source))
+    assert sorted({f.line for f in found}) == expected, [(f.line, f.message) for f in found]

@@ -58,10 +58,13 @@ class BuildersMixin(InterpreterState):
             frame.env[name] = UNKNOWN
         self.bind_self(func, frame)
         self.inline_stack.append(func.node)
+        # Run on its own: what happens in it happens under no call.
+        calls = self.isolate_calls()
         try:
             self.exec_block(_body_statements(func.node), frame)
         finally:
             self.inline_stack.pop()
+            self.restore_calls(calls)
         # Returned values leave the function: they are used by its caller.
         for value in frame.returns:
             self.mark_used(value)

@@ -208,6 +208,7 @@ class CallsMixin(InterpreterState):
         ):
             return UNKNOWN
         saved_ctx = self.ctx
+        self.enter_call(node, func.name)
         self.ctx = _module_ctx(func, saved_ctx)
         # Entering another module's code from the checked file's: remember
         # the call (findings in the helper name it as a related location).
@@ -220,6 +221,7 @@ class CallsMixin(InterpreterState):
             self.ctx = saved_ctx
             if enters:
                 self.entry_calls.pop()
+            self.leave_call()
 
     def _call_function(self, func: FuncV, args, kwargs, node) -> Value:
         if func.is_lambda:
@@ -309,6 +311,10 @@ class CallsMixin(InterpreterState):
                     )
                 if isinstance(v, DictV) and v.exact:
                     return SeqV([SeqV([Const(i), Const(k)], exact=True, is_tuple=True) for i, k in enumerate(v.items)], exact=True)
+                library = self.iterate_library_value(v)
+                if library is not None and library[1] and len(library[0]) == 1:
+                    # ``enumerate(base.layers[-20:])``: one pass stands for every element.
+                    return SeqV([SeqV([UNKNOWN, library[0][0]], exact=True, is_tuple=True)], exact=True)
                 return UNKNOWN
             if name == "zip" and values and all(isinstance(v, SeqV) for v in values):
                 exact = all(v.exact for v in values)

@@ -107,10 +107,13 @@ class ExpressionsMixin(InterpreterState):
         if name in ("True", "False", "None"):
             return Const({"True": True, "False": False, "None": None}[name])
         value = frame.lookup(name)
-        if value is None:
-            if name in _BUILTIN_NAMES:
-                return Ref(f"builtins.{name}")
-            return UNKNOWN
+        if value is None and name in _BUILTIN_NAMES:
+            return Ref(f"builtins.{name}")
+        if value is None or value is UNKNOWN:
+            # The library may follow what it holds by identity from now on.
+            value = self.identify_unknown(name, frame)
+            if value is None:
+                return UNKNOWN
         # Naming a value is not using it: consumers (calls, operators,
         # stores, returns to an outside caller) mark what they consume.
         self.note_read(value)
@@ -568,6 +571,7 @@ class ExpressionsMixin(InterpreterState):
             self.mark_used(value)
 
     def eval_call(self, node: cst.Call, frame: Frame) -> Value:
+        started = self.start_call()
         func = self.eval(node.func, frame)
         args: list[tuple[Value, cst.CSTNode]] = []
         kwargs: dict[str, tuple[Value, cst.CSTNode]] = {}
@@ -593,6 +597,7 @@ class ExpressionsMixin(InterpreterState):
             else:
                 args.append((value, arg.value))
         result = self.call(func, args, kwargs, node, frame, star_unknown)
+        self.finish_call(started, result)
         self.run_escaped_functions(args, kwargs)
         return result
 

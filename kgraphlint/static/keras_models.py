@@ -22,7 +22,15 @@ from kgraphlint.static.values import (
     options,
     truthiness,
 )
-from kgraphlint.static.keras_values import LayerOfModelV, LayerV, ModelLayersV, ModelV, TensorV
+from kgraphlint.static.keras_values import (
+    LayerOfModelV,
+    LayerV,
+    ModelLayersV,
+    ModelV,
+    TensorV,
+    UnknownLayer,
+    UnknownObject,
+)
 from kgraphlint.static.keras_layers import KerasLayersMixin, _has_graph_value, _pin
 from kgraphlint.static.syntax import _literal_elements
 from kgraphlint.static.value_ops import _flat_items, _is_data
@@ -342,6 +350,7 @@ class KerasModelsMixin(KerasLayersMixin):
             if name in TRAIN_METHODS:
                 model.trained = True
                 model.trained_orders.append(self.tick())
+                self.training.fitted(model, node)
             else:
                 model.evaluated = True
         if name == "compile":
@@ -350,12 +359,14 @@ class KerasModelsMixin(KerasLayersMixin):
                 graph.Compile(
                     model=model, site=self.site(node), trainable=self.trainable_snapshot(model),
                     loss=None if loss is None or self.uncertain else _loss_names(loss[0]),
+                    when=self.training.when(),
                 )
             )
             return Const(None)
         if name == "add" and args:
             if model.kind == "sequential":
                 self.sequential_add(mv, args[0][0], args[0][1])
+            self.training.built_from(model, [o for o in options(args[0][0]) if isinstance(o, UnknownObject)])
             return Const(None)
         if name == "pop" and model.kind == "sequential":
             model.chain_complete = False
@@ -372,6 +383,24 @@ class KerasModelsMixin(KerasLayersMixin):
         if name == "__call__":
             return self.call_model(mv, args, kwargs, node)
         return UNKNOWN
+
+    def unknown_object_method(self, obj: UnknownObject, name: str, args, kwargs, node) -> Value:
+        """The training methods of an object the engine cannot pin down
+        (see :mod:`kgraphlint.static.training`)."""
+        self.mark_args_used(args, kwargs)
+        if name in TRAIN_METHODS:
+            self.training.fitted(obj.fact, node)
+        elif name == "compile":
+            self.training.compiled_unknown(obj, node)
+        elif name == "add" and args:
+            self.training.built_from(obj.fact, [o for o in options(args[0][0]) if isinstance(o, UnknownObject)])
+        elif name == "get_layer":
+            return UnknownLayer(obj, partial=True)
+        return UNKNOWN
+
+    def layer_owner(self, layer: graph.Layer) -> Optional[graph.Model]:
+        """The model a ``base.layers[i]`` / ``base.get_layer(..)`` layer was taken from."""
+        return self._layer_owner.get(id(layer))
 
     def set_trainable(self, target: Value, value: Value) -> None:
         targets = options(target)

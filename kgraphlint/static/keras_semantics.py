@@ -28,6 +28,10 @@ Asked by the generic parts:
 ``library_super``             ``super()`` in such a class
 ``library_star_names``        names bound by ``from keras.layers import *``
 ``note_read``                 the program read a value (models: when, for KG302's order)
+``identify_unknown``          a name holds nothing known: an identity for training events
+``fork_paths`` / ...          path-sensitive state (trainable flags) at ``if`` and loops,
+``enter_call`` / ...          and the calls and arms events happen under (training.py)
+``start_call``/``finish_call`` a call builds a model from objects known by identity only
 ============================  ==============================================
 """
 
@@ -41,7 +45,17 @@ import libcst as cst
 from kgraphlint import graph
 from kgraphlint.static import catalogue, shapes
 from kgraphlint.static.cst_walk import iter_nodes
-from kgraphlint.static.keras_values import LayerOfModelV, LayerV, ModelLayersV, ModelV, TensorV
+from kgraphlint.static.frames import Frame
+from kgraphlint.static.keras_values import (
+    LayerOfModelV,
+    LayerV,
+    ModelLayersV,
+    ModelV,
+    TensorV,
+    UnknownLayer,
+    UnknownLayers,
+    UnknownObject,
+)
 from kgraphlint.static.keras_models import KerasModelsMixin
 from kgraphlint.static.values import (
     SliceKey,
@@ -57,7 +71,7 @@ from kgraphlint.static.values import (
     options,
     union,
 )
-from kgraphlint.vocab.methods import RUN_METHODS, TENSORSHAPE_ATTRIBUTES
+from kgraphlint.vocab.methods import RUN_METHODS, TENSORSHAPE_ATTRIBUTES, TRAIN_METHODS
 from kgraphlint.static.keras_layers import _layer_config, _pin
 from kgraphlint.static.value_ops import _all_args, _flat_items
 
@@ -180,6 +194,8 @@ class KerasSemanticsMixin(KerasModelsMixin):
             self._mark_caller(self.trainer_nodes)
         if isinstance(bm.obj, ModelV):
             return self.model_method(bm.obj, bm.name, args, kwargs, node)
+        if isinstance(bm.obj, UnknownObject):
+            return self.unknown_object_method(bm.obj, bm.name, args, kwargs, node)
         return None
 
     # -------------------------------------------------------- attributes
@@ -189,6 +205,13 @@ class KerasSemanticsMixin(KerasModelsMixin):
             return self.model_attribute(base, name, node)
         if isinstance(base, LayerV):
             return self.layer_attribute(base, name, node)
+        if isinstance(base, UnknownObject):
+            # Only its training methods and layers are followed; the rest is unknown.
+            if name == "layers":
+                return UnknownLayers(base, partial=False)
+            if name in TRAIN_METHODS or name in ("compile", "add", "get_layer"):
+                return BoundMethod(base, name)
+            return UNKNOWN
         if isinstance(base, BoundMethod) and base.name == "shape" and name in TENSORSHAPE_ATTRIBUTES:
             tensor = base.obj
             if isinstance(tensor, TensorV) and tensor.symbolic and not self.keras2:
@@ -221,6 +244,7 @@ class KerasSemanticsMixin(KerasModelsMixin):
         value is not otherwise stored): ``layer.trainable = False``."""
         if name == "trainable":
             self.set_trainable(obj, value)
+            self.training.trainable_set(obj, value, target)
             return True
         for opt in options(value):
             fact = getattr(opt, "fact", None)
@@ -241,10 +265,17 @@ class KerasSemanticsMixin(KerasModelsMixin):
 
     def note_read(self, value: Value) -> None:
         self.note_model_read(value)
+        if isinstance(value, UnknownObject):
+            self.training.object_read(value)
 
     # ------------------------------------------------ items and operators
     def library_subscript(self, base: Value, key: Value, node: cst.CSTNode) -> Optional[Value]:
         """``base.layers[-1]``, ``base.layers[:10]``, ``x[:, 0]``."""
+        if isinstance(base, UnknownLayers):
+            if isinstance(key, SliceKey):
+                full = key.slice is not None and key.slice == slice(None, None, None)
+                return UnknownLayers(base.owner, partial=base.partial or not full)
+            return UnknownLayer(base.owner, partial=True)
         if isinstance(base, ModelLayersV):
             if isinstance(key, SliceKey):
                 full = key.slice is not None and key.slice == slice(None, None, None)
@@ -275,6 +306,8 @@ class KerasSemanticsMixin(KerasModelsMixin):
         the model (or of the slice).  Same answer shape as ``iteration``."""
         if isinstance(value, ModelLayersV):
             return [LayerOfModelV(value.model, value.partial)], True, True
+        if isinstance(value, UnknownLayers):
+            return [UnknownLayer(value.owner, value.partial)], True, True
         return None
 
     def unpack_library_value(self, value: Value, count: int) -> Optional[list[Value]]:
@@ -293,7 +326,7 @@ class KerasSemanticsMixin(KerasModelsMixin):
 
     def is_library_sequence(self, value: Value) -> bool:
         """``list(model.layers)`` is ``model.layers``."""
-        return isinstance(value, ModelLayersV)
+        return isinstance(value, (ModelLayersV, UnknownLayers))
 
     # ----------------------------------------------------------- classes
     def library_base(self, bases: list[Value]) -> Optional[str]:
@@ -328,6 +361,70 @@ class KerasSemanticsMixin(KerasModelsMixin):
 
     def library_star_names(self, module: str) -> AbstractSet[str]:
         return _STAR_NAMES.get(catalogue.canonical(module), frozenset())
+
+    # ---------------------------------- training events (see training.py)
+    def identify_unknown(self, name: str, frame: Frame) -> Optional[Value]:
+        """``name`` holds nothing the engine can pin down (or is not bound):
+        an identity to record training events against, or None."""
+        if not self.training.track_objects:
+            return None
+        obj = self.training.new_object(name)
+        owner: Optional[Frame] = frame
+        while owner is not None and name not in owner.env:
+            owner = owner.parent
+        (owner or frame.module).env[name] = obj
+        self.training.object_read(obj)
+        return obj
+
+    def fork_paths(self) -> Any:
+        """The path-sensitive state (trainable flags), before alternative paths run."""
+        return self.training.fork()
+
+    def restore_path(self, state: Any) -> None:
+        self.training.restore(state)
+
+    def join_paths(self, states: list[Any]) -> None:
+        """After paths that may each have run."""
+        self.training.join_paths(states)
+
+    def enter_arm(self) -> None:
+        """An ``if``/``else`` arm (``branch_path`` holds it) starts."""
+        self.training.enter_arm()
+
+    def leave_arm(self) -> None:
+        self.training.leave_arm()
+
+    def enter_call(self, node: cst.CSTNode, name: str) -> None:
+        """A function of the program is interpreted inline at ``node``."""
+        site = self.site(node) if isinstance(node, cst.CSTNode) else graph.Site(self.ctx.path, 0, 0)
+        self.training.enter_call(site, name)
+
+    def leave_call(self) -> None:
+        self.training.leave_call()
+
+    def isolate_calls(self) -> Any:
+        """A function runs on its own: under no call (returns what to restore)."""
+        calls, self.training.calls = self.training.calls, []
+        return calls
+
+    def restore_calls(self, saved: Any) -> None:
+        self.training.calls = saved
+
+    def start_call(self) -> Any:
+        """A call expression is evaluated (``finish_call`` gets what this returns)."""
+        return len(self.training.objects_read), self._clock
+
+    def finish_call(self, started: Any, result: Value) -> None:
+        """A model built by the call from objects the engine cannot pin down
+        (``Model(base.input, head(base.output))``, ``Sequential([base, ...])``)
+        has them as parts."""
+        reads, clock = started
+        read = self.training.objects_read[reads:]
+        if not read:
+            return
+        for opt in options(result):
+            if isinstance(opt, ModelV) and opt.fact.built_order is not None and opt.fact.built_order > clock:
+                self.training.built_from(opt.fact, read)
 
 
 def _snake_case(name: str) -> str:

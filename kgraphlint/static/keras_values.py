@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from kgraphlint import graph
-from kgraphlint.static.values import FactValue, Value
+from kgraphlint.static.values import FactValue, Unknown, Value
 
 
 class LayerV(FactValue):
@@ -75,4 +75,50 @@ class LayerOfModelV(Value):
 
     def __init__(self, model: ModelV, partial: bool) -> None:
         self.model = model
+        self.partial = partial
+
+
+class UnknownObject(Unknown):
+    """An object the engine cannot pin down, known by its identity only: what
+    a name held when it was first read (a parameter, a free name, the result
+    of a call nobody can follow).  Unknown in every respect but one: the
+    training events on it (``fit``, ``compile``, ``trainable``) are recorded
+    against ``fact``, a model of kind "unknown" (see
+    :mod:`kgraphlint.static.training`)."""
+
+    __slots__ = ("fact", "as_layer", "layers")
+    kind = "unknown"
+
+    def __init__(self, fact: graph.Model, layers: graph.Layer) -> None:
+        self.fact = fact
+        # The object as a part of the models it is given to (``Sequential([obj])``).
+        self.as_layer: Optional[graph.Layer] = None
+        # Its layers, all of them as one (``fact.extra_layers`` holds it).
+        self.layers = layers
+
+    def __repr__(self) -> str:
+        return f"UNKNOWN({self.fact.label})"
+
+
+class UnknownLayers(Unknown):
+    """``obj.layers`` of an :class:`UnknownObject` (a slice of it when ``partial``)."""
+
+    __slots__ = ("owner", "partial")
+    kind = "unknown"
+
+    def __init__(self, owner: UnknownObject, partial: bool) -> None:
+        self.owner = owner
+        self.partial = partial
+
+
+class UnknownLayer(Unknown):
+    """A layer of an :class:`UnknownObject`: one of them (``obj.layers[-1]``,
+    ``obj.get_layer("head")``, a loop variable over a slice: ``partial``) or
+    all of them (a loop variable over ``obj.layers``)."""
+
+    __slots__ = ("owner", "partial")
+    kind = "unknown"
+
+    def __init__(self, owner: UnknownObject, partial: bool) -> None:
+        self.owner = owner
         self.partial = partial

@@ -20,6 +20,7 @@ from kgraphlint.static.values import (
 )
 from kgraphlint.static.keras_values import LayerV, TensorV
 from kgraphlint.static.frames import Frame, short_code
+from kgraphlint.static.training import TrainingEvents
 
 if TYPE_CHECKING:
     from kgraphlint.static.modules import ModuleLoader
@@ -94,6 +95,8 @@ class InterpreterState:
         self.branch_path: list[tuple[int, int]] = []
         self._branch_points = 0
         self._clock = 0
+        # Fits, compiles and trainable changes in program order (KG501's facts).
+        self.training = TrainingEvents(self, ctx.text)
         # The checked file's module frame (set when the run starts).
         self.module_frame: Optional[Frame] = None
 
@@ -225,4 +228,46 @@ class InterpreterState:
         raise NotImplementedError
 
     def unpack_library_value(self, value: Value, count: int) -> Optional[list[Value]]:
+        raise NotImplementedError
+
+    def tick(self) -> int:
+        raise NotImplementedError
+
+    def layer_owner(self, layer: graph.Layer) -> Optional[graph.Model]:
+        raise NotImplementedError
+
+    def identify_unknown(self, name: str, frame: Frame) -> Optional[Value]:
+        raise NotImplementedError
+
+    def fork_paths(self) -> Any:
+        raise NotImplementedError
+
+    def restore_path(self, state: Any) -> None:
+        raise NotImplementedError
+
+    def join_paths(self, states: list[Any]) -> None:
+        raise NotImplementedError
+
+    def enter_arm(self) -> None:
+        raise NotImplementedError
+
+    def leave_arm(self) -> None:
+        raise NotImplementedError
+
+    def enter_call(self, node: cst.CSTNode, name: str) -> None:
+        raise NotImplementedError
+
+    def leave_call(self) -> None:
+        raise NotImplementedError
+
+    def isolate_calls(self) -> Any:
+        raise NotImplementedError
+
+    def restore_calls(self, saved: Any) -> None:
+        raise NotImplementedError
+
+    def start_call(self) -> Any:
+        raise NotImplementedError
+
+    def finish_call(self, started: Any, result: Value) -> None:
         raise NotImplementedError

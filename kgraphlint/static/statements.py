@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Callable, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 import libcst as cst
 
@@ -147,32 +147,39 @@ class StatementsMixin(InterpreterState):
         ``match``), so what each creates is recorded with its arm."""
         start = dict(frame.env)
         results: list[dict[str, Value]] = []
+        # The library's path-sensitive state (trainable flags) forks and joins too.
+        start_paths = self.fork_paths()
+        path_results: list[Any] = []
         self.uncertain += 1
         point = self.next_branch_point()
         try:
             for arm, run in enumerate(runs):
                 frame.env = dict(start)
                 frame.terminated = None
+                self.restore_path(start_paths)
                 if exclusive:
                     self.branch_path.append((point, arm))
+                    self.enter_arm()
                 try:
                     run()
                 finally:
                     if exclusive:
                         self.branch_path.pop()
-                if frame.terminated is None:
+                        self.leave_arm()
+                if frame.terminated is None or frame.terminated == "continue":
                     results.append(frame.env)
-                elif frame.terminated == "continue":
-                    results.append(frame.env)
+                    path_results.append(self.fork_paths())
         finally:
             self.uncertain -= 1
         if not results:
             # Every path returned or raised.
             frame.env = start
             frame.terminated = "return"
+            self.restore_path(start_paths)
             return
         frame.terminated = None
         frame.env = _merge_envs(results)
+        self.join_paths(path_results)
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
         iterable = self.eval_used(stmt.iter, frame)
@@ -199,6 +206,7 @@ class StatementsMixin(InterpreterState):
             passes = passes[:1] if self.loop_depth >= MAX_LOOP_NESTING or self.steps > STEP_BUDGET else passes[:2]
         outer_breaks = frame.break_envs
         frame.break_envs = []
+        entry_paths = self.fork_paths()
         self.loop_depth += 1
         if not certain:
             self.uncertain += 1
@@ -228,6 +236,9 @@ class StatementsMixin(InterpreterState):
         if not exact and frame.terminated:
             # The loop may not run at all: the code after it is reachable.
             frame.terminated = None
+        if not certain:
+            # ... and what it did to the path-sensitive state may not have happened.
+            self.join_paths([entry_paths, self.fork_paths()])
         if frame.terminated is None:
             self.exec_orelse_block(orelse, frame)
         if frame.break_envs:

@@ -68,6 +68,7 @@ def _when(w: Optional[When]) -> Optional[dict[str, Any]]:
         "order": w.order,
         "branch_path": [list(p) for p in w.branch_path],
         "via": [[_site(site), name] for site, name in w.via],
+        "arm_depths": list(w.arm_depths),
     }
 
 
@@ -75,7 +76,8 @@ def _unwhen(d: Optional[dict[str, Any]]) -> Optional[When]:
     if d is None:
         return None
     via = tuple((_unsite(site), name) for site, name in d["via"])
-    return When(d["order"], tuple((p[0], p[1]) for p in d["branch_path"]), via)  # type: ignore[arg-type]
+    arms = tuple((p[0], p[1]) for p in d["branch_path"])
+    return When(d["order"], arms, via, tuple(d.get("arm_depths", ())))  # type: ignore[arg-type]
 
 
 def facts_to_dict(facts: Facts) -> dict[str, Any]:
