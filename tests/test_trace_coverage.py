@@ -191,6 +191,17 @@ def test_models_the_worker_saw_constructed_count(tmp_path, monkeypatch):
     assert coverage_skip(plan, trace, lines, set(), Config(root=tmp_path)) is None
 
 
+def test_an_application_call_is_a_construction_of_the_users_file(tmp_path, monkeypatch):
+    # keras.applications.VGG16(...): its insides are library-made, the call is the user's.
+    monkeypatch.chdir(tmp_path)
+    trace = Facts(path="a.py", engine="trace")
+    trace.models = [
+        Model(kind="application", site=Site("a.py", 17, 11), library_made=True),
+        Model(kind="functional", site=None, library_made=True),  # a Keras-made inner model
+    ]
+    assert traced_lines([trace]) == ({str((tmp_path / "a.py").resolve()): {17}}, set())
+
+
 def test_async_and_decorated_functions(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = "import keras\n\n\nasync def build():\n    return keras.Sequential([keras.Input((3,))])\n"

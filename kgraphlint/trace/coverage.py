@@ -252,7 +252,11 @@ def traced_lines(all_facts: Iterable[Any]) -> tuple[dict[str, set[int]], set[str
     lines: dict[str, set[int]] = {}
     unplaced: set[str] = set()
     for facts in all_facts:
-        sites = [(m.site.path, m.site.line) if m.site else ("", 0) for m in facts.models if not m.library_made]
+        sites = [
+            (m.site.path, m.site.line) if m.site else ("", 0)
+            for m in facts.models
+            if not m.library_made or (m.kind == "application" and m.site is not None)
+        ]
         # Where the worker saw models constructed (see worker._model_sites).
         for entry in getattr(facts, "trace_built_at", None) or ():
             if isinstance(entry, (list, tuple)) and len(entry) == 2 and isinstance(entry[1], int):

@@ -623,7 +623,8 @@ def _model_sites(recorder: Any) -> list[list[Any]]:
         if not rec.library and isinstance(rec.op, keras.Model):
             sites.add((rec.site.path, rec.site.line) if rec.site is not None else ("", 0))
     for model in recorder.models.values():
-        if not model.library:
+        # An application's insides are library-made; the call is the user's.
+        if not model.library or model.kind == "application":
             sites.add((model.site.path, model.site.line) if model.site is not None else ("", 0))
     return [list(site) for site in sorted(sites)]
 
