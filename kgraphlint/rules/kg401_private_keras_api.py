@@ -1,6 +1,6 @@
 """KG401 private-keras-api: Keras 2 private modules and ``keras.src`` in user code.
 
-The import resolver it shares with KG402 / KG501 lives in
+The import resolver it shares with KG402 lives in
 :mod:`kgraphlint.static.imports` (with :mod:`kgraphlint.static.cst_walk`); its
 edits are built with :mod:`kgraphlint.fix_toolkit`.
 """

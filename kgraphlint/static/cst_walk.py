@@ -1,7 +1,7 @@
 """Walking libcst trees cheaply: code-bearing children, pre-order iteration,
 dotted attribute chains.
 
-Shared by the source rules (KG401, KG402, KG501) and the import resolver.
+Shared by the source rules (KG401, KG402), the fix toolkit and the import resolver.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 attribute chain means, read off a module's import statements, and which files
 belong to the Keras / TensorFlow packages themselves.
 
-Shared by the source rules (KG401, KG402, KG501).
+Shared by the source rules (KG401, KG402).
 """
 
 from __future__ import annotations

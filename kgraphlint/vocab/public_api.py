@@ -84,11 +84,6 @@ def application_names() -> frozenset[str]:
     return frozenset(n for n in public_names("keras.applications") if n[:1].isupper())
 
 
-# Application builders of Keras 2 (tf.keras 2.9+) that Keras 3 dropped:
-# Keras 2 code still builds models with them.
-KERAS2_APPLICATIONS = frozenset(f"ResNetRS{depth}" for depth in (50, 101, 152, 200, 270, 350, 420))
-
-
 @lru_cache(maxsize=None)
 def _homes(family: str) -> dict[str, tuple[str, ...]]:
     homes: dict[str, list[str]] = {}
