@@ -369,12 +369,19 @@ class KindEvent:
 
 @dataclass(eq=False)
 class RaisedError:
-    """An exception the tracer saw while running a builder (trace only)."""
+    """An exception the tracer saw while running a builder (trace only).
+
+    ``stage`` is "build" (raised by the program) or "fit" (fit()'s first step
+    rejected the data); ``layer_site`` is where the layer Keras was calling
+    when it raised was created, when known (a Sequential model's build).
+    Which rule explains it is the rules' business (rules/raised.py).
+    """
 
     exc_type: str
     message: str
     site: Optional[Site]
-    code: Optional[str] = None  # rule it maps to, or None for KG901
+    stage: str = "build"
+    layer_site: Optional[Site] = None
 
 
 @dataclass

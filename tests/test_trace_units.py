@@ -14,7 +14,8 @@ import pytest
 
 from kgraphlint.graph import Compile, Facts, Layer, Model, Node, RaisedError, Site, Tensor, model_layers
 from kgraphlint.trace.calls import CallSpecError, calls_for, parse_call
-from kgraphlint.trace.errors import duplicated_name, rule_for_exception, short_message
+from kgraphlint.rules.raised import rule_for_exception
+from kgraphlint.trace.errors import duplicated_name, short_message
 from kgraphlint.trace.labels import LabelIndex
 from kgraphlint.trace.runner import site_from_faulthandler
 from kgraphlint.trace.serialize import facts_from_dict, facts_to_dict
@@ -157,7 +158,7 @@ def _sample_facts() -> Facts:
     out.feature_map_of = model
     facts = Facts("m.py", "trace", layers=[dense, sub], tensors=[inp, out], nodes=[node], models=[model])
     facts.compiles.append(Compile(model, Site("m.py", 6, 5), {dense: False, sub: True}))
-    facts.errors.append(RaisedError("ValueError", "boom", Site("m.py", 7, 1), "KG101"))
+    facts.errors.append(RaisedError("ValueError", "boom", Site("m.py", 7, 1), stage="fit", layer_site=Site("m.py", 3, 5)))
     facts.builders = [("build", 0)]
     return facts
 
@@ -173,7 +174,9 @@ def test_facts_round_trip_keeps_identity_and_links() -> None:
     assert sub.model is model and model_layers(model) == [dense]
     assert facts.compiles[0].model is model and facts.compiles[0].trainable == {dense: False, sub: True}
     assert (dense.created_at.line, dense.created_at.column, dense.created_at.end_column) == (3, 5, 20)
-    assert facts.errors[0].code == "KG101" and facts.builders == [("build", 0)]
+    err = facts.errors[0]
+    assert err.stage == "fit" and err.layer_site is not None and err.layer_site.line == 3
+    assert facts.builders == [("build", 0)]
     assert model.input_labels == ["a"] and model.input_sites[0].column == 21
     # JSON-able: the worker sends it as one line of JSON.
     import json

@@ -35,6 +35,15 @@ class Rule:
     INVALID: ClassVar[Sequence[str]] = ()
     # Whether the rule reads facts (graph rules) or the libcst module.
     source_rule: ClassVar[bool] = False
+    # Exceptions the tracer saw raised that this rule explains (see
+    # rules/raised.py): Keras's messages for it, matched against the text;
+    # or, with ``raised_stage = "fit"``, every error of fit()'s first step.
+    # ``raised_wording`` is (what it means, how to fix it) in our words;
+    # ``raised_at_layer`` reports at the layer Keras was calling when known.
+    raised_patterns: ClassVar[Sequence["re.Pattern[str]"]] = ()
+    raised_stage: ClassVar[str] = "build"
+    raised_wording: ClassVar[Optional[tuple[str, str]]] = None
+    raised_at_layer: ClassVar[bool] = False
 
     def check(self, facts: Facts) -> Iterable[Finding]:
         """Graph rules: findings from one file's facts."""

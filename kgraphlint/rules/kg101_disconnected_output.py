@@ -84,6 +84,15 @@ class DisconnectedOutput(Rule):
     severity = "error"
     engines = "ST"
     summary = "A model output depends on an Input that is not listed in the model's inputs."
+    # Keras's words when it rejects such a model (ops/function.py).
+    raised_patterns = (
+        re.compile(r"Output with path `[^`]*` is not connected to `inputs`"),
+        re.compile(r"Graph disconnected: cannot find parent for tensor"),
+    )
+    raised_wording = (
+        "A model output is not connected to the model inputs",
+        "build every output from the listed Input tensors, or add the Input it depends on to `inputs`.",
+    )
 
     VALID = (
         # The seed fine-tune: the backbone's own Input is the model input.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from kgraphlint.findings import Finding
@@ -46,6 +47,24 @@ class LayerAsTensor(Rule):
     severity = "error"
     engines = "ST"
     summary = "A layer object used where a tensor belongs (model input/output, layer-call argument, merge list)."
+    # What Keras raises when a layer (or InputLayer, or model) is given as a tensor.
+    raised_patterns = (
+        re.compile(
+            r"Only input tensors may be passed as positional arguments\. .*"
+            r"\(of type <class 'keras\.src\.(layers|models)\.",
+            re.S,
+        ),
+        re.compile(
+            r"All `(inputs|outputs)` values must be KerasTensors\. .*"
+            r"including invalid value .* of type <class 'keras\.src\.(layers|models)\.",
+            re.S,
+        ),
+    )
+    raised_wording = (
+        "A layer object is used where a tensor belongs",
+        "call the layer on a tensor (`x = layer(x)`) or use `layer.output`; create inputs with "
+        "`keras.Input(...)`, not `InputLayer(...)`.",
+    )
 
     VALID = (
         """\

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from kgraphlint.findings import Finding
@@ -44,6 +45,17 @@ class TensorAsLayer(Rule):
     severity = "error"
     engines = "ST"
     summary = "A tensor used where a layer belongs (called, added to Sequential, wrapped)."
+    # What Keras raises when a tensor is called, added to a Sequential or wrapped.
+    raised_patterns = (
+        re.compile(r"'KerasTensor' object is not callable"),
+        re.compile(r"Only instances of `keras.Layer` can be added to a Sequential model\. Received: <KerasTensor"),
+        re.compile(r"with a `keras\.layers\.Layer` instance\. Received: <KerasTensor"),
+    )
+    raised_wording = (
+        "A tensor is used where a layer belongs",
+        "call layers on tensors, never tensors on tensors; give `Sequential`, `add()` and wrappers "
+        "the layer object itself.",
+    )
 
     VALID = (
         """\

@@ -101,6 +101,15 @@ class BackendOpOnSymbolic(Rule):
     severity = "error"
     engines = "ST"
     summary = "A tf/np/torch function applied to a symbolic Keras tensor while building a model."
+    # What Keras raises when tf.* or np.* is applied to a KerasTensor.
+    raised_patterns = (
+        re.compile(r"A KerasTensor cannot be used as input to a TensorFlow function"),
+        re.compile(r"A KerasTensor is symbolic: .*You cannot convert it to a NumPy array", re.S),
+    )
+    raised_wording = (
+        "A TensorFlow/NumPy function is applied to a symbolic Keras tensor",
+        "use the matching `keras.ops.*` function or a layer instead.",
+    )
 
     VALID = (
         """\

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from kgraphlint.findings import Finding
@@ -90,6 +91,12 @@ class DuplicateLayerName(Rule):
     severity = "error"
     engines = "ST"
     summary = "Two layers of one model with the same explicit name= (Keras raises at Model())."
+    # Keras's words when it rejects such a model (ops/function.py).
+    raised_patterns = (re.compile(r'The name "[^"]*" is used \d+ times in the model'),)
+    raised_wording = (
+        "Two layers of one model have the same name",
+        "give each layer a unique `name=`, or drop `name=` and let Keras number them.",
+    )
 
     VALID = (
         # Names built from the loop index are not constants: never reported.

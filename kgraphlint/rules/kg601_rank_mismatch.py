@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from kgraphlint.findings import Finding
@@ -54,6 +55,21 @@ class RankMismatch(Rule):
     severity = "error"
     engines = "ST"
     summary = "A layer called on a tensor whose number of dimensions it does not accept (Keras raises)."
+    # What Keras raises while the layer is called (or a Sequential is built).
+    raised_patterns = (
+        re.compile(
+            r"Input \d+ (?:with name '[^']*' )?of layer ['\"][^'\"]+['\"] is incompatible with the layer: "
+            r"expected (?:min_|max_)?ndim=\d+, found ndim=\d+"
+        ),
+        re.compile(r"Kernel shape must have the same length as input"),
+        re.compile(r"`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions"),
+    )
+    raised_at_layer = True
+    raised_wording = (
+        "A layer is given a tensor with a number of dimensions it does not accept",
+        "give the layer the axes it expects: add the channel axis for Conv2D (`shape=(28, 28, 1)`), "
+        "`return_sequences=True` on the recurrent layer before another one, convolutions before `Flatten`.",
+    )
 
     VALID = (
         """\

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from kgraphlint.findings import Finding
@@ -51,6 +52,17 @@ class MergeShapeMismatch(Rule):
     severity = "error"
     engines = "ST"
     summary = "Add/Multiply/Concatenate/... of tensors whose shapes cannot be merged (Keras raises)."
+    # What Keras raises while the merge layer is called.
+    raised_patterns = (
+        re.compile(r"A `Concatenate` layer requires inputs with matching shapes"),
+        re.compile(r"Inputs have incompatible shapes\. Received shapes"),
+    )
+    raised_at_layer = True
+    raised_wording = (
+        "A merge layer is given tensors whose shapes cannot be merged",
+        "make the shapes agree before merging (same resolution and channels for Add, same non-axis "
+        "dimensions for Concatenate): resize, project with a 1x1 Conv2D/Dense, or pool first.",
+    )
 
     VALID = (
         """\

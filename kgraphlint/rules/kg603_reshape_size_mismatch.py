@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import math
 from typing import Iterable
 
@@ -45,6 +46,16 @@ class ReshapeSizeMismatch(Rule):
     severity = "error"
     engines = "ST"
     summary = "A Reshape whose target size differs from its input's size per sample (Keras raises)."
+    # What Keras raises while the Reshape is called.
+    raised_patterns = (
+        re.compile(r"[Tt]he total size of the tensor must be unchanged"),
+        re.compile(r"total size of new array must be unchanged"),
+    )
+    raised_at_layer = True
+    raised_wording = (
+        "A Reshape target does not hold the input's number of values",
+        "choose a target whose sizes multiply to the input's size per sample, or use one `-1`.",
+    )
 
     VALID = (
         """\

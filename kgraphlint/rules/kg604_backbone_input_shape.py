@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from kgraphlint.findings import Finding
@@ -47,6 +48,17 @@ class BackboneInputShape(Rule):
     severity = "error"
     engines = "ST"
     summary = "A keras.applications backbone given an input_shape that Keras rejects (too small, channels, top)."
+    # What keras.applications raises for such an input_shape.
+    raised_patterns = (
+        re.compile(r"Input size must be at least \d+x\d+; Received: input_shape="),
+        re.compile(r"The input must have 3 channels; Received `input_shape="),
+        re.compile(r"When setting `include_top=True` and loading `imagenet` weights, `input_shape` should be"),
+    )
+    raised_wording = (
+        "A keras.applications backbone rejects its input_shape",
+        "resize the images to the backbone's minimum size with 3 channels, or set `include_top=False` "
+        "to use another size with ImageNet weights.",
+    )
 
     VALID = (
         """\

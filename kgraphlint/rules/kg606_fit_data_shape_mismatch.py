@@ -55,6 +55,15 @@ class FitDataShapeMismatch(Rule):
     severity = "error"
     engines = "T"
     summary = "The arrays given to fit() do not fit the model's input or output shapes (trace: first step)."
+    # The tracer runs the first training step's checks: every error it
+    # raised on the data is this rule's.
+    raised_stage = "fit"
+    raised_wording = (
+        "The arrays given to fit() do not fit the model: Keras rejects the first training step",
+        "make the model's output match the labels: pool or `Flatten()` before the Dense head of an image "
+        "model, integer labels with `sparse_categorical_crossentropy` and one-hot labels with "
+        "`categorical_crossentropy`, and inputs shaped like the model's `Input`.",
+    )
     # Found by running the first step on the traced model; the trace tests prove it.
     sample_kind = "trace"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from kgraphlint.findings import Finding
@@ -47,6 +48,16 @@ class WindowLargerThanInput(Rule):
     severity = "error"
     engines = "ST"
     summary = "A convolution or pooling window larger than its input's spatial size (Keras raises)."
+    # What Keras raises while the layer is called.
+    raised_patterns = (
+        re.compile(r"Computed output size would be zero or negative"),
+        re.compile(r"Negative dimension size caused by subtracting"),
+    )
+    raised_at_layer = True
+    raised_wording = (
+        "A convolution or pooling window is larger than its input",
+        "use `padding=\"same\"`, a smaller kernel or pool size, fewer pooling layers, or larger images.",
+    )
 
     VALID = (
         """\

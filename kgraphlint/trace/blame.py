@@ -28,7 +28,8 @@ import re
 from types import TracebackType
 from typing import Iterator, Optional
 
-from kgraphlint.trace.errors import rule_for_exception, short_message
+from kgraphlint.rules.raised import rule_for_exception
+from kgraphlint.trace.errors import short_message
 from kgraphlint.trace.sandbox import Refused
 
 # Keras's graph-building code: an exception raised in there is about the model.

@@ -209,7 +209,10 @@ def facts_to_dict(facts: Facts) -> dict[str, Any]:
             for e in facts.events
         ],
         "errors": [
-            {"exc_type": e.exc_type, "message": e.message, "site": _site(e.site), "code": e.code}
+            {
+                "exc_type": e.exc_type, "message": e.message, "site": _site(e.site),
+                "stage": e.stage, "layer_site": _site(e.layer_site),
+            }
             for e in facts.errors
         ],
     }
@@ -334,7 +337,10 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
         for x in d["events"]
     ]
     facts.errors = [
-        RaisedError(exc_type=x["exc_type"], message=x["message"], site=_unsite(x["site"]), code=x["code"])
+        RaisedError(
+            exc_type=x["exc_type"], message=x["message"], site=_unsite(x["site"]),
+            stage=x["stage"], layer_site=_unsite(x["layer_site"]),
+        )
         for x in d["errors"]
     ]
     return facts

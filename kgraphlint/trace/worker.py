@@ -286,7 +286,7 @@ class Worker:
         from kgraphlint.graph import RaisedError, Site
         from kgraphlint.trace import sandbox
         from kgraphlint.trace.blame import sandbox_reason
-        from kgraphlint.trace.errors import rule_for_exception
+        from kgraphlint.rules.raised import rule_for_exception
         from kgraphlint.trace.frames import SiteMaker, is_user_file
         from kgraphlint.trace.hooks import Recorder, TraceExit, recording
         from kgraphlint.trace.isolation import FileState, thread_ids
@@ -646,7 +646,7 @@ def _stopped_by(exc: BaseException) -> str:
 
 def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
     from kgraphlint.graph import RaisedError, Site
-    from kgraphlint.trace.errors import duplicated_name, rule_for_exception, short_message
+    from kgraphlint.trace.errors import duplicated_name, short_message
     from kgraphlint.trace.hooks import TraceExit
 
     exc_type = type(exc).__name__
@@ -657,10 +657,10 @@ def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
     if isinstance(exc, KeyboardInterrupt):
         return RaisedError(exc_type, "the traced code raised KeyboardInterrupt", site or Site(path, 1, 1))
     message = str(exc)
-    code = rule_for_exception(exc_type, message)
-    if code == "KG304":
-        # Reported at the second layer's creation, like the static engine.
-        name = duplicated_name(message)
+    name = duplicated_name(message)
+    if name is not None:
+        # Two layers of one model share a name: the error is about the second
+        # one, so it is located at that layer's creation (as the static engine does).
         same = sorted(
             (
                 r
@@ -671,11 +671,10 @@ def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
         )
         if len(same) >= 2 and same[1].site is not None:
             site = same[1].site  # where the graph rule reports it too
-    elif code in ("KG601", "KG602", "KG603", "KG607") and _raised_in_sequential(exc):
-        # Keras called the layer itself while building a Sequential model:
-        # report at the layer the user wrote, like the static engine.
-        site = _failing_layer_site(exc, message, recorder) or site
-    return RaisedError(exc_type, short_message(message), site or Site(path, 1, 1), code)
+    # Keras called the layer itself while building a Sequential model: the
+    # layer the user wrote is where a rule may want to report it.
+    layer_site = _failing_layer_site(exc, message, recorder) if _raised_in_sequential(exc) else None
+    return RaisedError(exc_type, short_message(message), site or Site(path, 1, 1), layer_site=layer_site)
 
 
 def _fit_errors(recorder: Any, path: str) -> list:
@@ -691,7 +690,7 @@ def _fit_errors(recorder: Any, path: str) -> list:
             text = f"the input data does not fit the model: {shapes.group(0)}"
         else:
             text = re.sub(r"^Exception encountered when calling [\w.]+\(\)\.\s*", "", text)
-        found.append(RaisedError(type(exc).__name__, short_message(text), site or Site(path, 1, 1), "KG606"))
+        found.append(RaisedError(type(exc).__name__, short_message(text), site or Site(path, 1, 1), stage="fit"))
     return found
 
 
