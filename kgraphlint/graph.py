@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+from kgraphlint.vocab.layer_kinds import RANK_PRESERVING
+
 # A tensor shape, batch axis first; None for a dimension that is not known.
 Shape = tuple[Optional[int], ...]
 
@@ -160,7 +162,8 @@ class Tensor:
     # Shape when known (``(None, 28, 28)``): None = rank unknown, a None
     # dimension = that dimension unknown.  The KG6xx rules use it.
     shape: Optional[Shape] = None
-    # Produced by a keras.applications backbone without top/pooling.
+    # The output of a keras.applications backbone without top/pooling (its
+    # own output; see feature_map_source for what is derived from it).
     feature_map_of: Optional["Model"] = None
     # Static engine only: the tensor was consumed, returned, stored or passed.
     used: Optional[bool] = None
@@ -599,3 +602,20 @@ def model_layers(model: Model) -> list[Layer]:
     for layer in model.extra_layers:
         layers.setdefault(id(layer), layer)
     return list(layers.values())
+
+
+def feature_map_source(tensor: Tensor, limit: int = 64) -> Optional[Model]:
+    """The backbone whose 4-D feature map ``tensor`` is: its output
+    (``base.output``, ``base(x)``), or that output through layers that keep
+    the shape (``Dropout``, ``BatchNormalization``...).  None otherwise."""
+    current: Optional[Tensor] = tensor
+    for _ in range(limit):
+        if current is None:
+            return None
+        if current.feature_map_of is not None:
+            return current.feature_map_of
+        node = current.producer
+        if node is None or len(node.inputs) != 1 or node.layer.class_name not in RANK_PRESERVING:
+            return None
+        current = node.inputs[0]
+    return None

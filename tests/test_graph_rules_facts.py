@@ -12,7 +12,7 @@ from typing import Optional
 
 import pytest
 
-from kgraphlint.graph import Compile, Facts, KindEvent, Layer, Misuse, Model, Node, Site, Tensor
+from kgraphlint.graph import Compile, Facts, KindEvent, Layer, Misuse, Model, Node, Site, Tensor, feature_map_source
 from kgraphlint.rules import all_rules
 
 PATH = "model.py"
@@ -553,6 +553,20 @@ def test_kg503_dense_on_feature_map():
     (f,) = run("KG503", b.facts)
     assert f.line == 3 and "`InceptionV3`" in f.message and "`base.output`" in f.message
     assert f.related[0].line == 2 and "pooling=" in f.hint
+
+
+def test_kg503_feature_map_through_shape_keeping_layers():
+    b = Builder()
+    base = Model(kind="application", site=site(2), label="base", application="ResNet50", include_top=False)
+    b.facts.models.append(base)
+    fmap = Tensor(site=site(2), label="base.output", is_input=False, opaque=True, rank=4, feature_map_of=base)
+    dropped = b.call(b.layer("Dropout", 3, weighted=False), [fmap], 3)
+    normed = b.call(b.layer("BatchNormalization", 4, weighted=True), [dropped], 4)
+    pooled = b.call(b.layer("GlobalAveragePooling2D", 5, weighted=False), [fmap], 5)
+    b.call(b.layer("Dense", 6, "Dense(5)", weighted=True), [normed], 6)
+    b.call(b.layer("Dense", 7, "Dense(5)", weighted=True), [pooled], 7)
+    assert feature_map_source(normed) is base and feature_map_source(pooled) is None
+    assert lines(run("KG503", b.facts)) == [6]
 
 
 # ------------------------------------------------------------------- all rules

@@ -29,7 +29,7 @@ from kgraphlint.findings import Finding  # noqa: E402
 from kgraphlint.graph import Facts, Model, model_layers  # noqa: E402
 from kgraphlint.rules import all_rules, selected_rules  # noqa: E402
 from kgraphlint.rules.base import expected_lines  # noqa: E402
-from kgraphlint.rules.raised import findings_from_raised  # noqa: E402
+from kgraphlint.rules.raised import findings_from_raised, rule_for_exception  # noqa: E402
 from kgraphlint.trace.runner import TraceRequest, trace_files  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -387,6 +387,20 @@ program(
     """,
 )
 program(
+    "head_on_dropped_feature_map.py",
+    """\
+    import keras
+    from keras import layers
+
+
+    def build():
+        base = keras.applications.MobileNetV2(input_shape=(32, 32, 3), include_top=False, alpha=0.35)
+        x = layers.Dropout(0.2)(base.output)
+        out = layers.Dense(3, activation="softmax")(x)
+        return keras.Model(base.input, out)
+    """,
+)
+program(
     "non_input_model_input.py",
     """\
     import keras
@@ -566,7 +580,9 @@ def test_offline_builds_pretrained_backbone_without_network(traced: dict[str, Fa
 )
 def test_keras_exceptions_map_to_rules(traced: dict[str, Facts], name: str, code: str, line: int) -> None:
     facts = traced[name]
-    assert [(e.code, e.site.line if e.site else None) for e in facts.errors] == [(code, line)]
+    assert [(rule_for_exception(e.exc_type, e.message), e.site.line if e.site else None) for e in facts.errors] == [
+        (code, line)
+    ]
     assert codes_at(facts) == {(code, line)}
 
 
@@ -622,6 +638,13 @@ def test_head_on_feature_map(traced: dict[str, Facts]) -> None:
     assert backbone.outputs and backbone.outputs[0].feature_map_of is backbone
     assert backbone.outputs[0].label == "base.output"
     assert codes_at(facts) == {("KG503", 7)}
+
+
+def test_head_on_feature_map_through_dropout(traced: dict[str, Facts]) -> None:
+    # The backbone's feature map stays one through Dropout: the tracer's facts
+    # say so as the static engine's do (one graph query for both).
+    facts = traced["head_on_dropped_feature_map.py"]
+    assert codes_at(facts) == {("KG503", 8)}
 
 
 def test_non_input_model_input(traced: dict[str, Facts]) -> None:

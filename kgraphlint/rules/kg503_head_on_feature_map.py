@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts
+from kgraphlint.graph import Facts, feature_map_source
 from kgraphlint.rules._wording import capitalized, layer_ref
 from kgraphlint.rules.base import Rule
 
@@ -96,14 +96,14 @@ model = keras.Model(image, logits)
             layer = node.layer
             if layer.class_name != "Dense" or layer.library_made or node.called_at is None:
                 continue
-            tensor = next((t for t in node.inputs if t.feature_map_of is not None), None)
+            tensor = next((t for t in node.inputs if feature_map_source(t) is not None), None)
             if tensor is None:
                 continue
             key = node.called_at.key()
             if key in seen:
                 continue
             seen.add(key)
-            backbone = tensor.feature_map_of
+            backbone = feature_map_source(tensor)
             assert backbone is not None
             backbone_name = f"`{backbone.application}`" if backbone.application else "a backbone"
             shown = tensor.label or f"the output of `{backbone.display()}`"

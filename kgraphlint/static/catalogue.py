@@ -79,14 +79,6 @@ MERGE_FUNCTIONS = frozenset(
 # Layers through which a backbone's feature map stays that same feature map
 # (KG503).  Spatial layers (convolutions, up-sampling) are left out on purpose:
 # after them a per-pixel Dense is usually meant (segmentation heads).
-RANK_PRESERVING = frozenset(
-    """
-    Dropout SpatialDropout2D GaussianDropout GaussianNoise AlphaDropout
-    BatchNormalization LayerNormalization GroupNormalization Activation ReLU
-    LeakyReLU ELU PReLU Softmax Rescaling Identity
-    """.split()
-)
-
 # Non-Keras libraries whose functions cannot take a symbolic Keras tensor.
 BACKEND_ROOTS = ("tensorflow.", "numpy.", "torch.", "jax.")
 

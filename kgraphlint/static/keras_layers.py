@@ -8,6 +8,7 @@ import libcst as cst
 
 from kgraphlint import graph
 from kgraphlint.static import catalogue, shapes
+from kgraphlint.vocab.layer_kinds import RANK_PRESERVING
 from kgraphlint.static.values import (
     EAGER,
     UNKNOWN,
@@ -255,9 +256,11 @@ class KerasLayersMixin(InterpreterState):
                 a.keyword.value for a in node.args
                 if a.keyword is not None and a.keyword.value not in _CALL_CONTEXT_KEYWORDS
             )
-        feature_map = None
-        if layer.class_name in catalogue.RANK_PRESERVING and len(tensors) == 1:
-            feature_map = tensors[0].feature_map_of
+        # A backbone's feature map stays 4-D through Dropout, BatchNormalization...
+        feature_map = (
+            len(tensors) == 1 and layer.class_name in RANK_PRESERVING
+            and graph.feature_map_source(tensors[0]) is not None
+        )
         out_shapes = None if opaque or self.inexact_loops else self.call_shapes(layer, tensors)
         if out_shapes is not None and len(out_shapes) != n_outputs:
             out_shapes = None
@@ -265,8 +268,7 @@ class KerasLayersMixin(InterpreterState):
         for i in range(n_outputs):
             out = self.new_tensor(self.site(node), producer=call, symbolic=symbolic)
             out.eager = eager
-            out.fact.feature_map_of = feature_map
-            if feature_map is not None:
+            if feature_map:
                 out.fact.rank = 4
             if out_shapes is not None:
                 self.set_shape(out.fact, out_shapes[i])
