@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 import libcst as cst
 
 from kgraphlint.findings import Edit, Finding, Fix
-from kgraphlint.static.cst_walk import dotted_parts
+from kgraphlint.static.imports import import_bindings
 from kgraphlint.static.source import SourceContext
 from kgraphlint.static.text_edits import slice_text, text_offsets
 
@@ -163,33 +163,6 @@ def _own_line_range(
 # ----------------------------------------------------------------------------
 
 
-def bound_by(small: cst.BaseSmallStatement) -> Iterable[tuple[str, str]]:
-    """(name, dotted path) pairs an import statement binds."""
-    if isinstance(small, cst.Import):
-        for alias in small.names:
-            parts = dotted_parts(alias.name)
-            if not parts:
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                yield alias.asname.name.value, ".".join(parts)
-            else:
-                yield parts[0], parts[0]
-    elif isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
-        module = dotted_parts(small.module)
-        if module is None or isinstance(small.names, cst.ImportStar):
-            return
-        for alias in small.names:
-            parts = dotted_parts(alias.name)
-            if not parts:
-                continue
-            name = (
-                alias.asname.name.value
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
-                else parts[0]
-            )
-            yield name, ".".join([*module, *parts])
-
-
 class ImportAdder:
     """How the fixes of one file name dotted paths: through a name that a
     top-level import binds once in the whole file, bound above the use (an
@@ -219,7 +192,12 @@ class ImportAdder:
                 if not isinstance(statement, cst.SimpleStatementLine):
                     continue
                 for small in statement.body:
-                    for name, path in bound_by(small):
+                    if not isinstance(small, (cst.Import, cst.ImportFrom)):
+                        continue
+                    for binding in import_bindings(small):
+                        name, path = binding.name, binding.path
+                        if path is None or binding.star:
+                            continue
                         unique = self.names.imports.get(name) == {path} and name not in self.names.other
                         if unique and name not in self._bindings:
                             self._bindings[name] = (path, self.ctx.positions.position(small)[0])

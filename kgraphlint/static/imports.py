@@ -9,12 +9,72 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Callable, Iterator, Optional
+from dataclasses import dataclass
+from typing import Callable, Iterator, Optional, Union
 
 import libcst as cst
 
 from kgraphlint.static.cst_walk import child_nodes, dotted_parts
 from kgraphlint.vocab.families import KERAS2_PACKAGE, split_family
+
+@dataclass(frozen=True)
+class ImportBinding:
+    """One name an import statement binds: the one answer, for the engine,
+    the source rules and the fixes, to "what does this import bind".
+
+    ``name`` is the local name (``"*"`` for a star import).  ``path`` is the
+    dotted path it stands for when the statement alone says so: ``import a.b``
+    binds ``a`` to ``"a"``, ``import a.b as x`` binds ``x`` to ``"a.b"``,
+    ``from m import n as k`` binds ``k`` to ``"m.n"``; None for relative
+    imports (the importing file's package decides) and star imports.
+    ``module`` is the module the statement names (``a.b`` for ``import a.b``,
+    ``m`` for ``from m import n``, None for ``from . import n``), ``level`` the
+    number of leading dots, ``attribute`` the imported name of a ``from``
+    import, and ``aliased`` whether ``as`` renamed it.
+    """
+
+    name: str
+    path: Optional[str]
+    module: Optional[str]
+    level: int = 0
+    attribute: Optional[str] = None
+    aliased: bool = False
+
+    @property
+    def star(self) -> bool:
+        return self.name == "*"
+
+
+def import_bindings(stmt: Union[cst.Import, cst.ImportFrom]) -> list[ImportBinding]:
+    """The names ``stmt`` binds, in order."""
+    found: list[ImportBinding] = []
+    if isinstance(stmt, cst.Import):
+        for alias in stmt.names:
+            parts = dotted_parts(alias.name)
+            if not parts:
+                continue
+            full = ".".join(parts)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                found.append(ImportBinding(alias.asname.name.value, full, full, aliased=True))
+            else:
+                found.append(ImportBinding(parts[0], parts[0], full))
+        return found
+    level = len(stmt.relative)
+    module_parts = dotted_parts(stmt.module) if stmt.module is not None else None
+    module = ".".join(module_parts) if module_parts else None
+    absolute = level == 0 and module is not None
+    if isinstance(stmt.names, cst.ImportStar):
+        return [ImportBinding("*", None, module, level)]
+    for alias in stmt.names:
+        if not isinstance(alias.name, cst.Name):
+            continue
+        attribute = alias.name.value
+        aliased = alias.asname is not None and isinstance(alias.asname.name, cst.Name)
+        name = alias.asname.name.value if aliased else attribute  # type: ignore[union-attr]
+        path = f"{module}.{attribute}" if absolute else None
+        found.append(ImportBinding(name, path, module, level, attribute, aliased))
+    return found
+
 
 def _target_names(target: cst.BaseExpression) -> Iterator[str]:
     """Names bound by an assignment / for / with target."""
@@ -96,30 +156,21 @@ class ImportBindings:
         self.imports.setdefault(name, set()).add(path)
 
     def visit_Import(self, node: cst.Import) -> Optional[bool]:
-        for alias in node.names:
-            parts = dotted_parts(alias.name)
-            if not parts:
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self._import(alias.asname.name.value, ".".join(parts))
-            else:
-                self._import(parts[0], parts[0])
+        for binding in import_bindings(node):
+            self._import(binding.name, binding.path or binding.name)
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
-        module = dotted_parts(node.module) if node.module is not None else None
-        if node.relative or module is None or isinstance(node.names, cst.ImportStar):
-            # Relative imports name the user's own modules; a star import binds
-            # names we cannot list, but only ones we do not resolve anyway.
-            if not isinstance(node.names, cst.ImportStar):
-                for alias in node.names:
-                    self.other.add(alias_binding(alias))
-            return False
-        prefix = ".".join(module)
-        for alias in node.names:
-            name = dotted_parts(alias.name)
-            if name:
-                self._import(alias_binding(alias), f"{prefix}.{'.'.join(name)}")
+        for binding in import_bindings(node):
+            if binding.star:
+                # A star import binds names we cannot list, but only ones we
+                # do not resolve anyway.
+                continue
+            if binding.path is None:
+                # Relative imports name the user's own modules.
+                self.other.add(binding.name)
+            else:
+                self._import(binding.name, binding.path)
         return False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:

@@ -17,6 +17,7 @@ from kgraphlint.static.values import (
     Value,
 )
 from kgraphlint.static.state import InterpreterState
+from kgraphlint.static.imports import ImportBinding, import_bindings
 from kgraphlint.static.frames import Frame, MAX_IMPORTED_MODULES, MAX_IMPORT_DEPTH
 from kgraphlint.static.syntax import _dotted
 
@@ -41,21 +42,18 @@ class ImportsMixin(InterpreterState):
             self.import_by_name(stmt, frame)
             return
         if isinstance(stmt, cst.Import):
-            for alias in stmt.names:
-                full = _dotted(alias.name)
-                if full is None:
-                    continue
+            for binding in import_bindings(stmt):
+                full = binding.module
+                assert full is not None
                 resolution = self.resolve_import(full, info)
                 if not resolution.project:
-                    self.import_alias_by_name(alias, frame)
+                    self.bind_by_name(binding, frame)
                     continue
                 chain = self.import_chain(full, info)
                 complete = len(chain) == len(full.split(".")) and all(m is not None for m in chain)
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.bind(frame, alias.asname.name.value, chain[-1] if complete and chain[-1] is not None else UNKNOWN)
-                else:
-                    top = full.split(".")[0]
-                    self.bind(frame, top, chain[0] if complete and chain[0] is not None else UNKNOWN)
+                # ``import a.b as x`` binds the last module; ``import a.b`` the first.
+                module = chain[-1] if binding.aliased else chain[0]
+                self.bind(frame, binding.name, module if complete and module is not None else UNKNOWN)
             return
         assert isinstance(stmt, cst.ImportFrom)
         level = len(stmt.relative)
@@ -81,13 +79,10 @@ class ImportsMixin(InterpreterState):
                 for name, value in self.public_names(source).items():
                     self.bind(frame, name, value)
             return
-        for alias in stmt.names:
-            if not isinstance(alias.name, cst.Name):
-                continue
-            name = alias.name.value
-            bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-            found = self.module_attribute(source, name) if source is not None else None
-            self.bind(frame, bound, found if found is not None else UNKNOWN)
+        for binding in import_bindings(stmt):
+            assert binding.attribute is not None
+            found = self.module_attribute(source, binding.attribute) if source is not None else None
+            self.bind(frame, binding.name, found if found is not None else UNKNOWN)
 
     def resolve_import(self, dotted: str, info: ModuleInfo) -> Resolution:
         resolution = resolve_absolute(dotted, info)
@@ -212,37 +207,17 @@ class ImportsMixin(InterpreterState):
         frame.info = info
         self.modules[info.path] = ModuleV(info.name, frame, info.path, info)
 
-    def import_alias_by_name(self, alias: cst.ImportAlias, frame: Frame) -> None:
-        full = _dotted(alias.name)
-        if full is None:
+    def bind_by_name(self, binding: ImportBinding, frame: Frame) -> None:
+        """A name an import binds that does not come from a project module:
+        a Ref to its dotted path (UNKNOWN when the path is not known)."""
+        if binding.star:
+            if binding.level == 0 and binding.module is not None:
+                for name in self.library_star_names(binding.module):
+                    self.bind(frame, name, Ref(f"{binding.module}.{name}"))
             return
-        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-            self.bind(frame, alias.asname.name.value, Ref(full))
-        else:
-            top = full.split(".")[0]
-            self.bind(frame, top, Ref(top))
+        self.bind(frame, binding.name, Ref(binding.path) if binding.path is not None else UNKNOWN)
 
     def import_by_name(self, stmt: Union[cst.Import, cst.ImportFrom], frame: Frame) -> None:
         """An import that does not name a project module: names become Refs."""
-        if isinstance(stmt, cst.Import):
-            for alias in stmt.names:
-                self.import_alias_by_name(alias, frame)
-            return
-        if stmt.relative:
-            module = None
-        else:
-            module = _dotted(stmt.module) if stmt.module is not None else None
-        if isinstance(stmt.names, cst.ImportStar):
-            if module is not None:
-                for name in self.library_star_names(module):
-                    self.bind(frame, name, Ref(f"{module}.{name}"))
-            return
-        for alias in stmt.names:
-            if not isinstance(alias.name, cst.Name):
-                continue
-            name = alias.name.value
-            bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-            if module is None:
-                self.bind(frame, bound, UNKNOWN)
-            else:
-                self.bind(frame, bound, Ref(f"{module}.{name}"))
+        for binding in import_bindings(stmt):
+            self.bind_by_name(binding, frame)
