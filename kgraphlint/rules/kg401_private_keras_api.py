@@ -450,7 +450,9 @@ class PrivateKerasApi(Rule):
     )
 
     def check_source(self, ctx: SourceContext) -> Iterable[Finding]:
-        if "keras" not in ctx.text:
+        if "keras" not in ctx.text and not (ctx.facts is not None and ctx.facts.dependencies):
+            # Keras is reached by naming it, or through the project's own
+            # modules (`from utils.compat import K`), whose imports are followed.
             return []
         # Names Keras 3 lacks are judged only in files that run as Keras 3.
         keras3 = not runs_as_keras2(ctx.text)
@@ -465,7 +467,7 @@ class PrivateKerasApi(Rule):
                 return is_private(path) and not path.startswith("tensorflow.python.keras")
 
         collector = _Collector()
-        collector.collect(ctx.module)
+        collector.collect(ctx.module, ctx.path)
         findings: list[Finding] = []
         for node in collector.import_nodes:
             if isinstance(node, cst.Import):

@@ -295,7 +295,7 @@ class RemovedTrainingApi(Rule):
             # copy, tf_keras) use them legitimately.
             return []
         collector = _Collector()
-        collector.collect(ctx.module)
+        collector.collect(ctx.module, ctx.path)
         if not collector.calls:
             return []
         keras_file = collector.keras_family_in_use()

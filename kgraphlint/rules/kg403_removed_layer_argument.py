@@ -150,7 +150,7 @@ class RemovedLayerArgument(Rule):
         if inside_keras_package(ctx.path) or inside_tensorflow_package(ctx.path):
             return []
         calls = _Calls()
-        calls.collect(ctx.module)
+        calls.collect(ctx.module, ctx.path)
         findings: list[Finding] = []
         for call in calls.calls:
             findings.extend(self._check_call(ctx, calls, call))

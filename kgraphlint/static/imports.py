@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from dataclasses import dataclass
-from typing import Callable, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Union
 
 import libcst as cst
 
 from kgraphlint.static.cst_walk import child_nodes, dotted_parts
 from kgraphlint.vocab.families import KERAS2_PACKAGE, split_family
+
+if TYPE_CHECKING:
+    from kgraphlint.project import ModuleInfo
 
 @dataclass(frozen=True)
 class ImportBinding:
@@ -76,6 +79,48 @@ def import_bindings(stmt: Union[cst.Import, cst.ImportFrom]) -> list[ImportBindi
     return found
 
 
+# Imported project modules' own bindings, per process: file -> (stat, bindings).
+_MODULE_BINDINGS: dict[str, tuple[Optional[tuple[int, int]], Optional["ImportBindings"]]] = {}
+# Modules being followed right now (an import cycle stops there).
+_FOLLOWING: set[tuple[str, str]] = set()
+MAX_FOLLOW_DEPTH = 16
+
+
+def _resolve_in_module(path: str, name: str) -> frozenset[str]:
+    """What the project module at ``path`` binds ``name`` to by import."""
+    key = (path, name)
+    if key in _FOLLOWING or len(_FOLLOWING) >= MAX_FOLLOW_DEPTH:
+        return frozenset()
+    bindings = _module_bindings(path)
+    if bindings is None:
+        return frozenset()
+    _FOLLOWING.add(key)
+    try:
+        return bindings.resolve_name(name)
+    finally:
+        _FOLLOWING.discard(key)
+
+
+def _module_bindings(path: str) -> Optional["ImportBindings"]:
+    try:
+        st = os.stat(path)
+        stamp: Optional[tuple[int, int]] = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
+    cached = _MODULE_BINDINGS.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    from kgraphlint.static.modules import shared_loader
+
+    loaded = shared_loader().load(path, path)
+    bindings: Optional[ImportBindings] = None
+    if loaded is not None:
+        bindings = ImportBindings()
+        bindings.collect(loaded.ctx.module, path)
+    _MODULE_BINDINGS[path] = (stamp, bindings)
+    return bindings
+
+
 def _target_names(target: cst.BaseExpression) -> Iterator[str]:
     """Names bound by an assignment / for / with target."""
     if isinstance(target, cst.Name):
@@ -102,13 +147,24 @@ class ImportBindings:
     def __init__(self) -> None:
         self.imports: dict[str, set[str]] = {}
         self.other: set[str] = set()
+        # Names imported from the project's own modules (``from .compat import
+        # K``), when the file's path is known: -> (module file, imported name).
+        # They resolve to what that module binds the name to (its own import).
+        self.project_names: dict[str, tuple[str, str]] = {}
+        self._info: Optional["ModuleInfo"] = None
         # True while the walk is inside the body of a `try:` that falls back
         # on a missing module (see handles_missing_module).
         self.guarded = False
 
-    def collect(self, module: cst.Module) -> None:
+    def collect(self, module: cst.Module, path: Optional[str] = None) -> None:
         """Walk the module once, calling ``visit_<NodeType>`` hooks; a hook
-        returning False keeps the walk out of that node's children."""
+        returning False keeps the walk out of that node's children.  With the
+        file's ``path``, names imported from the project's own modules are
+        followed there."""
+        if path is not None and os.path.isfile(path):
+            from kgraphlint.static.modules import shared_loader
+
+            self._info = shared_loader().info(os.path.abspath(path))
         hooks: dict[type, Optional[Callable[[cst.CSTNode], Optional[bool]]]] = {}
         stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
         while stack:
@@ -132,7 +188,11 @@ class ImportBindings:
         """Dotted import paths ``name`` may stand for; empty when unknown."""
         if name in self.other:
             return frozenset()
-        return frozenset(self.imports.get(name, ()))
+        found = frozenset(self.imports.get(name, ()))
+        origin = self.project_names.get(name)
+        if origin is not None:
+            found |= _resolve_in_module(*origin)
+        return found
 
     def resolve(self, expr: cst.BaseExpression) -> frozenset[str]:
         """Dotted paths a Name/Attribute chain may stand for; empty when unknown."""
@@ -152,6 +212,20 @@ class ImportBindings:
         )
 
     # -- bindings -------------------------------------------------------------
+    def _project_module(self, node: cst.ImportFrom) -> Optional[str]:
+        """The project file ``from <module> import ...`` reads, if any."""
+        if self._info is None or isinstance(node.names, cst.ImportStar):
+            return None
+        from kgraphlint.project import resolve_absolute, resolve_relative
+
+        level = len(node.relative)
+        parts = dotted_parts(node.module) if node.module is not None else []
+        if parts is None:
+            return None
+        dotted = ".".join(parts)
+        resolution = resolve_relative(level, dotted, self._info) if level else resolve_absolute(dotted, self._info)
+        return resolution.path if resolution.project else None
+
     def _import(self, name: str, path: str) -> None:
         self.imports.setdefault(name, set()).add(path)
 
@@ -161,12 +235,16 @@ class ImportBindings:
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
+        source = self._project_module(node)
         for binding in import_bindings(node):
             if binding.star:
                 # A star import binds names we cannot list, but only ones we
                 # do not resolve anyway.
                 continue
-            if binding.path is None:
+            if source is not None and binding.attribute is not None:
+                # Resolved in that module (nothing there: unknown).
+                self.project_names[binding.name] = (source, binding.attribute)
+            elif binding.path is None:
                 # Relative imports name the user's own modules.
                 self.other.add(binding.name)
             else:
