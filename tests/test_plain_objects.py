@@ -95,3 +95,49 @@ def test_an_instance_built_by_an_unseen_init_has_unknown_attributes(tmp_path: Pa
     # pydantic's BaseModel (or any third-party base) sets the fields.
     source = DATACLASS_MODEL.replace("@dataclass\nclass Config:", "from pydantic import BaseModel\n\n\nclass Config(BaseModel):")
     assert codes(tmp_path, source + "model = make(Config(use_extra=True))\n") == []
+
+
+def test_a_registering_decorator_stores_the_builder(tmp_path: Path) -> None:
+    # Found only through the registry: with ``use_meta`` unknown the input
+    # may be used.
+    registry = """\
+MODELS = {}
+
+
+def register(name):
+    def decorator(fn):
+        MODELS[name] = fn
+        return fn
+    return decorator
+
+
+@register("mlp")
+def mlp(width, use_meta):
+    a = keras.Input(shape=(8,))
+    b = keras.Input(shape=(3,))
+    x = layers.Dense(width)(a)
+    if use_meta:
+        x = layers.Concatenate()([x, b])
+    return keras.Model([a, b], x)
+
+
+"""
+    assert codes(tmp_path, registry + 'model = MODELS["mlp"](4, use_meta=False)\n') == [("KG102", 21)]
+    assert codes(tmp_path, registry + 'model = MODELS["mlp"](4, use_meta=True)\n') == []
+
+
+def test_a_library_decorator_leaves_the_function(tmp_path: Path) -> None:
+    # ``@tf.function`` / ``functools.lru_cache``: the same code still runs.
+    assert codes(tmp_path, """\
+import functools
+
+
+@functools.lru_cache(maxsize=None)
+def head(width):
+    return layers.Dense(width)
+
+
+a = keras.Input(shape=(8,))
+b = keras.Input(shape=(3,))
+model = keras.Model([a, b], head(4)(a))
+""") == [("KG102", 14)]

@@ -324,9 +324,27 @@ class StatementsMixin(InterpreterState):
         func = FuncV(stmt, stmt.name.value, closure, defaults)
         if frame.module is self.module_frame:
             self.own_functions.add(id(stmt))
-        self.bind(frame, stmt.name.value, func)
+        self.bind(frame, stmt.name.value, self.decorated(stmt.decorators, func, stmt, frame))
         self.pending.append(func)
         self._all_defs.append(func)
+
+    def decorated(self, decorators, value: Value, stmt: cst.CSTNode, frame: Frame) -> Value:
+        """What a ``def`` or ``class`` binds once its decorators of the
+        program ran (``@register("mlp")`` storing the builder in a registry
+        dict).  A decorator of a library, or one whose result is not a
+        function or class of the program, leaves the definition as it is
+        (``@tf.function`` still calls the same code)."""
+        if not decorators:
+            return value
+        # Decorator expressions are evaluated top down, applied bottom up.
+        functions = [self.eval(d.decorator, frame) for d in decorators]
+        for decorator in reversed(functions):
+            if not isinstance(decorator, FuncV):
+                continue
+            result = self.call(decorator, [(value, stmt)], {}, stmt, frame)
+            if isinstance(result, (FuncV, ClassV)):
+                value = result
+        return value
 
     def exec_classdef(self, stmt: cst.ClassDef, frame: Frame) -> None:
         bases = [self.eval(arg.value, frame) for arg in stmt.bases]
@@ -344,7 +362,7 @@ class StatementsMixin(InterpreterState):
         # Class attributes are reached through ``self``: count them as used.
         for value in body.env.values():
             self.mark_used(value)
-        self.bind(frame, stmt.name.value, cls)
+        self.bind(frame, stmt.name.value, self.decorated(stmt.decorators, cls, stmt, frame))
 
     def bind(self, frame: Frame, name: str, value: Value) -> None:
         if name in frame.global_names:
