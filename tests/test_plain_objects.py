@@ -141,3 +141,25 @@ a = keras.Input(shape=(8,))
 b = keras.Input(shape=(3,))
 model = keras.Model([a, b], head(4)(a))
 """) == [("KG102", 14)]
+
+
+def test_a_classmethod_constructor_binds_the_class(tmp_path: Path) -> None:
+    assert codes(tmp_path, """\
+class Net:
+    @classmethod
+    def from_dict(cls, config):
+        return cls(**config)
+
+    def __init__(self, extra=False):
+        self.extra = extra
+
+    def __call__(self, shape):
+        inputs = [keras.Input(shape)]
+        if self.extra:
+            inputs.append(keras.Input((2,)))
+        return keras.Model(inputs, layers.Dense(1)(inputs[0]))
+
+
+model = Net.from_dict({"extra": True})((16,))
+clean = Net.from_dict({"extra": False})((16,))
+""") == [("KG102", 16)]

@@ -25,7 +25,7 @@ from kgraphlint.static.values import (
 )
 from kgraphlint.static.state import InterpreterState
 from kgraphlint.static.frames import Frame, MAX_INLINE_DEPTH, STEP_BUDGET, _module_ctx
-from kgraphlint.static.syntax import _all_params, _body_statements, _is_static
+from kgraphlint.static.syntax import _all_params, _body_statements, _is_classmethod, _is_static
 from kgraphlint.static.value_ops import _all_args, _all_const, _is_data
 
 
@@ -122,7 +122,8 @@ class CallsMixin(InterpreterState):
             if isinstance(method, FuncV):
                 if _is_static(method.node):
                     return self.call_function(method, args, kwargs, node)
-                return self.call_function(method, [(obj, node)] + list(args), kwargs, node)
+                first = obj.cls if _is_classmethod(method.node) else obj
+                return self.call_function(method, [(first, node)] + list(args), kwargs, node)
             self.mark_args_used(args, kwargs)
             return UNKNOWN
         if isinstance(obj, Const) and isinstance(obj.value, str) and name == "format":

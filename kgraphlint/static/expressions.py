@@ -21,6 +21,7 @@ from kgraphlint.static.values import (
     FuncV,
     InstanceV,
     ModuleV,
+    PartialV,
     Ref,
     SeqV,
     UnionV,
@@ -31,7 +32,7 @@ from kgraphlint.static.values import (
 )
 from kgraphlint.static.state import InterpreterState
 from kgraphlint.static.frames import Frame, MAX_INLINE_DEPTH
-from kgraphlint.static.syntax import _all_params, _star_names
+from kgraphlint.static.syntax import _all_params, _is_classmethod, _star_names
 from kgraphlint.static.value_ops import _all_const
 
 
@@ -158,6 +159,9 @@ class ExpressionsMixin(InterpreterState):
             return member if member is not None else UNKNOWN
         if isinstance(base, ClassV):
             member = base.member(name)
+            if isinstance(member, FuncV) and _is_classmethod(member.node):
+                # ``Net.from_dict(cfg)``: ``cls`` is the class it is read from.
+                return PartialV(member, [(base, node)], {})
             return member if member is not None else UNKNOWN
         if isinstance(base, ModuleV):
             value = self.module_attribute(base, name)
