@@ -240,7 +240,7 @@ def _fix(result: "LintResult") -> tuple[int, int]:
     changed = failed = 0
     for path, findings in sorted(_fixable_by_path(result).items()):
         try:
-            new_text = apply_fixes(path, findings)
+            new_text = apply_fixes(path, findings, sources=result.sources)
         except FixError as exc:
             _error(str(exc))
             failed += 1
@@ -256,19 +256,16 @@ def _diff(result: "LintResult") -> int:
     """Print the fixes as a unified diff; exit 1 if anything would change."""
     import difflib
 
-    from kgraphlint.fixes import FixError, apply_fixes, notebook_fixes
-    from kgraphlint.lint import MAX_FILE_BYTES
+    from kgraphlint.fixes import FixError, fixed_texts, notebook_fixes
     from kgraphlint.report.names import one_line
     from kgraphlint.notebook import is_notebook
     from kgraphlint.report.summary import plural
-    from kgraphlint.safe_io import read_regular
-    from kgraphlint.static.parse import ParseFailure, decode_source
 
     would_change = 0
     for path, findings in sorted(_fixable_by_path(result).items()):
         if is_notebook(path):
             try:
-                changes = notebook_fixes(path, findings, write=False)
+                changes = notebook_fixes(path, findings, write=False, sources=result.sources)
             except FixError as exc:
                 _error(str(exc))
                 continue
@@ -287,13 +284,13 @@ def _diff(result: "LintResult") -> int:
                 )
             continue
         try:
-            new_text = apply_fixes(path, findings, write=False)
-            if new_text is None:
-                continue
-            old_text = decode_source(read_regular(path, MAX_FILE_BYTES))
-        except (FixError, OSError, ParseFailure) as exc:
+            texts = fixed_texts(path, findings, write=False, sources=result.sources)
+        except FixError as exc:
             _error(str(exc))
             continue
+        if texts is None:
+            continue
+        old_text, new_text = texts
         would_change += 1
         sys.stdout.writelines(
             difflib.unified_diff(

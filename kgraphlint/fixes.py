@@ -1,7 +1,10 @@
 """Applying autofixes to a file: edits bottom-up, re-parse, safe write.
 
 The write itself (content check, temp file, metadata, rename) is
-:func:`kgraphlint.safe_io.write_fixed`.  For a notebook the edits apply to its
+:func:`kgraphlint.safe_io.write_fixed`.  The file is read again before the
+edits apply (they are only valid for the bytes that were analysed); when it
+still holds them, the run's decoding of it is used (``sources``, the run's
+:class:`~kgraphlint.sources.SourceStore`) rather than decoding it again.  For a notebook the edits apply to its
 code cells (positions are cell-relative) and only those cells' sources are
 rewritten in the file.
 """
@@ -12,13 +15,17 @@ import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from kgraphlint.findings import Edit, Finding, Fix
 from kgraphlint.fix_toolkit import apply_to_text
 from kgraphlint.notebook import NotebookError, is_notebook, read_notebook, replace_sources
 from kgraphlint.safe_io import describe, read_regular, write_fixed
 from kgraphlint.static.parse import ParseFailure, decode_source, encode_source, parse_text
+
+if TYPE_CHECKING:
+    from kgraphlint.notebook import Notebook
+    from kgraphlint.sources import SourceStore
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -39,7 +46,9 @@ def fixed_text(text: str, fixes: Iterable[Fix]) -> str:
     return apply_to_text(text, fixes)
 
 
-def apply_fixes(path: str, findings: Iterable[Finding], *, write: bool = True) -> Optional[str]:
+def apply_fixes(
+    path: str, findings: Iterable[Finding], *, write: bool = True, sources: "Optional[SourceStore]" = None
+) -> Optional[str]:
     """Apply the fixes of ``findings`` located in ``path``.
 
     Returns the new text, or None when nothing changes (so a second run is a
@@ -49,23 +58,28 @@ def apply_fixes(path: str, findings: Iterable[Finding], *, write: bool = True) -
     safely (see :func:`kgraphlint.safe_io.write_fixed`), or the result would
     not parse.
     """
+    if is_notebook(path):
+        if not any(f.fix and f.path == path for f in findings):
+            return None
+        changes = notebook_fixes(path, findings, write=write, sources=sources)
+        return None if changes is None else changes.new_data.decode("utf-8", errors="replace")
+    texts = fixed_texts(path, findings, write=write, sources=sources)
+    return None if texts is None else texts[1]
+
+
+def fixed_texts(
+    path: str, findings: Iterable[Finding], *, write: bool = True, sources: "Optional[SourceStore]" = None
+) -> Optional[tuple[str, str]]:
+    """:func:`apply_fixes` for a Python file, returning (old text, new text)."""
+    findings = list(findings)
     fixes = [f.fix for f in sorted(findings, key=Finding.sort_key) if f.fix and f.path == path]
     if not fixes:
         return None
-    if is_notebook(path):
-        changes = notebook_fixes(path, findings, write=write)
-        return None if changes is None else changes.new_data.decode("utf-8", errors="replace")
+    data = _current_bytes(path, fixes, _MAX_FIX_BYTES)
+    known = sources.get(path) if sources is not None else None
     try:
-        data = read_regular(path, _MAX_FIX_BYTES)
-    except OSError as exc:
-        raise FixError(f"{path}: cannot read file: {describe(exc)}") from None
-    analysed = {fix.source_sha256 for fix in fixes if fix.source_sha256}
-    if len(analysed) > 1 or (analysed and hashlib.sha256(data).hexdigest() not in analysed):
-        # Edit positions are only valid for the bytes they were computed from:
-        # applied to a file saved since, they would garble it.
-        raise FixError(f"{path}: file changed since it was checked; not fixed (run kgraphlint again)")
-    try:
-        text = decode_source(data)
+        # The run's decoding when the file still holds the analysed bytes.
+        text = known.text() if known is not None and known.data == data else decode_source(data)
     except ParseFailure as exc:
         raise FixError(f"{path}: cannot read file: {exc}") from None
     new_text = fixed_text(text, fixes)
@@ -79,7 +93,21 @@ def apply_fixes(path: str, findings: Iterable[Finding], *, write: bool = True) -
         problem = write_fixed(path, data, encode_source(new_text, data))
         if problem:
             raise FixError(f"{path}: {problem}")
-    return new_text
+    return text, new_text
+
+
+def _current_bytes(path: str, fixes: list[Fix], limit: int) -> bytes:
+    """What ``path`` holds now, if it is what the fixes were computed from."""
+    try:
+        data = read_regular(path, limit)
+    except OSError as exc:
+        raise FixError(f"{path}: cannot read file: {describe(exc)}") from None
+    analysed = {fix.source_sha256 for fix in fixes if fix.source_sha256}
+    if len(analysed) > 1 or (analysed and hashlib.sha256(data).hexdigest() not in analysed):
+        # Edit positions are only valid for the bytes they were computed from:
+        # applied to a file saved since, they would garble it.
+        raise FixError(f"{path}: file changed since it was checked; not fixed (run kgraphlint again)")
+    return data
 
 
 @dataclass
@@ -90,7 +118,9 @@ class NotebookChanges:
     cells: dict[int, tuple[str, str]]
 
 
-def notebook_fixes(path: str, findings: Iterable[Finding], *, write: bool = True) -> Optional[NotebookChanges]:
+def notebook_fixes(
+    path: str, findings: Iterable[Finding], *, write: bool = True, sources: "Optional[SourceStore]" = None
+) -> Optional[NotebookChanges]:
     """Apply the fixes of ``findings`` to the code cells of the notebook ``path``.
 
     The edits are relative to cells (``Edit.cell``); only the changed cells'
@@ -99,24 +129,19 @@ def notebook_fixes(path: str, findings: Iterable[Finding], *, write: bool = True
     notebook cannot be read or a fixed cell would not be valid Python.
     """
     fixes = [f.fix for f in sorted(findings, key=Finding.sort_key) if f.fix and f.path == path]
+    data = _current_bytes(path, fixes, _MAX_NOTEBOOK_FIX_BYTES)
+    known = sources.get(path) if sources is not None else None
     try:
-        data = read_regular(path, _MAX_NOTEBOOK_FIX_BYTES)
-    except OSError as exc:
-        raise FixError(f"{path}: cannot read file: {describe(exc)}") from None
-    analysed = {fix.source_sha256 for fix in fixes if fix.source_sha256}
-    if len(analysed) > 1 or (analysed and hashlib.sha256(data).hexdigest() not in analysed):
-        raise FixError(f"{path}: file changed since it was checked; not fixed (run kgraphlint again)")
-    try:
-        notebook = read_notebook(data)
+        notebook: "Notebook" = known.notebook() if known is not None and known.data == data else read_notebook(data)
     except NotebookError as exc:
         raise FixError(f"{path}: cannot read notebook: {exc}") from None
-    sources = {cell.number: cell.source for cell in notebook.cells.cells}
-    if not fixes or any(e.cell not in sources for fix in fixes for e in fix.edits):
+    cell_sources = {cell.number: cell.source for cell in notebook.cells.cells}
+    if not fixes or any(e.cell not in cell_sources for fix in fixes for e in fix.edits):
         return None
-    new_sources = _fixed_cells(sources, fixes)
+    new_sources = _fixed_cells(cell_sources, fixes)
     if new_sources is None:
         raise FixError(f"{path}: cannot apply the fixes to the cells; file left unchanged")
-    changed = {n: (sources[n], text) for n, text in new_sources.items() if text != sources[n]}
+    changed = {n: (cell_sources[n], text) for n, text in new_sources.items() if text != cell_sources[n]}
     if not changed:
         return None
     try:
@@ -177,4 +202,4 @@ def _fixed_cells(sources: dict[int, str], fixes: list[Fix]) -> Optional[dict[int
     return dict(zip(numbers, parts))
 
 
-__all__ = ["Edit", "Fix", "FixError", "NotebookChanges", "apply_fixes", "fixed_text", "notebook_fixes"]
+__all__ = ["Edit", "Fix", "FixError", "NotebookChanges", "apply_fixes", "fixed_text", "fixed_texts", "notebook_fixes"]

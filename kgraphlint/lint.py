@@ -1,11 +1,15 @@
 """The pipeline: files on disk -> findings.
 
 discover -> read bytes -> byte scan -> cache -> parse -> static engine -> rules
--> dedupe -> suppressions -> selection/per-file-ignores -> (trace and merge) -> sorted result.
+-> dedupe -> suppressions -> (trace and merge) -> dedupe -> selection/per-file-ignores
+-> sorted result.
 
-Workers (``--jobs``) only run the pure per-file part (:func:`analyse_source`);
-reading, caching and merging stay in the parent so results are identical to a
-serial run.
+Each file is read once and decoded once per run: the run's
+:class:`~kgraphlint.sources.SourceStore` holds it for every stage (analysis,
+imported modules, suppressions of trace findings, the reports); the rules
+are selected once per run.  Workers (``--jobs``) only run the pure per-file
+part (:func:`analyse_source`); reading, caching and merging stay in the
+parent so results are identical to a serial run.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
@@ -21,11 +25,12 @@ from kgraphlint.config import Config, ConfigError, load_config, parse_selectors,
 from kgraphlint.contradiction import TraceCoverage, subject_key, subject_models, withdraw_contradicted
 from kgraphlint.discover import MissingPathError, SourceFile, discover
 from kgraphlint.findings import NOTHING_FOUND, FileError, Finding, Related, Skip
-from kgraphlint.notebook import NotebookError, is_notebook, is_python_language, may_be_in_dropped_cell, read_notebook, to_cells
+from kgraphlint.notebook import NotebookError, is_notebook, is_python_language, may_be_in_dropped_cell, to_cells
 from kgraphlint.report.summary import is_partial
 from kgraphlint.rules import code_matches, selected_rules
-from kgraphlint.safe_io import FileTooLarge, NotRegularFile, describe, read_regular
-from kgraphlint.suppress import apply_suppressions
+from kgraphlint.safe_io import FileTooLarge, NotRegularFile, describe
+from kgraphlint.sources import Source, SourceStore
+from kgraphlint.suppress import filter_suppressed
 
 if TYPE_CHECKING:
     # Loaded lazily by __getattr__ below; named here for checkers and __all__.
@@ -94,6 +99,9 @@ class LintResult:
     # Paths of the files analysed in this run (the others were served from
     # the cache): what an edit made kgraphlint re-check.
     analysed: list[str] = field(default_factory=list)
+    # The files this run read (those findings point into), for the reports:
+    # code frames and notebook positions come from here, not from the disk.
+    sources: SourceStore = field(default_factory=SourceStore, compare=False, repr=False)
 
 
 @dataclass
@@ -114,6 +122,10 @@ class _Outcome:
     # Lines of this file where the static engine saw a model constructed:
     # what --trace must build for the file to count as traced.
     constructions: list[int] = field(default_factory=list)
+    # What decoding the file produced (text, notebook), handed back from a
+    # --jobs worker when there are findings, so that the parent's reports do
+    # not decode it again.  Not cached.
+    decoded: Optional[tuple[Any, Any]] = None
 
     def to_cache(self) -> dict[str, Any]:
         return {
@@ -224,15 +236,22 @@ def _internal(path: str, what: str, exc: BaseException) -> FileError:
     return FileError(path, f"internal error {what}: {detail}")
 
 
+@lru_cache(maxsize=32)
+def _rules_for(select: Optional[tuple[str, ...]], ignore: tuple[str, ...]) -> tuple["Rule", ...]:
+    """The rules a selection runs: computed once per process and selection."""
+    return tuple(selected_rules(list(select) if select else None, list(ignore)))
+
+
 def analyse_source(
     path: str,
-    data: bytes,
+    data: "bytes | Source",
     select: Optional[tuple[str, ...]] = None,
     ignore: tuple[str, ...] = (),
     follow_imports: bool = True,
     reaches_keras: Optional[bool] = None,
 ) -> _Outcome:
-    """Parse, analyse and check one file's bytes; suppressions applied.
+    """Parse, analyse and check one file's bytes (or its run's :class:`Source`,
+    decoded at most once); suppressions applied.
 
     With ``follow_imports`` (and ``path`` on disk), imports of the project's
     own modules are followed: a finding may then be located in an imported
@@ -245,15 +264,25 @@ def analyse_source(
     cannot parse is a ``skipped`` entry.  A file that never mentions Keras is
     only compiled by CPython: KG900 is the one rule that can fire on it.
     """
-    from kgraphlint.static.parse import ParseFailure, ParserLimit, check_syntax, parse_source, parse_text
+    from kgraphlint.static.parse import ParseFailure, ParserLimit, check_bytes, compile_only, parse_text
 
-    rules = selected_rules(list(select) if select else None, list(ignore))
+    source = data if isinstance(data, Source) else Source(path, data)
+    data = source.data
+    rules = _rules_for(select, ignore)
     outcome = _Outcome()
     kg900 = next((rule for rule in rules if rule.code == "KG900"), None)
     notebook: Optional["Notebook"] = None
+    loader = None
+    if follow_imports:
+        from kgraphlint.static.modules import shared_loader
+
+        loader = shared_loader()
+        # Importers of this file (a cycle) and its own suppressions use this
+        # decoding; in a --jobs worker it is the worker's copy of the run's.
+        loader.sources.put(source)
     try:
         if is_notebook(path):
-            notebook = read_notebook(data)
+            notebook = source.notebook()
             if not is_python_language(notebook.language):
                 outcome.skipped.append(Skip(path, f"not a Python notebook (kernel language: {notebook.language})", "check"))
                 return outcome
@@ -264,16 +293,22 @@ def analyse_source(
                 # project module that does): only KG900 can fire.
                 if kg900 is not None:
                     outcome.findings = to_cells(_broken_cells(path, notebook, kg900), path, notebook.cells)
-                return outcome
+                return _handing_back(outcome, source)
             text = notebook.program
             module = parse_text(text, path)
         else:
             if not _mentions_keras(data) and not (
-                reaches_keras if reaches_keras is not None else _reaches_keras(os.path.abspath(path), data, {})
+                reaches_keras
+                if reaches_keras is not None
+                else _reaches_keras(source.abspath, data, {}, loader.sources if loader else None)
             ):
-                check_syntax(data, path)
+                # CPython's parser only: no rule but KG900 can fire here.
+                check_bytes(data)
+                compile_only(source.text(), path)
                 return outcome
-            text, module = parse_source(data, path)
+            check_bytes(data)
+            text = source.text()
+            module = parse_text(text, path)
     except ParserLimit as exc:
         outcome.skipped.append(Skip(path, exc.message, "check"))
         return outcome
@@ -281,18 +316,14 @@ def analyse_source(
         if kg900 is not None:
             failure = kg900.from_failure(path, exc.message, exc.line, exc.column)  # type: ignore[attr-defined]
             outcome.findings = to_cells([failure], path, notebook.cells) if notebook else [failure]
-        return outcome
+        return _handing_back(outcome, source)
     outcome.parsed = True
 
     from kgraphlint.static.source import make_context
 
     ctx = make_context(path, text, module)
-    loader = None
-    if follow_imports:
-        from kgraphlint.static.modules import shared_loader
-
-        loader = shared_loader()
-        loader.register(os.path.abspath(path), ctx, data)
+    if loader is not None:
+        loader.register(source.abspath, ctx, data)
     facts: Optional["Facts"] = None
     try:
         analyze = _engine()
@@ -314,7 +345,7 @@ def analyse_source(
             outcome.errors.append(_internal(path, f"in rule {rule.code}", exc))
     if notebook is not None and kg900 is not None:
         found.extend(_broken_cells(path, notebook, kg900))
-    findings = _suppress(_dedupe(found), path, text, facts)
+    findings = _suppress(_dedupe(found), source, facts, loader.sources if loader else None)
     if notebook is not None:
         # Cells map this file's lines; a defect located in an imported
         # helper module keeps that file's position (as for a script), with
@@ -336,6 +367,13 @@ def analyse_source(
                 models = subject_models(facts, f)
                 if models:
                     outcome.subjects[subject_key(f)] = models
+    return _handing_back(outcome, source)
+
+
+def _handing_back(outcome: _Outcome, source: Source) -> _Outcome:
+    """Keep the decoding with an outcome that has findings: the reports need it."""
+    if outcome.findings:
+        outcome.decoded = source.decoded()
     return outcome
 
 
@@ -352,24 +390,31 @@ def _broken_cells(path: str, notebook: "Notebook", kg900: "Rule") -> list[Findin
     return found
 
 
-def _suppress(findings: list[Finding], path: str, text: str, facts: Optional["Facts"]) -> list[Finding]:
-    """Suppression comments, read in the file each finding is located in."""
+def _suppress(
+    findings: list[Finding], source: Source, facts: Optional["Facts"], store: Optional[SourceStore]
+) -> list[Finding]:
+    """Suppression comments, read in the file each finding is located in (an
+    imported module's comments come from its source in the run's store,
+    tokenized once however many files import it)."""
+    path = source.path
     if all(f.path == path for f in findings):
-        return apply_suppressions(findings, text)
-    texts = dict(facts.module_texts) if facts is not None else {}
-    texts[path] = text
+        return filter_suppressed(findings, source.suppressions()) if findings else findings
+    texts = facts.module_texts if facts is not None else {}
     by_path: dict[str, list[Finding]] = {}
     for f in findings:
         by_path.setdefault(f.path, []).append(f)
     kept: list[Finding] = []
     for where, group in by_path.items():
-        source = texts.get(where)
-        kept.extend(apply_suppressions(group, source) if source is not None else group)
+        known = source if where == path else (store.get(where) if store is not None else None)
+        if known is None and where in texts:
+            known = Source(where, b"")
+            known.adopt((texts[where], None))
+        kept.extend(filter_suppressed(group, known.suppressions()) if known is not None else group)
     return kept
 
 
-def _analyse_job(job: tuple[str, bytes, bool], select: Optional[tuple[str, ...]], ignore: tuple[str, ...]) -> _Outcome:
-    return analyse_source(job[0], job[1], select, ignore, reaches_keras=job[2])
+def _analyse_job(job: tuple[Source, bool], select: Optional[tuple[str, ...]], ignore: tuple[str, ...]) -> _Outcome:
+    return analyse_source(job[0].path, job[0], select, ignore, reaches_keras=job[1])
 
 
 def lint_source(path: str, data: bytes, config: Optional[Config] = None) -> tuple[list[Finding], list[FileError]]:
@@ -396,13 +441,15 @@ def _mentions_keras(data: bytes) -> bool:
 _REACH_LIMIT = 64
 
 
-def _reaches_keras(abspath: str, data: bytes, memo: dict[str, bool]) -> bool:
+def _reaches_keras(abspath: str, data: bytes, memo: dict[str, bool], store: Optional[SourceStore] = None) -> bool:
     """Whether a file that never names Keras imports (maybe through other
-    project modules) one that does: ``from mypkg.model import build``."""
+    project modules) one that does: ``from mypkg.model import build``.
+    Imported files are read through the run's ``store`` (once per run)."""
     if b"import" not in data or not os.path.isfile(abspath):
         return False
     from kgraphlint.project import imported_project_files
 
+    store = store if store is not None else SourceStore()
     todo = [abspath]
     seen = {abspath}
     while todo and len(seen) <= _REACH_LIMIT:
@@ -414,8 +461,7 @@ def _reaches_keras(abspath: str, data: bytes, memo: dict[str, bool]) -> bool:
             continue
         if current != abspath:
             try:
-                with open(current, "rb") as fh:
-                    content = fh.read(MAX_FILE_BYTES)
+                content = store.load(current, MAX_FILE_BYTES).data
             except OSError:
                 continue
             if _mentions_keras(content):
@@ -514,12 +560,14 @@ def lint_paths(
     files_checked = 0
     outcomes: dict[str, _Outcome] = {}
     analysed: dict[str, str] = {}  # path -> SHA-256 of the bytes analysed
-    pending: list[tuple[SourceFile, bytes, Optional[str]]] = []
+    pending: list[tuple[Source, Optional[str]]] = []
 
     from kgraphlint.static.modules import reset_shared_loader, shared_loader
 
-    # Files may have changed since the last run in this process.
-    reset_shared_loader()
+    # Files may have changed since the last run in this process; this run
+    # reads each one once, into its store.
+    store = SourceStore()
+    reset_shared_loader(store)
     loader = shared_loader()
     cache = None
     if use_cache:
@@ -529,11 +577,12 @@ def lint_paths(
         cache = FindingCache(config.root, salt)
 
     reach_memo: dict[str, bool] = {}
-    for source in found.files:
-        data = _read(source, errors, skipped)
-        if data is None:
+    for found_file in found.files:
+        source = _read(store, found_file, errors, skipped)
+        if source is None:
             continue
-        analysed[source.path] = hashlib.sha256(data).hexdigest()
+        data = source.data
+        analysed[source.path] = source.digest
         key = cache.key(source.path, data) if cache else None
         cached = cache.get(key) if cache and key else None
         if cached is not None:
@@ -547,18 +596,21 @@ def lint_paths(
             ):
                 outcomes[source.path] = outcome
                 continue
-        pending.append((source, data, key))
+        pending.append((source, key))
 
     jobs_list = []
-    for source, data, _ in pending:
-        if _mentions_keras(data):
+    for source, _ in pending:
+        if _mentions_keras(source.data):
             reach_memo[source.abspath] = True
-            jobs_list.append((source.path, data, True))
+            jobs_list.append((source, True))
         else:
-            jobs_list.append((source.path, data, _reaches_keras(source.abspath, data, reach_memo)))
+            jobs_list.append((source, _reaches_keras(source.abspath, source.data, reach_memo, store)))
     results = _analyse_all(jobs_list, eff_select, eff_ignore, jobs)
-    for (source, _, key), outcome in zip(pending, results):
+    for (source, key), outcome in zip(pending, results):
         outcomes[source.path] = outcome
+        if outcome.decoded is not None:
+            source.adopt(outcome.decoded)  # decoded by a --jobs worker
+            outcome.decoded = None
         if cache and key and not outcome.errors:
             cache.put(key, outcome.to_cache())
     for path, digest in analysed.items():
@@ -566,8 +618,8 @@ def lint_paths(
             _stamp_fixes(outcomes[path].findings, digest)
 
     findings: list[Finding] = []
-    for source in found.files:
-        outcome = outcomes.get(source.path)
+    for found_file in found.files:
+        outcome = outcomes.get(found_file.path)
         if outcome is not None:
             findings.extend(outcome.findings)
             errors.extend(outcome.errors)
@@ -578,6 +630,8 @@ def lint_paths(
 
     abspaths = {s.path: s.abspath for s in found.files}
     files_traced: Optional[int] = None
+    # One finding per location: files importing a helper report its defects too.
+    findings = _dedupe(findings)
     if trace:
         requests = [
             (s, outcomes[s.path].builders, outcomes[s.path].constructions)
@@ -587,27 +641,31 @@ def lint_paths(
         trace_skipped: list[Skip] = []
         coverage: dict[str, TraceCoverage] = {}
         trace_findings, trace_errors = _trace(
-            requests, config, eff_select, eff_ignore, notes, trace_skipped, coverage
+            requests, config, eff_select, eff_ignore, notes, trace_skipped, coverage, store
         )
         errors.extend(trace_errors)
         skipped.extend(trace_skipped)
-        trace_findings = _suppress_elsewhere(trace_findings, abspaths)
+        trace_findings = _suppress_elsewhere(trace_findings, abspaths, store)
         # The real graph wins: a static finding its complete trace contradicts goes.
         subjects = {k: v for o in outcomes.values() for k, v in o.subjects.items()}
         findings = withdraw_contradicted(findings, trace_findings, subjects, coverage)
-        # One finding per location first: files importing a helper report its defects too.
-        findings = merge_trace(_dedupe(findings), trace_findings)
+        # Both lists are free of duplicates, and so is their merge.
+        findings = merge_trace(findings, trace_findings)
         not_traced = {s.path for s in trace_skipped if not is_partial(s)}
         files_traced = sum(1 for s, *_ in requests if s.path not in not_traced)
 
-    findings = _select(_dedupe(findings), eff_select, eff_ignore, config, abspaths)
+    findings = _select(findings, eff_select, eff_ignore, config, abspaths)
     findings.sort(key=Finding.sort_key)
     errors.sort(key=lambda e: (e.path, e.message))
     internal = sum(1 for e in errors if e.message.startswith("internal error"))
     skipped = _unique_skips(skipped)
+    # The reports point into these files only: the others' bytes can go.
+    store.retain(
+        [f.path for f in findings] + [r.path for f in findings for r in f.related]
+    )
     return LintResult(
         findings, errors, files_checked, internal, notes, skipped, files_traced,
-        analysed=[path for path, _, interpreted in jobs_list if interpreted],
+        analysed=[source.path for source, interpreted in jobs_list if interpreted], sources=store,
     )
 
 
@@ -664,12 +722,12 @@ def check_selectors(
             )
 
 
-def _read(source: SourceFile, errors: list[FileError], skipped: list[Skip]) -> Optional[bytes]:
+def _read(store: SourceStore, source: SourceFile, errors: list[FileError], skipped: list[Skip]) -> Optional[Source]:
     limit = MAX_NOTEBOOK_BYTES if is_notebook(source.path) else MAX_FILE_BYTES
     # What is opened is checked, not what discovery saw: the path may have been
     # swapped for a FIFO or a device since (reading one would block or never end).
     try:
-        return read_regular(source.abspath, limit)
+        return store.load(source.path, limit, source.abspath)
     except IsADirectoryError:
         errors.append(FileError(source.path, "is a directory, not a Python file"))
     except NotRegularFile as exc:
@@ -683,7 +741,7 @@ def _read(source: SourceFile, errors: list[FileError], skipped: list[Skip]) -> O
 
 
 def _analyse_all(
-    jobs_list: list[tuple[str, bytes, bool]],
+    jobs_list: list[tuple[Source, bool]],
     select: Optional[tuple[str, ...]],
     ignore: tuple[str, ...],
     jobs: Optional[int],
@@ -739,6 +797,7 @@ def _trace(
     notes: list[str],
     skipped: list[Skip],
     coverage: Optional[dict[str, "TraceCoverage"]] = None,
+    store: Optional[SourceStore] = None,
 ) -> tuple[list[Finding], list[FileError]]:
     """Trace the files; their findings, kgraphlint's own errors, and in
     ``skipped`` the files that could not be (fully) traced for a reason that is
@@ -752,15 +811,19 @@ def _trace(
         raise TraceUnavailable(f"the trace engine is not available ({exc})") from None
     if not requests:
         return [], []
-    plans = {s.path: plan_file(s.path, s.abspath, lines, b) for s, b, lines in requests}
+    known = store if store is not None else SourceStore()
+    plans = {s.path: plan_file(s.path, s.abspath, lines, b, known.get(s.abspath)) for s, b, lines in requests}
     facts_by_path = trace_files(
         [
-            TraceRequest(path=s.path, abspath=s.abspath, builders=list(b), trainers=plans[s.path].trainers)
+            TraceRequest(
+                path=s.path, abspath=s.abspath, builders=list(b), trainers=plans[s.path].trainers,
+                text=_analysed_text(store, s),
+            )
             for s, b, _ in requests
         ],
         config,
     )
-    graph_rules = [r for r in selected_rules(list(select) if select else None, list(ignore)) if not r.source_rule]
+    graph_rules = [r for r in _rules_for(select, ignore) if not r.source_rule]
     findings: list[Finding] = []
     errors: list[FileError] = []
     trace_codes = [r.code for r in graph_rules if "T" in r.engines]
@@ -803,6 +866,20 @@ def _coverage_skips(plans: list[Any], facts_by_path: dict[str, Any], skipped: li
     return found
 
 
+def _analysed_text(store: Optional[SourceStore], source: SourceFile) -> Optional[str]:
+    """The decoded text the tracer runs and labels (a .py file as analysed;
+    None: the worker reads the file, e.g. a notebook, whose cells it needs)."""
+    known = store.get(source.abspath) if store is not None else None
+    if known is None or known.is_notebook:
+        return None
+    from kgraphlint.static.parse import ParseFailure
+
+    try:
+        return known.text()
+    except ParseFailure:
+        return None
+
+
 def _trace_skips(path: str, entries: Iterable[Any]) -> list[Skip]:
     """The tracer's "could not trace" records as Skip entries (stage "trace").
 
@@ -826,11 +903,15 @@ def _trace_skips(path: str, entries: Iterable[Any]) -> list[Skip]:
     return skips
 
 
-def _suppress_elsewhere(findings: list[Finding], abspaths: dict[str, str]) -> list[Finding]:
+def _suppress_elsewhere(
+    findings: list[Finding], abspaths: dict[str, str], store: Optional[SourceStore] = None
+) -> list[Finding]:
     """Apply suppression comments to trace findings (they may be in any file),
-    and give positions in notebooks by cell."""
-    from kgraphlint.static.parse import ParseFailure, decode_source
+    and give positions in notebooks by cell.  The files come from the run's
+    store: read and decoded once, their comments tokenized once."""
+    from kgraphlint.static.parse import ParseFailure
 
+    store = store if store is not None else SourceStore()
     by_path: dict[str, list[Finding]] = {}
     for f in findings:
         by_path.setdefault(f.path, []).append(f)
@@ -838,15 +919,15 @@ def _suppress_elsewhere(findings: list[Finding], abspaths: dict[str, str]) -> li
     for path, group in by_path.items():
         notebook = None
         try:
+            limit = MAX_NOTEBOOK_BYTES if is_notebook(path) else MAX_FILE_BYTES
+            source = store.load(path, limit, abspaths.get(path) or os.path.abspath(path))
             if is_notebook(path):
-                notebook = read_notebook(read_regular(abspaths.get(path, path), MAX_NOTEBOOK_BYTES))
-                text = notebook.program
-            else:
-                text = decode_source(read_regular(abspaths.get(path, path), MAX_FILE_BYTES))
+                notebook = source.notebook()
+            suppressions = source.suppressions()
         except (OSError, ParseFailure, NotebookError):
             kept.extend(group)
             continue
-        group = apply_suppressions(group, text)
+        group = filter_suppressed(group, suppressions)
         # Trace sites are program lines of the notebook: report them by cell.
         kept.extend(to_cells(group, path, notebook.cells) if notebook is not None else group)
     return kept

@@ -4,7 +4,7 @@ A suppression comment applies to the finding's first line and to the last line
 of its span (so a comment after the closing parenthesis of a multi-line
 ``Model(...)`` call works).  Comments are found with :mod:`tokenize`, so a
 ``"# noqa"`` inside a string does not count; this only runs for files that
-have findings.
+have findings, once per file and run.
 """
 
 from __future__ import annotations
@@ -56,9 +56,14 @@ def apply_suppressions(findings: Iterable[Finding], text: str) -> list[Finding]:
     findings = list(findings)
     if not findings or "#" not in text:
         return findings
-    suppressions = comment_suppressions(text)
+    return filter_suppressed(findings, comment_suppressions(text))
+
+
+def filter_suppressed(findings: Iterable[Finding], suppressions: Suppressions) -> list[Finding]:
+    """The findings ``suppressions`` (a file's, computed once: see
+    :meth:`kgraphlint.sources.Source.suppressions`) do not silence."""
     if not suppressions:
-        return findings
+        return list(findings)
     return [f for f in findings if not is_suppressed(f, suppressions)]
 
 

@@ -64,7 +64,7 @@ def finding_command(finding: Finding, notebooks: Optional[NotebookPositions] = N
 
 def render(result: Any, out: TextIO, rules: Mapping[str, Any]) -> None:
     """Write ``result`` (a LintResult: findings, errors) as workflow commands."""
-    notebooks = NotebookPositions()
+    notebooks = NotebookPositions(getattr(result, "sources", None))
     for finding in sorted(result.findings, key=lambda f: f.sort_key()):
         out.write(finding_command(finding, notebooks) + "\n")
     for error in getattr(result, "errors", ()):

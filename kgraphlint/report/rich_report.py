@@ -12,7 +12,7 @@ cannot be read (file changed, trace site in another file) is simply left out.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Optional, TextIO
+from typing import TYPE_CHECKING, Optional, TextIO
 
 from kgraphlint.findings import location
 from kgraphlint.report.names import one_line
@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from kgraphlint.findings import Finding
     from kgraphlint.lint import LintResult
     from kgraphlint.rules.base import Rule
+    from kgraphlint.sources import SourceStore
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Code frames are shown for files up to this size.
+_MAX_SHOWN_BYTES = 10 * 1024 * 1024
 _TAB = 4
 # Longer spans show their first and last lines around an ellipsis.
 _MAX_FRAME_LINES = 4
@@ -80,50 +82,34 @@ def wrap(prefix: "Text", body: "Text", width: Optional[int], hang: Optional[int]
 
 
 class SourceLines:
-    """Lines of the files the report points into, read once each."""
+    """Lines of the files the report points into, from the run's sources
+    (read and decoded once per run; a file the run did not read, such as a
+    trace site elsewhere, is read once here)."""
 
-    def __init__(self) -> None:
-        self._files: dict[str, Optional[list[str]]] = {}
-        self._notebooks: dict[str, Any] = {}
+    def __init__(self, sources: "Optional[SourceStore]" = None) -> None:
+        from kgraphlint.sources import SourceStore
+
+        self._sources = sources if sources is not None else SourceStore()
 
     def line(self, path: str, number: int, cell: Optional[int] = None) -> Optional[str]:
-        if cell is not None:
-            lines = self._cell_lines(path, cell)
-        else:
-            if path not in self._files:
-                self._files[path] = self._read(path)
-            lines = self._files[path]
+        lines = self._cell_lines(path, cell) if cell is not None else self._lines(path)
         if lines is None or number < 1 or number > len(lines):
             return None
         return lines[number - 1]
 
+    def _lines(self, path: str) -> Optional[list[str]]:
+        source = self._sources.try_load(path, _MAX_SHOWN_BYTES)  # never blocks on a FIFO
+        return source.lines() if source is not None else None
+
     def _cell_lines(self, path: str, cell: int) -> Optional[list[str]]:
         """The lines of a notebook's code cell: a cell's own code frame."""
-        from kgraphlint.notebook import NotebookError, read_notebook
+        from kgraphlint.notebook import NotebookError
 
-        if path not in self._notebooks:
-            try:
-                with open(path, "rb") as fh:
-                    self._notebooks[path] = read_notebook(fh.read())
-            except (OSError, NotebookError):
-                self._notebooks[path] = None
-        notebook = self._notebooks[path]
-        return notebook.cell_lines(cell) if notebook is not None else None
-
-    @staticmethod
-    def _read(path: str) -> Optional[list[str]]:
-        from kgraphlint.safe_io import read_regular
-        from kgraphlint.static.parse import ParseFailure, decode_source
-
+        source = self._sources.try_load(path)
         try:
-            data = read_regular(path, 10 * 1024 * 1024)  # never blocks on a FIFO
-        except OSError:
+            return source.notebook().cell_lines(cell) if source is not None else None
+        except NotebookError:
             return None
-        try:
-            text = decode_source(data)
-        except ParseFailure:
-            text = data.decode("utf-8", errors="replace")
-        return _LINE_BREAK.split(text)
 
 
 def _display_col(line: str, column: int) -> int:
@@ -240,7 +226,7 @@ def render(result: "LintResult", out: TextIO, rules: "dict[str, Rule]", *, quiet
 
     console = make_console(out)
     width = console.width
-    sources = SourceLines()
+    sources = SourceLines(getattr(result, "sources", None))
     for f in result.findings:
         for row in _finding_block(f, sources, width):
             console.print(row)

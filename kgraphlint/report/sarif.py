@@ -50,7 +50,7 @@ def sarif_log(result: Any, rules: Mapping[str, Any], root: Optional[Path] = None
     findings: list[Finding] = sorted(result.findings, key=lambda f: f.sort_key())
     errors: list[FileError] = list(getattr(result, "errors", ()))
 
-    notebooks = NotebookPositions()
+    notebooks = NotebookPositions(getattr(result, "sources", None))
     descriptors: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for code, rule in sorted(rules.items()):
@@ -195,9 +195,13 @@ def _result(finding: Finding, rule_index: int, root: Path, notebooks: "NotebookP
 
 
 class NotebookPositions:
-    """Cell positions -> positions in the notebook files' JSON text, each file read once."""
+    """Cell positions -> positions in the notebook files' JSON text, each file's
+    JSON scanned once; the bytes are the run's (``sources``: its SourceStore)."""
 
-    def __init__(self) -> None:
+    def __init__(self, sources: Any = None) -> None:
+        from kgraphlint.sources import SourceStore
+
+        self._sources = sources if sources is not None else SourceStore()
         self._files: dict[str, Any] = {}
 
     def position(self, path: str, cell: int, line: int, column: int) -> Optional[tuple[int, int]]:
@@ -205,8 +209,7 @@ class NotebookPositions:
 
         if path not in self._files:
             try:
-                with open(path, "rb") as fh:
-                    self._files[path] = FilePositions(fh.read())
+                self._files[path] = FilePositions(self._sources.load(path).data)
             except (OSError, NotebookError):
                 self._files[path] = None
         positions = self._files[path]

@@ -11,6 +11,11 @@ that file's facts.
 
 A module that cannot be read or parsed is ``None``: its importers see its
 names as unknown (the module itself gets its KG900 when it is checked).
+
+Files are read through the loader's :class:`~kgraphlint.sources.SourceStore`:
+in a run, the run's own (a module that is also checked is read and decoded
+once, whichever comes first); otherwise one of the loader's, whose entries go
+with the parses they back (a changed or evicted file is read afresh).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from kgraphlint.project import ModuleInfo, module_info
+from kgraphlint.sources import SourceStore
 
 if TYPE_CHECKING:
     from kgraphlint.static.source import SourceContext
@@ -29,6 +35,8 @@ if TYPE_CHECKING:
 
 # Beyond this an imported file is not read (same limit as checked files).
 MAX_MODULE_BYTES = 2 * 1024 * 1024
+# A dependency is hashed whatever its size (a change must invalidate the cache).
+_MAX_DIGEST_BYTES = 1 << 40
 # Parsed modules kept per process; a run over a large code base evicts the
 # least recently used (re-parsed if needed again): a parse tree costs about
 # a megabyte per thousand lines.
@@ -45,10 +53,14 @@ class LoadedModule:
 class ModuleLoader:
     """Parse cache of imported project files, keyed by absolute path and stat."""
 
-    def __init__(self) -> None:
+    def __init__(self, sources: Optional[SourceStore] = None) -> None:
         self._modules: dict[str, tuple[tuple[int, int], Optional[LoadedModule]]] = {}
         self._infos: dict[str, ModuleInfo] = {}
         self._digests: dict[str, tuple[tuple[int, int], Optional[str]]] = {}
+        # A run's store outlives the parses (its reports need the files);
+        # the loader's own store is kept as small as its parse cache.
+        self._owns_sources = sources is None
+        self.sources = sources if sources is not None else SourceStore()
 
     def info(self, abspath: str) -> ModuleInfo:
         found = self._infos.get(abspath)
@@ -65,7 +77,9 @@ class ModuleLoader:
             # A context of its own: the checked file's context carries its facts,
             # which must not stay alive with the parse.
             shared = make_context(ctx.path, ctx.text, ctx.module)
-            self._put(abspath, stamp, LoadedModule(self.info(abspath), shared, _digest(data)))
+            known = self.sources.get(abspath)
+            digest = known.digest if known is not None and known.data is data else _digest(data)
+            self._put(abspath, stamp, LoadedModule(self.info(abspath), shared, digest))
 
     def load(self, abspath: str, display_path: str) -> Optional[LoadedModule]:
         stamp = _stamp(abspath)
@@ -76,6 +90,8 @@ class ModuleLoader:
             # Most recently used last: the eviction order.
             self._modules[abspath] = self._modules.pop(abspath)
             return cached[1]
+        if cached is not None:
+            self.sources.forget(abspath)  # changed since it was read
         loaded = self._parse(abspath, display_path)
         self._put(abspath, stamp, loaded)
         return loaded
@@ -88,9 +104,10 @@ class ModuleLoader:
         cached = self._digests.get(abspath)
         if cached is not None and cached[0] == stamp:
             return cached[1]
+        if cached is not None:
+            self.sources.forget(abspath)  # changed since it was read
         try:
-            with open(abspath, "rb") as fh:
-                value: Optional[str] = _digest(fh.read())
+            value: Optional[str] = self.sources.load(abspath, _MAX_DIGEST_BYTES).digest
         except OSError:
             value = None
         self._digests[abspath] = (stamp, value)
@@ -99,7 +116,10 @@ class ModuleLoader:
     def _put(self, abspath: str, stamp: tuple[int, int], loaded: Optional[LoadedModule]) -> None:
         self._modules.pop(abspath, None)
         if len(self._modules) >= MAX_CACHED_MODULES:
-            self._modules.pop(next(iter(self._modules)))
+            evicted = next(iter(self._modules))
+            self._modules.pop(evicted)
+            if self._owns_sources:
+                self.sources.forget(evicted)
         self._modules[abspath] = (stamp, loaded)
         if loaded is not None:
             self._digests[abspath] = (stamp, loaded.digest)
@@ -107,23 +127,22 @@ class ModuleLoader:
     def _parse(self, abspath: str, display_path: str) -> Optional[LoadedModule]:
         import libcst as cst
 
-        from kgraphlint.static.parse import ParseFailure, parse_source
+        from kgraphlint.static.parse import ParseFailure, check_bytes, parse_text
         from kgraphlint.static.source import make_context
 
         try:
-            with open(abspath, "rb") as fh:
-                data = fh.read(MAX_MODULE_BYTES + 1)
-        except OSError:
-            return None
-        if len(data) > MAX_MODULE_BYTES:
+            source = self.sources.load(abspath, MAX_MODULE_BYTES)
+        except OSError:  # FileTooLarge included
             return None
         try:
-            text, module = parse_source(data, display_path)
+            check_bytes(source.data)
+            text = source.text()
+            module = parse_text(text, display_path)
         except (ParseFailure, RecursionError, MemoryError):
             return None
         if not isinstance(module, cst.Module):
             return None
-        return LoadedModule(self.info(abspath), make_context(display_path, text, module), _digest(data))
+        return LoadedModule(self.info(abspath), make_context(display_path, text, module), source.digest)
 
 
 def _stamp(abspath: str) -> Optional[tuple[int, int]]:
@@ -149,10 +168,11 @@ def shared_loader() -> ModuleLoader:
     return _LOADER
 
 
-def reset_shared_loader() -> None:
-    """Start a run afresh: files may have changed since the last one."""
+def reset_shared_loader(sources: Optional[SourceStore] = None) -> None:
+    """Start a run afresh: files may have changed since the last one.
+    ``sources``: the run's store, through which the loader reads."""
     global _LOADER
-    _LOADER = None
+    _LOADER = ModuleLoader(sources) if sources is not None else None
     from kgraphlint.project import clear_caches
 
     clear_caches()

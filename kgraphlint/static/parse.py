@@ -113,17 +113,28 @@ def check_syntax(data: bytes, path: str = "<unknown>") -> str:
     CPython's parser costs about a tenth of libcst's.  Raises ParseFailure.
     """
     text = _decode_checked(data)
-    with collector_paused():
-        _compile(text, path)
+    compile_only(text, path)
     return text
 
 
-def _decode_checked(data: bytes) -> str:
+def compile_only(text: str, path: str = "<unknown>") -> None:
+    """CPython's verdict on decoded source (see :func:`check_syntax`); raises ParseFailure."""
+    with collector_paused():
+        _compile(text, path)
+
+
+def check_bytes(data: bytes) -> None:
+    """What makes bytes unreadable as Python before decoding (a UTF-16/32 mark,
+    NUL bytes); raises ParseFailure.  Decoding itself is :func:`decode_source`."""
     _reject_wide_encodings(data)
     nul = data.find(b"\x00")
     if nul >= 0:
         line, column = _byte_position(data, nul)
         raise ParseFailure("file contains NUL bytes (binary file?)", line, column)
+
+
+def _decode_checked(data: bytes) -> str:
+    check_bytes(data)
     return decode_source(data)
 
 

@@ -86,13 +86,19 @@ class FilePlan:
         return f"cell {located[0]}, line {located[1]}" if located else f"line {line}"
 
 
-def plan_file(path: str, abspath: str, constructions: Iterable[int], builders: Iterable[tuple[str, int]]) -> FilePlan:
-    """The scopes of a file's model constructions (lines the static engine found)."""
+def plan_file(
+    path: str, abspath: str, constructions: Iterable[int], builders: Iterable[tuple[str, int]], source: Any = None
+) -> FilePlan:
+    """The scopes of a file's model constructions (lines the static engine found).
+
+    ``source``: the file as the run read and decoded it (a
+    :class:`kgraphlint.sources.Source`), else it is read here.
+    """
     lines = sorted(set(constructions))
     plan = FilePlan(path, abspath)
     if not lines:
         return plan
-    tree, plan.cells = _parse(abspath)
+    tree, plan.cells = _parse(abspath, source)
     if tree is None:
         plan.scopes = [Scope("module", ranges=tuple((line, line) for line in lines), models=tuple(lines))]
         return plan
@@ -154,7 +160,7 @@ def _trainers(scopes: Sequence[Scope], top: Sequence[Scope], builders: set[str])
     ]
 
 
-def _parse(abspath: str) -> tuple[Optional[ast.Module], Any]:
+def _parse(abspath: str, source: Any = None) -> tuple[Optional[ast.Module], Any]:
     """The file's syntax tree (a notebook's program), and a notebook's cells."""
     from kgraphlint.lint import MAX_FILE_BYTES, MAX_NOTEBOOK_BYTES
     from kgraphlint.notebook import NotebookError, is_notebook, read_notebook
@@ -164,10 +170,10 @@ def _parse(abspath: str) -> tuple[Optional[ast.Module], Any]:
     cells = None
     try:
         if is_notebook(abspath):
-            notebook = read_notebook(read_regular(abspath, MAX_NOTEBOOK_BYTES))
+            notebook = source.notebook() if source is not None else read_notebook(read_regular(abspath, MAX_NOTEBOOK_BYTES))
             text, cells = notebook.program, notebook.cells
         else:
-            text = decode_source(read_regular(abspath, MAX_FILE_BYTES))
+            text = source.text() if source is not None else decode_source(read_regular(abspath, MAX_FILE_BYTES))
         flags = ast.PyCF_ONLY_AST | getattr(ast, "PyCF_ALLOW_TOP_LEVEL_AWAIT", 0)
         tree = compile(text, abspath, "exec", flags=flags, dont_inherit=True)
     except (OSError, ParseFailure, NotebookError, SyntaxError, ValueError, RecursionError, MemoryError):

@@ -54,6 +54,10 @@ class TraceRequest:
     # Functions needing no argument that build a model and also train it
     # (not builders for the static engine): called too (see coverage.py).
     trainers: list[str] = field(default_factory=list)
+    # The file's decoded text as the static engine analysed it: the worker
+    # runs and labels exactly that, without reading the file again (None:
+    # the worker reads it, e.g. a notebook, whose cells it needs).
+    text: Optional[str] = None
 
 
 class WorkerFailure(Exception):
@@ -421,6 +425,8 @@ def trace_files(requests: list[TraceRequest], config: Any) -> dict[str, Facts]:
                     "trainers": list(request.trainers),
                     "timeout": timeout,
                 }
+                if request.text is not None:
+                    payload["source"] = request.text
                 if worker is None or not worker.alive():
                     worker = _start_worker(run_dir)
                     if isinstance(worker, str):

@@ -30,6 +30,7 @@ import fcntl
 import gc
 import importlib.util
 import inspect
+import io
 import json
 import os
 import random
@@ -38,9 +39,12 @@ import shutil
 import signal
 import sys
 import tempfile
-from typing import Any, BinaryIO, Callable, Optional
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Optional
 
 from kgraphlint.notebook import is_notebook
+
+if TYPE_CHECKING:
+    from kgraphlint.notebook import Notebook
 
 _real_exit = os._exit  # before the hooks replace it
 
@@ -70,6 +74,7 @@ def import_file(
     modname: str,
     keep_going: Optional[Callable[[BaseException, Any], bool]] = None,
     cell_failed: Optional[Callable[[BaseException, Any], None]] = None,
+    source: "Optional[str | Notebook]" = None,
 ) -> Any:
     """Import the traced file as part of its project (never as ``__main__``).
 
@@ -83,13 +88,16 @@ def import_file(
     notebook runs as :func:`import_notebook` does (``cell_failed``: there),
     with the same roots on ``sys.path``.  The caller puts ``sys.path`` and
     ``sys.modules`` back.  ``keep_going``: see :func:`run_module`.
+    ``source``: the file's text, already read and decoded (universal newlines,
+    as the import system reads it), or the notebook already read; else the
+    file is read.
     """
     from kgraphlint.project import is_candidate_name, module_info
 
     info = module_info(abspath)
     sys.path[:0] = list(info.roots)
     if is_notebook(abspath):
-        return import_notebook(abspath, modname, keep_going, cell_failed)
+        return import_notebook(abspath, modname, keep_going, cell_failed, source if not isinstance(source, str) else None)
     name = info.name if info.name and is_candidate_name(info.name) and _free_name(info.name, info.root) else modname
     parent, _, leaf = name.rpartition(".") if name != modname else ("", "", name)
     if parent:
@@ -109,7 +117,8 @@ def import_file(
     sys.modules[modname] = module
     if parent:
         setattr(sys.modules[parent], leaf, module)
-    run_module(module, spec.loader.get_source(name), abspath, keep_going)  # type: ignore[attr-defined]
+    text = source if isinstance(source, str) else spec.loader.get_source(name)  # type: ignore[attr-defined]
+    run_module(module, text, abspath, keep_going)
     return module
 
 
@@ -125,8 +134,10 @@ def import_notebook(
     modname: str,
     keep_going: Optional[Callable[[BaseException, Any], bool]] = None,
     cell_failed: Optional[Callable[[BaseException, Any], None]] = None,
+    notebook: "Optional[Notebook]" = None,
 ) -> Any:
-    """Run a notebook's code cells in order in one fresh module ``modname``.
+    """Run a notebook's code cells in order in one fresh module ``modname``
+    (``notebook``: the file already read, else it is read here).
 
     What runs is the program the static engine reads (magic and shell lines
     masked, cells that are not Python left out), compiled cell by cell with
@@ -141,8 +152,9 @@ def import_notebook(
 
     from kgraphlint.notebook import read_notebook
 
-    with open(abspath, "rb") as fh:
-        notebook = read_notebook(fh.read())
+    if notebook is None:
+        with open(abspath, "rb") as fh:
+            notebook = read_notebook(fh.read())
     linecache.cache[abspath] = (len(notebook.program), None, notebook.program.splitlines(True), abspath)
     module = types.ModuleType(modname)
     module.__dict__["get_ipython"] = _IPythonStub  # get_ipython().run_line_magic(...) does nothing
@@ -298,20 +310,28 @@ class Worker:
         abspath: str = os.path.abspath(request["abspath"])
         timeout = float(request.get("timeout") or 120)
         sites = SiteMaker(path, abspath)
-        try:
-            if is_notebook(abspath):
-                from kgraphlint.notebook import NotebookError, read_notebook
+        # Read once: the labels and the run share it.
+        source: "Optional[str | Notebook]" = None
+        if isinstance(request.get("source"), str) and not is_notebook(abspath):
+            # The text the parent analysed: run and labelled as is, the file
+            # is not read again.  Newlines as the import system reads them.
+            source = text = io.IncrementalNewlineDecoder(None, True).decode(request["source"], final=True)
+        else:
+            try:
+                if is_notebook(abspath):
+                    from kgraphlint.notebook import NotebookError, read_notebook
 
-                try:
-                    with open(abspath, "rb") as binary:
-                        text = read_notebook(binary.read()).program  # what runs, by program line
-                except NotebookError:
-                    text = ""
-            else:
-                with open(abspath, encoding="utf-8", errors="replace") as fh:
-                    text = fh.read()
-        except OSError:
-            text = ""
+                    try:
+                        with open(abspath, "rb") as binary:
+                            source = read_notebook(binary.read())
+                        text = source.program  # what runs, by program line
+                    except NotebookError:
+                        text = ""
+                else:
+                    with open(abspath, encoding="utf-8", errors="replace") as fh:
+                        text = fh.read()
+            except OSError:
+                text = ""
         labels = LabelIndex(text, path)
         # Optional only so that the end of this call can drop it (see below).
         recorder: Optional[Recorder]
@@ -388,7 +408,7 @@ class Worker:
             with recording(recorder):
                 module = None
                 try:
-                    module = import_file(abspath, modname, keep_going, cell_failed)
+                    module = import_file(abspath, modname, keep_going, cell_failed, source)
                 except (TraceTimeout, BaseException) as exc:
                     if isinstance(exc, TraceTimeout):
                         raise
