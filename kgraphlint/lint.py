@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from kgraphlint.config import Config, ConfigError, load_config, parse_selectors, path_matches
 from kgraphlint.contradiction import TraceCoverage, subject_key, subject_models, withdraw_contradicted
-from kgraphlint.discover import MissingPathError, SourceFile, discover
+from kgraphlint.discover import Discovery, MissingPathError, SourceFile, discover
 from kgraphlint.findings import NOTHING_FOUND, FileError, Finding, Related, Skip
 from kgraphlint.notebook import NotebookError, is_notebook, is_python_language, may_be_in_dropped_cell, to_cells
 from kgraphlint.report.summary import is_partial
 from kgraphlint.rules import code_matches, selected_rules
 from kgraphlint.safe_io import FileTooLarge, NotRegularFile, describe
-from kgraphlint.sources import Source, SourceStore
+from kgraphlint.sources import Source, SourceStore, set_active_sources
 from kgraphlint.suppress import filter_suppressed
 
 if TYPE_CHECKING:
@@ -554,13 +554,6 @@ def lint_paths(
         _check_trace_available()
 
     found = discover(paths, config)
-    errors = list(found.errors)
-    notes: list[str] = []
-    skipped: list[Skip] = _empty_directories(paths, found.files)
-    files_checked = 0
-    outcomes: dict[str, _Outcome] = {}
-    analysed: dict[str, str] = {}  # path -> SHA-256 of the bytes analysed
-    pending: list[tuple[Source, Optional[str]]] = []
 
     from kgraphlint.static.modules import reset_shared_loader, shared_loader
 
@@ -569,6 +562,33 @@ def lint_paths(
     store = SourceStore()
     reset_shared_loader(store)
     loader = shared_loader()
+    set_active_sources(store)
+    try:
+        return _lint_files(paths, found, config, store, loader, trace, eff_select, eff_ignore, jobs, use_cache)
+    finally:
+        set_active_sources(None)
+
+
+def _lint_files(
+    paths: Sequence[str],
+    found: Discovery,
+    config: Config,
+    store: SourceStore,
+    loader: Any,
+    trace: bool,
+    eff_select: Optional[tuple[str, ...]],
+    eff_ignore: tuple[str, ...],
+    jobs: Optional[int],
+    use_cache: bool,
+) -> LintResult:
+    """:func:`lint_paths` once the files are found and the run's store is set."""
+    errors = list(found.errors)
+    notes: list[str] = []
+    skipped: list[Skip] = _empty_directories(paths, found.files)
+    files_checked = 0
+    outcomes: dict[str, _Outcome] = {}
+    analysed: dict[str, str] = {}  # path -> SHA-256 of the bytes analysed
+    pending: list[tuple[Source, Optional[str]]] = []
     cache = None
     if use_cache:
         from kgraphlint.cache import FindingCache, code_fingerprint

@@ -128,14 +128,33 @@ def sys_path_entries(abspath: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     file's directory (where such scripts are run), so the answer does not
     depend on the current directory; anything not a literal path is ignored.
     """
-    try:
-        with open(abspath, "rb") as fh:
-            data = fh.read(MAX_SCAN_BYTES)
-    except OSError:
+    data = _head(abspath, MAX_SCAN_BYTES)
+    if data is None:
         return (), ()
     if b"sys.path" not in data:
         return (), ()
     return _sys_path_entries(abspath, data)
+
+
+def _head(abspath: str, size: int) -> Optional[bytes]:
+    """The first ``size`` bytes of a file (None: unreadable); in a run, from
+    the run's sources (each file is read once per run)."""
+    from kgraphlint.safe_io import FileTooLarge
+    from kgraphlint.sources import active_sources
+
+    store = active_sources()
+    if store is not None:
+        try:
+            return store.load(abspath).data[:size]
+        except FileTooLarge:
+            pass  # larger than any file kgraphlint checks: its head only
+        except OSError:
+            return None
+    try:
+        with open(abspath, "rb") as fh:
+            return fh.read(size)
+    except OSError:
+        return None
 
 
 def _sys_path_entries(abspath: str, data: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -230,4 +230,22 @@ class SourceStore:
         self._sources = {k: v for k, v in self._sources.items() if k in keep}
         self._failures.clear()
 
-__all__ = ["MAX_NOTEBOOK_BYTES", "MAX_SOURCE_BYTES", "Source", "SourceStore", "read_limit"]
+_RUN: Optional[SourceStore] = None
+
+
+def active_sources() -> Optional[SourceStore]:
+    """The store of the run in progress (:func:`kgraphlint.lint.lint_paths`), if
+    any: what stages far from the pipeline (a module's ``sys.path`` scan) read
+    through, instead of opening the file again."""
+    return _RUN
+
+
+def set_active_sources(store: Optional[SourceStore]) -> None:
+    global _RUN
+    _RUN = store
+
+
+__all__ = [
+    "MAX_NOTEBOOK_BYTES", "MAX_SOURCE_BYTES", "Source", "SourceStore", "active_sources", "read_limit",
+    "set_active_sources",
+]
