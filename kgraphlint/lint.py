@@ -120,8 +120,10 @@ class _Outcome:
     # absence decided an import): absolute path -> sha256, None = absent.
     dependencies: dict[str, Optional[str]] = field(default_factory=dict)
     # Lines of this file where the static engine saw a model constructed:
-    # what --trace must build for the file to count as traced.
-    constructions: list[int] = field(default_factory=list)
+    # what --trace must build for the file to count as traced.  Computed for
+    # --trace runs only (None: not computed): lines need the positions of the
+    # whole module, which a static run without findings never pays for.
+    constructions: Optional[list[int]] = None
     # What decoding the file produced (text, notebook), handed back from a
     # --jobs worker when there are findings, so that the parent's reports do
     # not decode it again.  Not cached.
@@ -161,8 +163,10 @@ class _Outcome:
             isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("path", "reason", "stage")) for s in skipped
         ):
             raise ValueError("cache entry of the wrong shape (skipped)")
-        constructions = value.get("constructions", [])
-        if not isinstance(constructions, list) or not all(_is_int(n) for n in constructions):
+        constructions = value.get("constructions")
+        if constructions is not None and (
+            not isinstance(constructions, list) or not all(_is_int(n) for n in constructions)
+        ):
             raise ValueError("cache entry of the wrong shape (constructions)")
         return cls(
             findings=[Finding.from_dict(f) for f in findings],
@@ -171,7 +175,7 @@ class _Outcome:
             skipped=[Skip(s["path"], s["reason"], s["stage"]) for s in skipped],
             subjects=_subjects_from_cache(value.get("subjects", {})),
             dependencies=dict(dependencies),
-            constructions=list(constructions),
+            constructions=None if constructions is None else list(constructions),
         )
 
 
@@ -249,6 +253,7 @@ def analyse_source(
     ignore: tuple[str, ...] = (),
     follow_imports: bool = True,
     reaches_keras: Optional[bool] = None,
+    constructions: bool = False,
 ) -> _Outcome:
     """Parse, analyse and check one file's bytes (or its run's :class:`Source`,
     decoded at most once); suppressions applied.
@@ -355,12 +360,13 @@ def analyse_source(
         findings = [f for f in findings if not may_be_in_dropped_cell(f, notebook.dropped_names)]
         findings = to_cells(findings, path, notebook.cells)
     outcome.findings = findings
-    if facts is not None:
-        outcome.builders = list(facts.builders)
-        outcome.dependencies = dict(facts.dependencies)
+    if facts is not None and constructions:
         outcome.constructions = sorted(
             {m.site.line for m in facts.models if m.site is not None and m.site.path == path and not m.library_made}
         )
+    if facts is not None:
+        outcome.builders = list(facts.builders)
+        outcome.dependencies = dict(facts.dependencies)
         graph_codes = {r.code for r in rules if not r.source_rule}
         for f in outcome.findings:
             if f.code in graph_codes:
@@ -413,8 +419,10 @@ def _suppress(
     return kept
 
 
-def _analyse_job(job: tuple[Source, bool], select: Optional[tuple[str, ...]], ignore: tuple[str, ...]) -> _Outcome:
-    return analyse_source(job[0].path, job[0], select, ignore, reaches_keras=job[1])
+def _analyse_job(
+    job: tuple[Source, bool], select: Optional[tuple[str, ...]], ignore: tuple[str, ...], constructions: bool = False
+) -> _Outcome:
+    return analyse_source(job[0].path, job[0], select, ignore, reaches_keras=job[1], constructions=constructions)
 
 
 def lint_source(path: str, data: bytes, config: Optional[Config] = None) -> tuple[list[Finding], list[FileError]]:
@@ -611,6 +619,8 @@ def _lint_files(
             except (KeyError, TypeError, ValueError):
                 outcome = None  # an entry from a broken write or older format: recompute
             # Valid while every project module it depends on is unchanged.
+            if outcome is not None and trace and outcome.constructions is None:
+                outcome = None  # cached by a static run: --trace needs the construction lines
             if outcome is not None and all(
                 loader.digest(dep) == digest for dep, digest in outcome.dependencies.items()
             ):
@@ -625,7 +635,7 @@ def _lint_files(
             jobs_list.append((source, True))
         else:
             jobs_list.append((source, _reaches_keras(source.abspath, source.data, reach_memo, store)))
-    results = _analyse_all(jobs_list, eff_select, eff_ignore, jobs)
+    results = _analyse_all(jobs_list, eff_select, eff_ignore, jobs, constructions=trace)
     for (source, key), outcome in zip(pending, results):
         outcomes[source.path] = outcome
         if outcome.decoded is not None:
@@ -654,7 +664,7 @@ def _lint_files(
     findings = _dedupe(findings)
     if trace:
         requests = [
-            (s, outcomes[s.path].builders, outcomes[s.path].constructions)
+            (s, outcomes[s.path].builders, outcomes[s.path].constructions or [])
             for s in found.files
             if s.path in outcomes and outcomes[s.path].parsed
         ]
@@ -765,8 +775,9 @@ def _analyse_all(
     select: Optional[tuple[str, ...]],
     ignore: tuple[str, ...],
     jobs: Optional[int],
+    constructions: bool = False,
 ) -> list[_Outcome]:
-    worker = partial(_analyse_job, select=select, ignore=ignore)
+    worker = partial(_analyse_job, select=select, ignore=ignore, constructions=constructions)
     workers = min(jobs or os.cpu_count() or 1, len(jobs_list))
     if workers > 1 and len(jobs_list) > PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
