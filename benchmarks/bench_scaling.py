@@ -156,6 +156,14 @@ def main() -> int:
             report["many"].append({"files": count, "seconds": seconds, "per_file_ratio": per_file / per_file0})
             print(f"{count:>7} {seconds:>8.2f} {1000 * per_file:>8.1f} {per_file / per_file0:>10.2f}")
     print("\nTarget: 20k-line file at most 10x the 2k-line file in time and in memory; per-file cost flat.")
+    big = next((r for r in rows if 19000 <= r.get("lines", 0) <= 21000 and "error" not in r), None)
+    if big is not None and base is not big:
+        verdict = "within" if big["time_ratio"] <= 10 and big["memory_ratio"] <= 10 else "OVER"
+        print(
+            f"20k/2k ratios: CPU time {big['time_ratio']:.1f}x, peak memory added {big['memory_ratio']:.1f}x"
+            f" ({verdict} the 10x target)"
+        )
+        report["ratios_20k_2k"] = {"time": big["time_ratio"], "memory": big["memory_ratio"]}
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))
     return 0

@@ -269,7 +269,7 @@ def analyse_source(
     cannot parse is a ``skipped`` entry.  A file that never mentions Keras is
     only compiled by CPython: KG900 is the one rule that can fire on it.
     """
-    from kgraphlint.static.parse import ParseFailure, ParserLimit, check_bytes, compile_only, parse_text
+    from kgraphlint.static.parse import ParseFailure, ParserLimit, check_bytes, collector_frozen, compile_only, parse_text
 
     source = data if isinstance(data, Source) else Source(path, data)
     data = source.data
@@ -324,6 +324,24 @@ def analyse_source(
         return _handing_back(outcome, source)
     outcome.parsed = True
 
+    # The tree and everything else alive stay out of the collector's walks
+    # while the engine and the rules run (see collector_frozen).
+    with collector_frozen():
+        return _check_parsed(outcome, source, text, module, notebook, rules, kg900, loader)
+
+
+def _check_parsed(
+    outcome: _Outcome,
+    source: Source,
+    text: str,
+    module: Any,
+    notebook: Optional["Notebook"],
+    rules: tuple["Rule", ...],
+    kg900: Optional["Rule"],
+    loader: Any,
+) -> _Outcome:
+    """The engine and the rules over a parsed file (see :func:`analyse_source`)."""
+    path, data = source.path, source.data
     from kgraphlint.static.source import make_context
 
     ctx = make_context(path, text, module)

@@ -139,20 +139,30 @@ def _decode_checked(data: bytes) -> str:
 
 
 # libcst's native parser overflows its stack (a segfault that would kill the
-# whole run) on about 1,000 nested brackets or 10,000-term expressions; CPython
-# refuses both much earlier (200 brackets, recursion limit).  Files that could
-# come near those limits are first compiled by CPython, which costs ~10% of a
-# libcst parse, so only suspicious files pay for it.
+# whole run) on about 1,000 nested brackets, 10,000-term expressions or a chain
+# of 10,000 ``elif``s; CPython refuses all three much earlier (200 brackets,
+# recursion limit).  Files that could come near those limits are first compiled
+# by CPython, so only suspicious files pay for it.  Compiling costs ~10% of a
+# libcst parse, and more in memory than that: the syntax tree it builds and
+# frees just before libcst's raises glibc's mmap threshold, so libcst's own
+# allocations then fragment the heap (+9% peak memory on a 20k-line file).
+# So a large file is only compiled first when one of its logical lines (the
+# physical lines a bracket or a backslash joins) is long enough for a
+# 10,000-term expression, or when it has many ``elif``s; the indentation of
+# nested blocks is limited to 100 levels by both parsers.
 _PRECHECK_SIZE = 20 * 1024  # a 10,000-term expression needs at least 20 KiB
 _PRECHECK_DEPTH = 100
 _PRECHECK_LINE = 4000
+_PRECHECK_ELIFS = 100
 _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
 _DEPTH_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+_BRACKET_OR_BREAK = re.compile(r"[()\[\]{}]|\\(?:\r\n|\r|\n)|\r\n|\r|\n")
+_ELIF = re.compile(r"^[ \t]*elif\b", re.MULTILINE)
 
 
 def _needs_precheck(text: str) -> bool:
     if len(text) > _PRECHECK_SIZE:
-        return True
+        return _large_needs_precheck(text)
     if max(map(len, text.splitlines()), default=0) > _PRECHECK_LINE:
         return True
     depth = peak = 0
@@ -161,6 +171,35 @@ def _needs_precheck(text: str) -> bool:
         if depth > peak:
             peak = depth
     return peak > _PRECHECK_DEPTH
+
+
+def _large_needs_precheck(text: str) -> bool:
+    """:func:`_needs_precheck` for a file larger than ``_PRECHECK_SIZE``: one scan
+    for the nesting depth and the longest physical and logical lines."""
+    if len(_ELIF.findall(text)) > _PRECHECK_ELIFS:
+        return True
+    depth = peak = 0
+    line_start = logical_start = 0
+    longest_line = longest_logical = 0
+    # Brackets in strings and comments count too: lines only look longer
+    # and deeper than they are (conservative).
+    for match in _BRACKET_OR_BREAK.finditer(text):
+        token = match.group()
+        step = _DEPTH_STEP.get(token)
+        if step is not None:
+            depth += step
+            if depth > peak:
+                peak = depth
+            continue
+        end = match.start()
+        longest_line = max(longest_line, end - line_start)
+        line_start = match.end()
+        if depth <= 0 and token[0] != "\\":  # a line break that ends a logical line
+            longest_logical = max(longest_logical, end - logical_start)
+            logical_start = match.end()
+    longest_line = max(longest_line, len(text) - line_start)
+    longest_logical = max(longest_logical, len(text) - logical_start)
+    return peak > _PRECHECK_DEPTH or longest_line > _PRECHECK_LINE or longest_logical > _PRECHECK_SIZE
 
 
 def _compile(text: str, path: str) -> None:
@@ -198,6 +237,28 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+@contextmanager
+def collector_frozen() -> Iterator[None]:
+    """Every object alive now left out of the cyclic garbage collector's walks
+    until the block ends (``gc.freeze``), for the analysis of a parsed file.
+
+    The syntax tree is most of the objects alive, and none of it becomes
+    garbage while the engine and the rules run; yet each collection their
+    allocations trigger would walk it again (the first ones all of it: a
+    tree built with the collector paused is all young).  A host that froze
+    objects itself (a pre-fork server) keeps them frozen: then this does
+    nothing.
+    """
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def parse_text(text: str, path: str = "<unknown>") -> "cst.Module":
