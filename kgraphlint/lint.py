@@ -327,7 +327,7 @@ def analyse_source(
     # The tree and everything else alive stay out of the collector's walks
     # while the engine and the rules run (see collector_frozen).
     with collector_frozen():
-        return _check_parsed(outcome, source, text, module, notebook, rules, kg900, loader)
+        return _check_parsed(outcome, source, text, module, notebook, rules, kg900, loader, constructions)
 
 
 def _check_parsed(
@@ -339,6 +339,7 @@ def _check_parsed(
     rules: tuple["Rule", ...],
     kg900: Optional["Rule"],
     loader: Any,
+    constructions: bool = False,
 ) -> _Outcome:
     """The engine and the rules over a parsed file (see :func:`analyse_source`)."""
     path, data = source.path, source.data
