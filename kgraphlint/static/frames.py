@@ -10,7 +10,9 @@ from kgraphlint.project import ModuleInfo
 from kgraphlint.static.source import SourceContext
 from kgraphlint.static.values import (
     FuncV,
+    LazyImport,
     Value,
+    resolved,
     union,
 )
 
@@ -77,6 +79,8 @@ class Frame:
         while frame is not None:
             value = frame.env.get(name)
             if value is not None:
+                if isinstance(value, LazyImport):
+                    value = frame.env[name] = resolved(value)
                 return value
             frame = frame.parent
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Optional, Union
 
@@ -11,10 +12,12 @@ from kgraphlint.project import ModuleInfo, Resolution, resolve_absolute, resolve
 from kgraphlint.static.values import (
     UNKNOWN,
     Const,
+    LazyImport,
     ModuleV,
     Ref,
     SeqV,
     Value,
+    resolved,
 )
 from kgraphlint.static.state import InterpreterState
 from kgraphlint.static.imports import ImportBinding, import_bindings
@@ -69,20 +72,41 @@ class ImportsMixin(InterpreterState):
             # ``__init__`` (Python runs them too, but a package whose
             # ``__init__`` imports its whole API would make every file pay for
             # all of it); ``from pkg import name`` reads ``pkg/__init__.py``.
-            source = self.load_module(resolution, dotted)
         else:
             resolution = resolve_relative(level, dotted, info)
             self.depend_on(resolution)
-            source = self.load_module(resolution, dotted)
         if isinstance(stmt.names, cst.ImportStar):
+            source = self.load_module(resolution, dotted)
             if source is not None:
                 for name, value in self.public_names(source).items():
-                    self.bind(frame, name, value)
+                    self.bind(frame, name, value if self.lazy_imports(frame) else resolved(value))
             return
-        for binding in import_bindings(stmt):
+        bindings = import_bindings(stmt)
+        if self.lazy_imports(frame):
+            for binding in bindings:
+                assert binding.attribute is not None
+                load = functools.partial(self.imported_name, resolution, dotted, binding.attribute)
+                self.bind(frame, binding.name, LazyImport(load))
+            return
+        source = self.load_module(resolution, dotted)
+        for binding in bindings:
             assert binding.attribute is not None
-            found = self.module_attribute(source, binding.attribute) if source is not None else None
-            self.bind(frame, binding.name, found if found is not None else UNKNOWN)
+            self.bind(frame, binding.name, self.imported_name(resolution, dotted, binding.attribute, source))
+
+    def lazy_imports(self, frame: Frame) -> bool:
+        """Whether ``from m import name`` binds a :class:`LazyImport` in ``frame``:
+        at the top level of an imported module, whose names the checked file
+        may never read.  The checked file's own imports, and imports that run
+        inside functions (the function is being used), load at once."""
+        return frame.parent is None and frame.function is None and frame is not self.module_frame
+
+    def imported_name(self, resolution: Resolution, dotted: str, name: str, source: Union[ModuleV, None, bool] = False) -> Value:
+        """The value ``from <resolution> import name`` binds (the module is
+        loaded unless ``source`` is given)."""
+        if source is False:
+            source = self.load_module(resolution, dotted)
+        found = self.module_attribute(source, name) if isinstance(source, ModuleV) else None
+        return found if found is not None else UNKNOWN
 
     def resolve_import(self, dotted: str, info: ModuleInfo) -> Resolution:
         resolution = resolve_absolute(dotted, info)
@@ -138,17 +162,24 @@ class ImportsMixin(InterpreterState):
         frame.env["__name__"] = Const(loaded.info.name or name)
         module = ModuleV(loaded.info.name or name, frame, path, loaded.info)
         self.modules[path] = module
-        saved = (self.ctx, self.inline_stack, self.uncertain, self.loop_depth, self.speculative, self.in_module_body)
-        # The module's code runs once, at import, on its own: not inside the
-        # importer's branches, loops or functions, and not the checked file's
-        # module body.
+        saved = (
+            self.ctx, self.inline_stack, self.uncertain, self.loop_depth, self.speculative, self.in_module_body,
+            self.inexact_loops, self.branch_path,
+        )
+        # The module's code runs once, at import (or, for a lazy import, when
+        # a name of it is first read), on its own: not inside the importer's
+        # branches, loops or functions, and not the checked file's module body.
         self.ctx, self.inline_stack, self.in_module_body = loaded.ctx, [], False
-        self.uncertain = self.loop_depth = self.speculative = 0
+        self.uncertain = self.loop_depth = self.speculative = self.inexact_loops = 0
+        self.branch_path = []
         self.import_depth += 1
         try:
             self.exec_block(loaded.ctx.module.body, frame)
         finally:
-            self.ctx, self.inline_stack, self.uncertain, self.loop_depth, self.speculative, self.in_module_body = saved
+            (
+                self.ctx, self.inline_stack, self.uncertain, self.loop_depth, self.speculative, self.in_module_body,
+                self.inexact_loops, self.branch_path,
+            ) = saved
             self.import_depth -= 1
         # Its top-level names are exports: what importers do not use is not
         # dropped (that module's own check says what it drops).
@@ -160,6 +191,8 @@ class ImportsMixin(InterpreterState):
         """``module.name``: a name the module defines, else its submodule."""
         value = module.env.get(name)
         if value is not None:
+            if isinstance(value, LazyImport):
+                value = module.env[name] = resolved(value)
             return value
         directory = _package_directory(module.path)
         if directory is None or not name.isidentifier():
@@ -180,7 +213,8 @@ class ImportsMixin(InterpreterState):
         ):
             result = {}
             for item in declared.items:
-                value = self.module_attribute(module, item.value)  # type: ignore[attr-defined]
+                # A lazy name stays lazy (the importer may never read it).
+                value = module.env.get(item.value) or self.module_attribute(module, item.value)  # type: ignore[attr-defined]
                 result[item.value] = value if value is not None else UNKNOWN  # type: ignore[attr-defined]
             return result
         return {k: v for k, v in module.env.items() if not k.startswith("_")}

@@ -260,6 +260,40 @@ class PartialV(Value):
         self.kwargs = kwargs
 
 
+class LazyImport(Value):
+    """A name that ``from module import name`` binds in an imported module:
+    ``module`` is loaded (its code interpreted) only when the name is first
+    read, so a checked file pays for the code paths of the project it uses,
+    not for everything its imports import in turn.
+
+    Reading it (``Frame.lookup``, a module attribute, a union) gives the
+    imported value, computed once; a lazy name that needs itself (a module
+    importing a name from itself) is unknown.
+    """
+
+    __slots__ = ("_load", "_value")
+    kind = "lazy"
+
+    def __init__(self, load: Any) -> None:
+        self._load = load
+        self._value: Optional[Value] = None
+
+    def force(self) -> Value:
+        if self._value is None:
+            load, self._load = self._load, None
+            # While it loads, a name that needs itself is unknown.
+            self._value = UNKNOWN
+            self._value = resolved(load())
+        return self._value
+
+
+def resolved(value: Value) -> Value:
+    """``value``, or what it stands for when it is a lazy import."""
+    while isinstance(value, LazyImport):
+        value = value.force()
+    return value
+
+
 class UnionV(Value):
     """One of several values, chosen by control flow the engine cannot decide."""
 
@@ -278,6 +312,7 @@ def union(values: list[Value]) -> Value:
     flat: list[Value] = []
     seen: set[int] = set()
     for v in values:
+        v = resolved(v)
         for o in v.options if isinstance(v, UnionV) else (v,):
             if isinstance(o, Const):
                 # Equal constants are one value.
