@@ -311,9 +311,14 @@ def analyse_source(
                 check_bytes(data)
                 compile_only(source.text(), path)
                 return outcome
-            check_bytes(data)
-            text = source.text()
-            module = parse_text(text, path)
+            # An importer of this file may have parsed these very bytes.
+            shared = loader.parsed(source.abspath, data) if loader is not None else None
+            if shared is not None:
+                text, module = shared
+            else:
+                check_bytes(data)
+                text = source.text()
+                module = parse_text(text, path)
     except ParserLimit as exc:
         outcome.skipped.append(Skip(path, exc.message, "check"))
         return outcome
