@@ -381,10 +381,13 @@ class RaisedError:
     """
 
     exc_type: str
-    message: str
+    message: str  # its first paragraph, for reports
     site: Optional[Site]
     stage: str = "build"
     layer_site: Optional[Site] = None
+    # The whole text (bounded), which the rules match their Keras messages
+    # against: the words that say what went wrong may be past the first line.
+    text: str = ""
 
 
 @dataclass

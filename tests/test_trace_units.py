@@ -259,3 +259,17 @@ def test_neutral_history_lists_the_compiled_metrics() -> None:
     assert list(history.history) == ["loss", "accuracy", "auc", "val_loss", "val_accuracy", "val_auc"]
     assert history.history["val_auc"] == [0.0, 0.0]
     assert list(_history({"epochs": 1}, model).history) == ["loss", "accuracy", "auc"]
+
+
+def test_a_keras_message_past_the_first_paragraph_still_names_its_rule() -> None:
+    # Keras puts what went wrong after "Exception encountered when calling
+    # Reshape.call()."; the report keeps the first paragraph, the rules read it all.
+    from kgraphlint.rules.raised import findings_from_raised
+
+    text = (
+        "Exception encountered when calling Reshape.call().\n\n"
+        "The total size of the tensor must be unchanged. Received: input_shape=(100,), target_shape=(-1, 3)"
+    )
+    facts = Facts("m.py", "trace")
+    facts.errors.append(RaisedError("ValueError", short_message(text), Site("m.py", 8, 5), text=text))
+    assert [f.code for f in findings_from_raised(facts)] == ["KG603"]

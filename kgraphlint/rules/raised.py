@@ -65,7 +65,7 @@ def findings_from_raised(facts: Facts) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple[str, str, int, int, str]] = set()
     for err in facts.errors:
-        explained = explaining_rule(err.exc_type, err.message, err.stage)
+        explained = explaining_rule(err.exc_type, err.text or err.message, err.stage)
         rule = explained or fallback
         if rule is None:
             continue

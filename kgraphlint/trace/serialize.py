@@ -211,7 +211,7 @@ def facts_to_dict(facts: Facts) -> dict[str, Any]:
         "errors": [
             {
                 "exc_type": e.exc_type, "message": e.message, "site": _site(e.site),
-                "stage": e.stage, "layer_site": _site(e.layer_site),
+                "stage": e.stage, "layer_site": _site(e.layer_site), "text": e.text,
             }
             for e in facts.errors
         ],
@@ -339,7 +339,7 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
     facts.errors = [
         RaisedError(
             exc_type=x["exc_type"], message=x["message"], site=_unsite(x["site"]),
-            stage=x["stage"], layer_site=_unsite(x["layer_site"]),
+            stage=x["stage"], layer_site=_unsite(x["layer_site"]), text=x.get("text", ""),
         )
         for x in d["errors"]
     ]

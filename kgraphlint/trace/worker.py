@@ -65,6 +65,9 @@ _alarm_raises: type = TraceTimeout
 TRAINER_SHARE = 0.25
 
 
+# How much of an exception's text is kept for the rules to match.
+MAX_ERROR_TEXT = 8000
+
 def _on_alarm(signum: int, frame: Any) -> None:
     raise _alarm_raises()
 
@@ -694,7 +697,9 @@ def _raised(exc: BaseException, site: Any, recorder: Any, path: str) -> Any:
     # Keras called the layer itself while building a Sequential model: the
     # layer the user wrote is where a rule may want to report it.
     layer_site = _failing_layer_site(exc, message, recorder) if _raised_in_sequential(exc) else None
-    return RaisedError(exc_type, short_message(message), site or Site(path, 1, 1), layer_site=layer_site)
+    return RaisedError(
+        exc_type, short_message(message), site or Site(path, 1, 1), layer_site=layer_site, text=message[:MAX_ERROR_TEXT]
+    )
 
 
 def _fit_errors(recorder: Any, path: str) -> list:
