@@ -79,8 +79,9 @@ def import_bindings(stmt: Union[cst.Import, cst.ImportFrom]) -> list[ImportBindi
     return found
 
 
-# Imported project modules' own bindings, per process: file -> (stat, bindings).
-_MODULE_BINDINGS: dict[str, tuple[Optional[tuple[int, int]], Optional["ImportBindings"]]] = {}
+# Imported project modules' own bindings, per process: file -> (the content
+# digest they were collected from, bindings).  The loader decides freshness.
+_MODULE_BINDINGS: dict[str, tuple[str, "ImportBindings"]] = {}
 # Modules being followed right now (an import cycle stops there).
 _FOLLOWING: set[tuple[str, str]] = set()
 MAX_FOLLOW_DEPTH = 16
@@ -102,22 +103,19 @@ def _resolve_in_module(path: str, name: str) -> frozenset[str]:
 
 
 def _module_bindings(path: str) -> Optional["ImportBindings"]:
-    try:
-        st = os.stat(path)
-        stamp: Optional[tuple[int, int]] = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return None
-    cached = _MODULE_BINDINGS.get(path)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
+    """The bindings of a project module, from the loader's parse (shared with
+    the engine, read once per run)."""
     from kgraphlint.static.modules import shared_loader
 
     loaded = shared_loader().load(path, path)
-    bindings: Optional[ImportBindings] = None
-    if loaded is not None:
-        bindings = ImportBindings()
-        bindings.collect(loaded.ctx.module, path)
-    _MODULE_BINDINGS[path] = (stamp, bindings)
+    if loaded is None:
+        return None
+    cached = _MODULE_BINDINGS.get(path)
+    if cached is not None and cached[0] == loaded.digest:
+        return cached[1]
+    bindings = ImportBindings()
+    bindings.collect(loaded.ctx.module, path)
+    _MODULE_BINDINGS[path] = (loaded.digest, bindings)
     return bindings
 
 
