@@ -50,7 +50,7 @@ REPO = Path(__file__).resolve().parents[1]
 DRIVER = """
 import json, sys
 from kgraphlint.lint import lint_paths
-result = lint_paths([sys.argv[1]], use_cache=sys.argv[2] == "cache", jobs=1)
+result = lint_paths(["."], use_cache=sys.argv[2] == "cache", jobs=1)  # as a user runs it: `kgraphlint .`
 print(json.dumps({"analysed": result.analysed, "findings": len(result.findings), "files": result.files_checked}))
 """
 
@@ -133,6 +133,10 @@ FILES_ALONE = "_KGRAPHLINT_BENCH_FILES_ALONE"
 def run_driver(python_path: Path, target: Path, cached: bool, alone: bool = False) -> tuple[float, dict]:
     env = dict(os.environ, PYTHONPATH=str(python_path))
     env.pop(FILES_ALONE, None)
+    # Timed as installed: pip compiles kgraphlint's bytecode at install time.
+    # With this set (some CI images set it) every run would compile
+    # kgraphlint's sources first, and start-up would be measured, not the cache.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if alone:
         env[FILES_ALONE] = "1"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -149,6 +153,11 @@ def run_driver(python_path: Path, target: Path, cached: bool, alone: bool = Fals
     return elapsed, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def compile_bytecode(python_path: Path) -> None:
+    """Compile kgraphlint's bytecode as ``pip install`` does, so that no timed run compiles it."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(python_path / "kgraphlint")], check=True)
+
+
 def snapshot(rev: str, into: Path) -> Path:
     archive = subprocess.run(["git", "archive", rev, "kgraphlint"], cwd=REPO, capture_output=True, check=True).stdout
     into.mkdir(parents=True, exist_ok=True)
@@ -163,23 +172,24 @@ def bench_cache(work: Path, modules: int, repeat: int) -> dict:
     script = root / "scripts" / "train_0.py"
     times: dict[str, list[float]] = {k: [] for k in ("cold", "unchanged", "edit-leaf", "edit-top")}
     counts: dict[str, int] = {}
+    compile_bytecode(REPO)
     for round_ in range(repeat):
         shutil.rmtree(root / ".kgraphlint_cache", ignore_errors=True)
-        t, info = run_driver(REPO, root, cached=True)
-        times["cold"].append(t)
-        counts["cold"] = len(info["analysed"])
-        counts["files"] = info["files"]
-        t, info = run_driver(REPO, root, cached=True)
-        times["unchanged"].append(t)
-        counts["unchanged"] = len(info["analysed"])
-        blocks.write_text(BLOCKS + f"\n# edit {round_}\n")
-        t, info = run_driver(REPO, root, cached=True)
-        times["edit-leaf"].append(t)
-        counts["edit-leaf"] = len(info["analysed"])
-        script.write_text(TRAIN.format(i=0, group="g0") + f"\n# edit {round_}\n")
-        t, info = run_driver(REPO, root, cached=True)
-        times["edit-top"].append(t)
-        counts["edit-top"] = len(info["analysed"])
+        cold: Optional[dict] = None
+        for run, edit in (("cold", None), ("unchanged", None), ("edit-leaf", blocks), ("edit-top", script)):
+            if edit is blocks:
+                blocks.write_text(BLOCKS + f"\n# edit {round_}\n")
+            elif edit is script:
+                script.write_text(TRAIN.format(i=0, group="g0") + f"\n# edit {round_}\n")
+            t, info = run_driver(REPO, root, cached=True)
+            times[run].append(t)
+            counts[run] = len(info["analysed"])
+            cold = cold or info
+            # A cache that changes what is reported is a bug, not a speed-up.
+            if (info["files"], info["findings"]) != (cold["files"], cold["findings"]):
+                raise SystemExit(f"{run} run reported {info['files']} files and {info['findings']} findings, "
+                                 f"the cold run {cold['files']} and {cold['findings']}")
+        counts["files"] = cold["files"]
     medians = {k: statistics.median(v) for k, v in times.items()}
     group_nets = len(list((root / "zoo" / "g0").glob("net_*.py")))
     group_scripts = sum(1 for i in range(0, modules, 5) if i % GROUPS == 0)
@@ -190,6 +200,8 @@ def bench_corpus(work: Path, corpus: Path, base: Optional[str], repeat: int) -> 
     variants: list[tuple[str, Path, bool]] = [("alone", REPO, True), ("tree", REPO, False)]
     if base:
         variants.append((base, snapshot(base, work / "base"), False))
+    for _, code, _ in variants:
+        compile_bytecode(code)
     files = sum(1 for _ in corpus.rglob("*.py"))
     times: dict[str, list[float]] = {key: [] for key, _, _ in variants}
     findings: dict[str, int] = {}

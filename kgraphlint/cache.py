@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
@@ -88,6 +87,7 @@ class FindingCache:
         entry = self._entry(key)
         try:
             self._prepare(entry.parent)
+            import tempfile  # only when writing: a cached run writes nothing
             fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from kgraphlint.config import Config, ConfigError, load_config, parse_selectors, path_matches
-from kgraphlint.contradiction import TraceCoverage, subject_key, subject_models, withdraw_contradicted
 from kgraphlint.discover import Discovery, MissingPathError, SourceFile, discover
 from kgraphlint.findings import NOTHING_FOUND, FileError, Finding, Related, Skip
 from kgraphlint.notebook import NotebookError, is_notebook, is_python_language, may_be_in_dropped_cell, to_cells
@@ -34,6 +33,7 @@ from kgraphlint.suppress import filter_suppressed
 
 if TYPE_CHECKING:
     # Loaded lazily by __getattr__ below; named here for checkers and __all__.
+    from kgraphlint.contradiction import TraceCoverage
     from kgraphlint.fixes import FixError, apply_fixes
     from kgraphlint.graph import Facts
     from kgraphlint.notebook import Notebook
@@ -389,6 +389,9 @@ def _check_parsed(
             {m.site.line for m in facts.models if m.site is not None and m.site.path == path and not m.library_made}
         )
     if facts is not None:
+        # Here, not at the top: a run served from the cache never needs the graph model.
+        from kgraphlint.contradiction import subject_key, subject_models
+
         outcome.builders = list(facts.builders)
         outcome.dependencies = dict(facts.dependencies)
         graph_codes = {r.code for r in rules if not r.source_rule}
@@ -629,10 +632,13 @@ def _lint_files(
         cache = FindingCache(config.root, salt)
 
     reach_memo: dict[str, bool] = {}
-    for found_file in found.files:
-        source = _read(store, found_file, errors, skipped)
-        if source is None:
-            continue
+    # Every file is read before any cache entry is checked: checking one reads
+    # the project modules it depends on, and a file first read that way would
+    # carry the loader's spelling of its path (absolute) instead of the user's,
+    # so its result would be keyed, cached and reported under the wrong name.
+    read = (_read(store, found_file, errors, skipped) for found_file in found.files)
+    sources = [source for source in read if source is not None]
+    for source in sources:
         data = source.data
         analysed[source.path] = source.digest
         key = cache.key(source.path, data) if cache else None
@@ -693,6 +699,8 @@ def _lint_files(
             if s.path in outcomes and outcomes[s.path].parsed
         ]
         trace_skipped: list[Skip] = []
+        from kgraphlint.contradiction import withdraw_contradicted
+
         coverage: dict[str, TraceCoverage] = {}
         trace_findings, trace_errors = _trace(
             requests, config, eff_select, eff_ignore, notes, trace_skipped, coverage, store
@@ -882,6 +890,8 @@ def _trace(
     findings: list[Finding] = []
     errors: list[FileError] = []
     trace_codes = [r.code for r in graph_rules if "T" in r.engines]
+    from kgraphlint.contradiction import TraceCoverage
+
     for path, facts in facts_by_path.items():
         path_skips = _trace_skips(path, getattr(facts, "trace_skipped", None) or ())
         skipped.extend(path_skips)

@@ -23,7 +23,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 import time
 from typing import Optional
 
@@ -121,6 +120,7 @@ def write_fixed(path: "str | os.PathLike[str]", expected: bytes, new: bytes) -> 
     directory = os.path.dirname(target) or "."
     remove_stale_temp_files(directory)
     try:
+        import tempfile  # only when writing: a cached run writes nothing
         fd, tmp = tempfile.mkstemp(
             dir=directory, prefix=f".{os.path.basename(target)}.{os.getpid()}.", suffix=TEMP_SUFFIX
         )

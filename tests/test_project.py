@@ -403,6 +403,39 @@ def test_editing_a_module_rechecks_it_and_its_importers_only(tmp_path: Path) -> 
     assert [(f.code, f.path, f.line) for f in second.findings] == [(f.code, f.path, f.line) for f in first.findings]
 
 
+def test_cached_runs_from_the_project_root_report_what_the_cold_run_did(cli, tmp_path: Path) -> None:
+    # `kgraphlint .` names files relatively.  Checking a_train.py's cache entry
+    # reads the module it imports; that module's own result must still be
+    # keyed, counted and reported under the name the user sees.
+    write(tmp_path, "models/__init__.py", "")
+    write(tmp_path, "models/net.py", """\
+        from tensorflow import keras
+        from tensorflow.keras import layers
+
+
+        def build():
+            a = keras.Input((8,))
+            b = keras.Input((8,))
+            return keras.Model([a, b], layers.Dense(1)(a))
+
+
+        def size():
+            return 8
+    """)
+    write(tmp_path, "a_train.py", "from models.net import size\n\nprint(size())\n")
+
+    def report() -> tuple[int, list[tuple[str, str]]]:
+        result = cli("--format", "json", ".", cwd=tmp_path)
+        data = result.json()
+        return data["files_checked"], [(f["path"], f["code"]) for f in data["findings"]]
+
+    cold = report()
+    assert cold == (3, [("models/net.py", "KG102")])
+    assert report() == cold  # everything from the cache
+    (tmp_path / "a_train.py").write_text("from models.net import size\n\nprint(size() + 1)\n")
+    assert report() == cold  # the importer re-checked, the module from the cache
+
+
 def test_a_module_appearing_later_invalidates_the_importer(tmp_path: Path) -> None:
     write(tmp_path, "pkg/__init__.py", "")
     write(tmp_path, "main.py", """\

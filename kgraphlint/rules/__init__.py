@@ -6,14 +6,18 @@ import importlib
 import pkgutil
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from kgraphlint.rules.base import Rule
+if TYPE_CHECKING:
+    # Imported by all_rules: the graph model behind it is not needed to match codes.
+    from kgraphlint.rules.base import Rule
 
 
 @lru_cache(maxsize=None)
 def all_rules() -> dict[str, Rule]:
     """Code -> rule instance, sorted by code."""
+    from kgraphlint.rules.base import Rule
+
     found: dict[str, Rule] = {}
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("kg"):
@@ -48,10 +52,18 @@ def selected_rules(select: "list[str] | None", ignore: "list[str] | None") -> li
 _RULE_MODULE = re.compile(r"^kg(\d{3})_")
 
 
+@lru_cache(maxsize=None)
+def _module_codes() -> frozenset[str]:
+    """The codes the ``kgNNN_`` module names spell (listed once per process)."""
+    return frozenset(
+        f"KG{m.group(1)}" for info in pkgutil.iter_modules(__path__) if (m := _RULE_MODULE.match(info.name))
+    )
+
+
 def _cheap_codes() -> set[str]:
     """Codes known without importing a rule module (libcst behind them costs
     ~0.4 s): the ``kgNNN_`` module names, plus any registry already loaded."""
-    codes = {f"KG{m.group(1)}" for info in pkgutil.iter_modules(__path__) if (m := _RULE_MODULE.match(info.name))}
+    codes = set(_module_codes())
     if all_rules.cache_info().currsize:
         codes.update(all_rules())
     return codes
