@@ -124,9 +124,23 @@ class Layer:
     # the creation ran in, as (branch point, arm) pairs.  Two layers created
     # in different arms of one branch point are never both built.
     branch_path: tuple[tuple[int, int], ...] = ()
+    # Static engine only: the calls of the program's functions in progress
+    # when the layer was created, outermost first.  Two layers created on one
+    # line of a helper differ by these (``block(x, "b2")`` called twice).
+    calls: tuple[Site, ...] = ()
 
     def display(self) -> str:
         return self.label or self.name or self.class_name
+
+
+def diverging_calls(a: Layer, b: Layer) -> Optional[tuple[Site, Site]]:
+    """The calls through which ``a`` and ``b``, created at the same place,
+    came to be created: the first pair of their call stacks that differs
+    (None when the stacks do not tell them apart)."""
+    for call_a, call_b in zip(a.calls, b.calls):
+        if call_a.key() != call_b.key():
+            return call_a, call_b
+    return None
 
 
 def mutually_exclusive(a: Layer, b: Layer) -> bool:

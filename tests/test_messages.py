@@ -111,6 +111,30 @@ def test_backbone_layer_note_names_the_backbone(cli, tmp_path):
     assert (note["line"], note["message"]) == (4, "`base` is created here")
 
 
+def test_duplicate_name_from_one_helper_line_points_at_the_two_calls(cli, tmp_path):
+    # Both layers come from line 5: the notes name the calls that gave them
+    # the same name, the innermost calls where the two creations part.
+    (f,) = findings(cli, tmp_path, "blocks.py", '''\
+        import keras
+        from keras import layers
+
+        def conv_block(x, filters, name):
+            return layers.Conv2D(filters, 3, padding="same", name=name + "_conv")(x)
+
+        def stage(x, filters, prefix):
+            x = conv_block(x, filters, prefix + "a")
+            return conv_block(x, filters, prefix + "a")
+
+        inputs = keras.Input((32, 32, 3))
+        model = keras.Model(inputs, stage(inputs, 16, "s1"))
+        ''')
+    assert (f["code"], f["line"]) == ("KG304", 5)
+    assert [(r["line"], r["message"]) for r in f["related"]] == [
+        (8, 'the first layer named "s1a_conv" is created by this call'),
+        (9, "this layer is created by this call"),
+    ]
+
+
 def test_kg302_hint_never_assigns_to_a_constructor_call():
     # The tracer labels a layer made inline by its constructor call.
     b = Builder(engine="trace")

@@ -70,7 +70,9 @@ class Rule:
             if s is not None and s.line > 0
         ]
         if site.via is not None and site.via.line > 0:
-            rel.append(reached_from(site.via))
+            # Unless the rule already points at that call, in its own words.
+            if not any((r.path, r.line, r.column) == site.via.key() for r in rel):
+                rel.append(reached_from(site.via))
         return Finding(
             code=self.code,
             name=self.name,

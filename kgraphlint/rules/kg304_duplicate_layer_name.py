@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Optional
 
 from kgraphlint.findings import Finding
-from kgraphlint.graph import Facts, Layer, Model, Tensor, mutually_exclusive
+from kgraphlint.graph import Facts, Layer, Model, Site, Tensor, diverging_calls, mutually_exclusive
 from kgraphlint.rules.base import Rule
 from kgraphlint.rules._wording import model_ref
 
@@ -235,5 +235,22 @@ def build():
                 f'give each layer a unique `name=` (e.g. "{name}_2", or a prefix per '
                 f"block), or drop `name=` and let Keras number them.",
                 engine=facts.engine,
-                related=[(other.created_at, f'the first layer named "{name}" is created here')],
+                related=_where_created(name, target, other),
             )
+
+
+def _where_created(name: str, target: Layer, other: Layer) -> list[tuple[Optional[Site], str]]:
+    """The related locations: the first layer of that name, and, for two
+    layers made by one line of a helper, the two calls that made them
+    (where the name usually comes from)."""
+    first = f'the first layer named "{name}" is created here'
+    assert target.created_at is not None
+    if other.created_at is None or other.created_at.key() != target.created_at.key():
+        return [(other.created_at, first)]
+    calls = diverging_calls(target, other)
+    if calls is None:
+        return [(other.created_at, first)]
+    return [
+        (calls[1], f'the first layer named "{name}" is created by this call'),
+        (calls[0], "this layer is created by this call"),
+    ]

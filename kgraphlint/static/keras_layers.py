@@ -157,6 +157,7 @@ class KerasLayersMixin(InterpreterState):
             weighted=weighted,
             used=False,
             branch_path=tuple(self.branch_path),
+            calls=self.training.call_sites(),
         )
         self.facts.layers.append(fact)
         trainable_kw = kwargs.get("trainable")

@@ -100,6 +100,10 @@ class TrainingEvents:
     def leave_call(self) -> None:
         self.calls.pop()
 
+    def call_sites(self) -> tuple[graph.Site, ...]:
+        """The calls in progress, outermost first."""
+        return tuple(site for site, _ in self.calls)
+
     # -- unknown objects -------------------------------------------------------------
     def new_object(self, label: str) -> UnknownObject:
         layers = graph.Layer(class_name="Layer", label=f"{label}.layers", library_made=True, used=True)
