@@ -168,15 +168,14 @@ def _sys_path_entries(abspath: str, data: bytes) -> tuple[tuple[str, ...], tuple
     names: dict[str, ast.expr] = {}
     first: list[str] = []
     last: list[str] = []
-    # Line by line (a notebook's magics, or a syntax error elsewhere, do not
-    # hide the lines that matter).
-    for line in text.splitlines():
-        stripped = line.strip()
-        if "sys.path" not in stripped and not _ASSIGNMENT.match(line):
+    # Statement by statement from the lines that matter (a notebook's magics,
+    # or a syntax error elsewhere, do not hide them).
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if "sys.path" not in line and not _ASSIGNMENT.match(line):
             continue
-        try:
-            tree = ast.parse(stripped)
-        except (SyntaxError, ValueError):
+        tree = _statement_from(lines, number)
+        if tree is None:
             continue
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
@@ -196,7 +195,30 @@ def _sys_path_entries(abspath: str, data: bytes) -> tuple[tuple[str, ...], tuple
                 value = _literal_path(arg, names, script, directory, 0)
                 if value is not None:
                     target.append(os.path.normpath(os.path.join(directory, value)))
-    return tuple(first), tuple(last)
+    # A call inside an ``if`` is read with the ``if`` and on its own line.
+    return tuple(dict.fromkeys(first)), tuple(dict.fromkeys(last))
+
+
+# Lines a statement that starts on a sys.path line may continue over.
+_MAX_STATEMENT_LINES = 12
+
+
+def _statement_from(lines: list[str], start: int):
+    """The statement starting on ``lines[start]`` (dedented), parsed, with the
+    lines that continue it: an open bracket (``sys.path.insert(\n 0, ROOT)``)
+    or an ``if``'s block.  None when no prefix of the lines parses."""
+    import ast
+
+    head = lines[start].strip()
+    for end in range(start + 1, min(start + _MAX_STATEMENT_LINES, len(lines)) + 1):
+        # Inside brackets the continuation lines' indentation does not
+        # matter; an ``if``'s block keeps its own.
+        candidate = "\n".join([head, *lines[start + 1 : end]])
+        try:
+            return ast.parse(candidate)
+        except (SyntaxError, ValueError):
+            continue
+    return None
 
 
 def _notebook_code(text: str) -> str:

@@ -137,6 +137,10 @@ def test_under_site_packages_only_the_own_distribution_is_followed(tmp_path: Pat
         'sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proj" / "src"))',
         'SRC = os.path.join(os.path.dirname(__file__), "src")\nsys.path.insert(0, SRC)',
         'if SRC not in sys.path:\n    sys.path.append(os.path.abspath("src"))',
+        # Statements over several lines.
+        'sys.path.insert(\n    0,\n    os.path.join(os.path.dirname(__file__), "src"),\n)',
+        'SRC = os.path.join(\n    os.path.dirname(os.path.abspath(__file__)), "src"\n)\nsys.path.insert(0, SRC)',
+        'ROOT = Path(__file__).resolve().parent\nif str(ROOT / "src") not in sys.path:\n    sys.path.append(\n        str(ROOT / "src"))',
     ],
 )
 def test_a_script_that_puts_src_on_sys_path_imports_from_it(tmp_path: Path, monkeypatch, line: str) -> None:
