@@ -264,11 +264,16 @@ def collector_frozen() -> Iterator[None]:
 def parse_text(text: str, path: str = "<unknown>") -> "cst.Module":
     import libcst as cst  # lazy: --version and byte-scan-only runs never pay for it
 
+    from kgraphlint.static.chunked_parse import parse_in_pieces
+
     try:
         with collector_paused():
             if _needs_precheck(text):
                 _compile(text, path)
-            return cst.parse_module(text)
+            # A large file in pieces, for linear time and memory (None: small,
+            # or not exactly splittable, or not valid Python: parsed whole).
+            module = parse_in_pieces(text)
+            return module if module is not None else cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         failure = _describe_syntax_error(text, path, exc)
     except RecursionError:
