@@ -635,3 +635,126 @@ def test_layer_subclasses_that_create_weights_are_weighted() -> None:
     )
     by_class = {l.class_name: l.weighted for l in facts.layers if l.class_name in ("Block", "Scale", "Gate")}
     assert by_class == {"Block": True, "Scale": None, "Gate": True}
+
+
+def layer_names(facts: graph.Facts) -> list[str]:
+    return [layer.name for layer in facts.layers if layer.name is not None]
+
+
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        ('f"{kind.lower()}_{width}"', "conv_64"),
+        ('"_".join([kind.upper(), str(width)])', "CONV_64"),
+        ('"{}-{}".format(kind.title(), width).replace("-", "_")', "Conv_64"),
+        ('f"{kind}_{math.ceil(width * 0.3 / 8) * 8}"', "Conv_24"),
+        ('f"{kind}_{max(round(width * 0.5), 1)}"', "Conv_32"),
+        ('"stage1/" + kind.strip().split("o")[0]', "stage1/C"),
+    ],
+)
+def test_names_computed_with_string_methods_and_math_are_known(expression: str, expected: str) -> None:
+    facts = facts_of(f"""
+        import math
+        import keras
+
+        kind, width = "Conv", 64
+        inp = keras.Input((8,))
+        out = keras.layers.Dense(4, name={expression})(inp)
+        model = keras.Model(inp, out)
+    """)
+    assert layer_names(facts) == [expected]
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        '"x".ljust(width)',                 # padding methods: unbounded widths are never computed
+        'kind.lower(unknown)',              # an argument not known
+        'other.lower()',                    # not a string we know
+        'f"{math.ceil(unknown)}"',
+        '"{:>999999999}".format(width)',    # a width that would make a huge string
+        'math.pow(10, 10 ** 9)',
+    ],
+)
+def test_string_and_math_calls_that_cannot_be_folded_stay_unknown(expression: str) -> None:
+    facts = facts_of(f"""
+        import math
+        import keras
+
+        kind, width = "Conv", 64
+        inp = keras.Input((8,))
+        out = keras.layers.Dense(4, name={expression})(inp)
+        model = keras.Model(inp, out)
+    """)
+    assert layer_names(facts) == []
+
+
+def test_a_long_configuration_list_is_interpreted_row_by_row() -> None:
+    # Twelve rows (more than the short-loop limit): every row builds its layer
+    # with its own width, so the last layer is the last row's.
+    facts = facts_of("""
+        import keras
+
+        ROWS = [(16, "a"), (16, "b"), (24, "a"), (24, "b"), (40, "a"), (40, "b"),
+                (80, "a"), (80, "b"), (112, "a"), (112, "b"), (192, "a"), (320, "a")]
+        inp = keras.Input((8,))
+        x = inp
+        for width, part in ROWS:
+            x = keras.layers.Dense(width, name=f"dense_{width}{part}")(x)
+        model = keras.Model(inp, x)
+    """)
+    names = layer_names(facts)
+    assert len(names) == 12 and names[-1] == "dense_320a"
+
+
+def test_long_loops_nested_in_long_loops_fall_back_to_two_passes() -> None:
+    # 20 x 20 passes would exceed the budget of exact passes: the inner loop
+    # is run twice per outer pass, its elements standing for the others.
+    facts = facts_of("""
+        import keras
+
+        inp = keras.Input((8,))
+        x = inp
+        for i in range(20):
+            for j in range(20):
+                x = keras.layers.Dense(4, name=f"d_{i}_{j}")(x)
+        model = keras.Model(inp, x)
+    """)
+    assert len(layer_names(facts)) < 100
+
+
+@pytest.mark.parametrize("filters, residual", [(8, False), (16, True)])
+def test_a_pinned_down_dimension_decides_its_branch(filters: int, residual: bool) -> None:
+    # MobileNet / EfficientNet blocks add the shortcut only when the widths agree.
+    facts = facts_of(f"""
+        import keras
+        from keras import layers
+
+
+        def block(x, filters, stride):
+            in_channels = x.shape[-1]
+            shortcut = x
+            x = layers.Conv2D(filters, 1, strides=stride)(x)
+            if stride == 1 and in_channels == filters:
+                x = layers.Add()([x, shortcut])
+            return x
+
+
+        inputs = keras.Input((32, 32, 16))
+        model = keras.Model(inputs, block(inputs, {filters}, 1))
+    """)
+    assert ("Add" in layer_classes(facts)) is residual
+
+
+def test_a_dimension_not_pinned_down_leaves_both_branches() -> None:
+    facts = facts_of("""
+        import keras
+        from keras import layers
+
+        inputs = keras.Input((None, None, None))
+        x = layers.Conv2D(8, 1)(inputs)
+        if inputs.shape[-1] == 8:
+            x = layers.Add()([x, inputs])
+        model = keras.Model(inputs, x)
+    """)
+    assert "Add" in layer_classes(facts)

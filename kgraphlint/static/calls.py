@@ -23,6 +23,7 @@ from kgraphlint.static.values import (
     Value,
     union,
 )
+from kgraphlint.static.constant_folding import fold_math_call, fold_str_method
 from kgraphlint.static.state import InterpreterState
 from kgraphlint.static.frames import Frame, MAX_INLINE_DEPTH, STEP_BUDGET, _module_ctx
 from kgraphlint.static.syntax import _all_params, _body_statements, _is_classmethod, _is_static
@@ -103,6 +104,9 @@ class CallsMixin(InterpreterState):
         path = ref.path
         if path.startswith("builtins."):
             return self.call_builtin(path[9:], args, kwargs, node, frame)
+        folded = fold_math_call(path, [a for a, _ in args], {k: v for k, (v, _) in kwargs.items()})
+        if folded is not None:
+            return folded
         if path == "functools.partial" and args:
             # ``Conv3x3 = partial(layers.Conv2D, 32, 3, padding="same")``
             return PartialV(args[0][0], list(args[1:]), dict(kwargs))
@@ -126,16 +130,12 @@ class CallsMixin(InterpreterState):
                 return self.call_function(method, [(first, node)] + list(args), kwargs, node)
             self.mark_args_used(args, kwargs)
             return UNKNOWN
-        if isinstance(obj, Const) and isinstance(obj.value, str) and name == "format":
-            self.mark_args_used(args, kwargs)
-            values = [a for a, _ in args]
-            kw = {k: v for k, (v, _) in kwargs.items()}
-            if all(isinstance(v, Const) for v in values) and all(isinstance(v, Const) for v in kw.values()):
-                try:
-                    return Const(obj.value.format(*[v.value for v in values], **{k: v.value for k, v in kw.items()}))
-                except Exception:
-                    return UNKNOWN
         self.mark_args_used(args, kwargs)
+        if isinstance(obj, Const) and isinstance(obj.value, str):
+            # ``f"{m.lower()}_{c2}"``, ``"{}_bn".format(name)``: names stay known.
+            folded = fold_str_method(obj.value, name, [a for a, _ in args], {k: v for k, (v, _) in kwargs.items()})
+            if folded is not None:
+                return folded
         return UNKNOWN
 
     def list_method(self, seq: SeqV, name: str, args, kwargs) -> Value:

@@ -323,6 +323,9 @@ class ExpressionsMixin(InterpreterState):
         if not exact:
             passes = passes[:2]
         all_exact = exact
+        outer_passes = self.exact_passes
+        if exact:
+            self.exact_passes = outer_passes * max(len(passes), 1)
         if not certain:
             self.uncertain += 1
         try:
@@ -347,6 +350,7 @@ class ExpressionsMixin(InterpreterState):
                     if i == 1 and not exact:
                         self.speculative -= 1
         finally:
+            self.exact_passes = outer_passes
             if not certain:
                 self.uncertain -= 1
         return all_exact

@@ -28,7 +28,15 @@ MAX_IMPORT_DEPTH = 16
 MAX_IMPORTED_MODULES = 256
 
 
+# A loop over a known sequence runs every pass when it has at most
+# MAX_EXACT_ITERATIONS elements; a longer one (a YOLO-style list of 24 rows,
+# ``range(12)`` transformer blocks) when the passes of it and of the exact loops
+# around it stay within MAX_LONG_LOOP_PASSES.  Beyond that, two passes stand for
+# all of them.
 MAX_EXACT_ITERATIONS = 8
+
+
+MAX_LONG_LOOP_PASSES = 64
 
 
 MAX_LOOP_NESTING = 3

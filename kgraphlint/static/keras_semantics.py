@@ -283,7 +283,22 @@ class KerasSemanticsMixin(KerasModelsMixin):
             return self.layer_of_model(base.model, key.value if isinstance(key, Const) else None, node)
         if isinstance(base, TensorV):
             return self.tensor_op("getitem", [base], node, opaque=False)
+        if isinstance(base, BoundMethod) and base.name == "shape" and isinstance(base.obj, TensorV):
+            return self.shape_dimension(base.obj, key)
         return None
+
+    def shape_dimension(self, tensor: TensorV, key: Value) -> Value:
+        """``x.shape[-1]``: the dimension when the shape inference pinned it
+        down (``in_channels == filters`` then decides its branch, as in Keras);
+        unknown otherwise (a None dimension is one not known)."""
+        shape = tensor.fact.shape
+        if shape is None or not isinstance(key, Const) or type(key.value) is not int:
+            return UNKNOWN
+        try:
+            dim = shape[key.value]
+        except IndexError:
+            return UNKNOWN
+        return Const(dim) if type(dim) is int else UNKNOWN
 
     def library_operation(self, name: str, operands: list[Value], node) -> Value:
         """``a + b`` (two operands) or ``-a`` (one) where the generic part

@@ -164,13 +164,14 @@ class ImportsMixin(InterpreterState):
         self.modules[path] = module
         saved = (
             self.ctx, self.inline_stack, self.uncertain, self.loop_depth, self.speculative, self.in_module_body,
-            self.inexact_loops, self.branch_path,
+            self.inexact_loops, self.branch_path, self.exact_passes,
         )
         # The module's code runs once, at import (or, for a lazy import, when
         # a name of it is first read), on its own: not inside the importer's
         # branches, loops or functions, and not the checked file's module body.
         self.ctx, self.inline_stack, self.in_module_body = loaded.ctx, [], False
         self.uncertain = self.loop_depth = self.speculative = self.inexact_loops = 0
+        self.exact_passes = 1
         self.branch_path = []
         self.import_depth += 1
         try:
@@ -178,7 +179,7 @@ class ImportsMixin(InterpreterState):
         finally:
             (
                 self.ctx, self.inline_stack, self.uncertain, self.loop_depth, self.speculative, self.in_module_body,
-                self.inexact_loops, self.branch_path,
+                self.inexact_loops, self.branch_path, self.exact_passes,
             ) = saved
             self.import_depth -= 1
         # Its top-level names are exports: what importers do not use is not

@@ -55,6 +55,9 @@ class InterpreterState:
         # Nested loops / uncertain regions (branches with an unknown test,
         # loops of unknown length, try/except).
         self.loop_depth = 0
+        # Product of the pass counts of the exact loops being run (see
+        # ``frames.MAX_LONG_LOOP_PASSES``).
+        self.exact_passes = 1
         self.uncertain = 0
         self.speculative = 0
         # Layer/model -> trainable (True/False/None = unknown).

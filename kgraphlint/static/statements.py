@@ -20,7 +20,14 @@ from kgraphlint.static.values import (
     union,
 )
 from kgraphlint.static.state import InterpreterState
-from kgraphlint.static.frames import Frame, MAX_EXACT_ITERATIONS, MAX_LOOP_NESTING, STEP_BUDGET, _merge_envs
+from kgraphlint.static.frames import (
+    Frame,
+    MAX_EXACT_ITERATIONS,
+    MAX_LONG_LOOP_PASSES,
+    MAX_LOOP_NESTING,
+    STEP_BUDGET,
+    _merge_envs,
+)
 from kgraphlint.static.syntax import _all_params, _assigned_names, _expects_error, _is_test_function
 
 
@@ -208,6 +215,9 @@ class StatementsMixin(InterpreterState):
         frame.break_envs = []
         entry_paths = self.fork_paths()
         self.loop_depth += 1
+        outer_passes = self.exact_passes
+        if exact:
+            self.exact_passes = outer_passes * max(len(passes), 1)
         if not certain:
             self.uncertain += 1
         if not exact:
@@ -229,6 +239,7 @@ class StatementsMixin(InterpreterState):
                     break
         finally:
             self.loop_depth -= 1
+            self.exact_passes = outer_passes
             if not certain:
                 self.uncertain -= 1
             if not exact:
@@ -253,13 +264,19 @@ class StatementsMixin(InterpreterState):
                 if value is not None:
                     self.mark_used(value)
 
+    def runs_every_pass(self, count: int) -> bool:
+        """May a loop of ``count`` known elements be run pass by pass?"""
+        if count <= MAX_EXACT_ITERATIONS:
+            return True
+        return self.exact_passes * count <= MAX_LONG_LOOP_PASSES and self.steps <= STEP_BUDGET // 2
+
     def iteration(self, value: Value) -> tuple[list[Value], bool, bool]:
         """(values to bind per pass, exact, certain) for ``for x in value``.
 
         Elements that no pass binds may still be consumed by the loop: they
         count as used (``for layer in given or [Dense(64), Dense(32)]``)."""
         if isinstance(value, SeqV):
-            if value.exact and len(value.items) <= MAX_EXACT_ITERATIONS:
+            if value.exact and self.runs_every_pass(len(value.items)):
                 return list(value.items), True, True
             if not value.items:
                 return [UNKNOWN, UNKNOWN], False, False
@@ -268,7 +285,7 @@ class StatementsMixin(InterpreterState):
             for item in value.items[2:]:
                 self.mark_used(item)
             return list(value.items[:2]), False, False
-        if isinstance(value, DictV) and value.exact and len(value.items) <= MAX_EXACT_ITERATIONS:
+        if isinstance(value, DictV) and value.exact and self.runs_every_pass(len(value.items)):
             return [Const(k) for k in value.items], True, True
         library = self.iterate_library_value(value)
         if library is not None:
