@@ -867,7 +867,8 @@ def _trace(
     not the file's fault (no network, no data file, a missing package...), or
     whose models the trace did not build (:mod:`kgraphlint.trace.coverage`)."""
     try:
-        from kgraphlint.trace.coverage import plan_file
+        from kgraphlint.trace.coverage import plan_file, script_exits
+        from kgraphlint.trace.errors import short_message
         from kgraphlint.trace.runner import TraceRequest, trace_files
         from kgraphlint.rules.raised import findings_from_raised
     except ImportError as exc:
@@ -894,6 +895,10 @@ def _trace(
 
     for path, facts in facts_by_path.items():
         path_skips = _trace_skips(path, getattr(facts, "trace_skipped", None) or ())
+        exits = script_exits(plans[path], facts) if path in plans else []
+        if exits:
+            facts.errors = [e for e in facts.errors if e not in exits]
+            path_skips.append(Skip(path, f"it stops when imported ({short_message(exits[0].message, 160)})", "trace"))
         skipped.extend(path_skips)
         if coverage is not None:
             coverage[path] = TraceCoverage.of(path, facts, trace_codes, skipped=bool(path_skips))

@@ -514,3 +514,32 @@ def test_trace_names_the_missing_third_party_package(tmp_path: Path, cli) -> Non
     reasons = " ".join(s["reason"] for s in skipped)
     assert "segmentation_models_nonexistent" in reasons, result.output
     assert "`seg`" not in reasons
+
+
+@pytest.mark.slow
+def test_trace_reports_a_setup_script_that_exits_as_not_traced(tmp_path: Path, cli) -> None:
+    # ``setup.py`` names keras (its requirements) and builds nothing: imported
+    # by the tracer, ``setup()`` exits for want of a command.  That is why it is
+    # not traced, not a defect (no KG901), and not a file it failed to read.
+    write(tmp_path, "setup.py", """\
+        from setuptools import find_packages, setup
+
+        setup(name="segtool", version="0.1", packages=find_packages(), install_requires=["keras>=3"])
+    """)
+    write(tmp_path, "segtool/__init__.py", "")
+    write(tmp_path, "segtool/net.py", """\
+        import keras
+
+
+        def build_net():
+            inp = keras.Input((8,))
+            return keras.Model(inp, keras.layers.Dense(1)(inp))
+    """)
+    for cwd, target in ((tmp_path, "."), (tmp_path.parent, tmp_path.name)):
+        result = cli("--trace", "--format", "json", "--no-cache", target, cwd=cwd, timeout=900)
+        assert result.returncode == 0, result.output
+        report = result.json()
+        assert report["findings"] == [], result.stdout
+        reasons = {Path(s["path"]).name: s["reason"] for s in report["skipped"]}
+        assert set(reasons) == {"setup.py"}, reasons
+        assert reasons["setup.py"].startswith("it stops when imported (the traced code called sys.exit("), reasons

@@ -124,6 +124,19 @@ PROBE = textwrap.dedent(
         open("data/absent.npy", "rb")
     except FileNotFoundError:
         pass
+    # The import machinery's probing is not the code reading data: a sys.path
+    # entry that does not exist (python311.zip), a file an installed
+    # distribution may lack (importlib.metadata reading entry_points.txt).
+    import sysconfig
+    sys.path.append(os.path.join(project, "absent.zip"))
+    for probe in (
+        os.path.join(project, "absent.zip"),
+        os.path.join(sysconfig.get_paths()["purelib"], "absent_dist-1.0.dist-info", "entry_points.txt"),
+    ):
+        try:
+            open(probe, "rb")
+        except OSError:
+            pass
     results["missing"] = sandbox.journal.missing
     pid = os.fork()
     if pid == 0:

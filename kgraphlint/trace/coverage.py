@@ -406,3 +406,16 @@ def _calls_hint(plan: FilePlan, function: str, required: Sequence[str], config: 
     if source is not None and os.path.basename(str(source)) != "pyproject.toml":
         return f"{os.path.basename(str(source))}: `[trace]` `calls = [{entry}]`"
     return f"pyproject.toml: `[tool.kgraphlint.trace]` `calls = [{entry}]`"
+
+
+def script_exits(plan: FilePlan, facts: Any) -> list[Any]:
+    """The exits (``sys.exit``, ``os._exit``) that stopped a file which builds
+    no model: neither the static engine nor the trace saw one.
+
+    Such a file is a script stopping itself when imported (``setup()`` with no
+    command, a top-level ``parse_args()`` with required options), not a model
+    that failed to build: no defect to report, only why it was not traced.
+    """
+    if facts is None or plan.scopes or getattr(facts, "models", None):
+        return []
+    return [err for err in getattr(facts, "errors", ()) if err.exc_type == "SystemExit"]

@@ -168,8 +168,41 @@ def _note_read(value: Any) -> None:
                 return
     if path.endswith(_IMPORT_SUFFIXES) or "__pycache__" in path:
         return  # the import system probing for modules, not data
-    if not os.path.exists(path) and len(journal.missing) < 20:
+    if len(journal.missing) < 20 and not os.path.exists(path) and not _is_installation_probe(path):
         journal.missing.append(path)
+
+
+def _installation_dirs() -> tuple[str, ...]:
+    """The standard library's and the installed packages' directories."""
+    import site
+    import sysconfig
+
+    dirs = {sysconfig.get_paths().get(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    try:
+        dirs.update(site.getsitepackages())
+        dirs.add(site.getusersitepackages())
+    except Exception:  # a virtualenv's old site.py lacks them
+        pass
+    return tuple(os.path.abspath(d) + os.sep for d in dirs if isinstance(d, str) and d)
+
+
+_INSTALLATION_DIRS: Optional[tuple[str, ...]] = None
+
+
+def _is_installation_probe(path: str) -> bool:
+    """Is a missing ``path`` the import machinery's probing rather than data?
+
+    The import system and ``importlib.metadata`` look at every ``sys.path``
+    entry (``python311.zip`` usually does not exist) and at files of installed
+    distributions that may be absent (a ``.dist-info``'s ``entry_points.txt``):
+    the traced code's own data is never there."""
+    global _INSTALLATION_DIRS
+    target = os.path.abspath(path)
+    if any(isinstance(entry, str) and os.path.abspath(entry or ".") == target for entry in sys.path):
+        return True
+    if _INSTALLATION_DIRS is None:
+        _INSTALLATION_DIRS = _installation_dirs()
+    return target.startswith(_INSTALLATION_DIRS)
 
 
 def _describe_command(args: tuple) -> str:
