@@ -463,6 +463,52 @@ def test_a_module_appearing_later_invalidates_the_importer(tmp_path: Path) -> No
     assert {(Path(f.path).name, f.code) for f in result.findings} == {("blocks.py", "KG203")}
 
 
+def test_bases_of_an_imported_class_are_read_when_needed(tmp_path: Path) -> None:
+    # heads.py defines a layer class on a base from base.py; its bases are
+    # read only when something needs them (main.py never does).  chain.py
+    # uses the class: its weights come from base.py's build, two modules away.
+    write(tmp_path, "pkg/__init__.py", "")
+    write(tmp_path, "pkg/base.py", """\
+        import keras
+
+
+        class Base(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight(shape=(input_shape[-1], 4))
+    """)
+    write(tmp_path, "pkg/heads.py", """\
+        import keras
+        from pkg.base import Base
+
+
+        class Scale(Base):
+            def call(self, x):
+                return x * 2
+
+
+        def head(x):
+            return keras.layers.Dense(2)(x)
+    """)
+    write(tmp_path, "main.py", """\
+        import keras
+        from pkg.heads import head
+
+        inp = keras.Input((8,))
+        model = keras.Model(inp, head(inp))
+    """)
+    write(tmp_path, "chain.py", """\
+        import keras
+        from pkg.heads import Scale
+
+        inp = keras.Input((8,))
+        scale = Scale()
+        x = scale(inp)
+        model = keras.Model(inp, scale(x))  # expect: KG301 (a weighted layer twice in a chain)
+    """)
+    first = lint_paths([str(tmp_path)])
+    assert {(Path(f.path).name, f.code, f.line) for f in first.findings} == {("chain.py", "KG301", 7)}
+
+
 # --------------------------------------------------------------------------
 # --trace imports each module as part of its package
 

@@ -82,6 +82,16 @@ class Frame:
         self.ctx: Optional[SourceContext] = None
         self.info: Optional[ModuleInfo] = None
 
+    def peek(self, name: str) -> Optional[Value]:
+        """What ``name`` is bound to, a lazy import left unloaded."""
+        frame: Optional[Frame] = self
+        while frame is not None:
+            value = frame.env.get(name)
+            if value is not None:
+                return value
+            frame = frame.parent
+        return None
+
     def lookup(self, name: str) -> Optional[Value]:
         frame: Optional[Frame] = self
         while frame is not None:

@@ -14,8 +14,10 @@ from kgraphlint.static.values import (
     DictV,
     FuncV,
     InstanceV,
+    LazyImport,
     SeqV,
     Value,
+    resolved,
     truthiness,
     union,
 )
@@ -364,22 +366,40 @@ class StatementsMixin(InterpreterState):
         return value
 
     def exec_classdef(self, stmt: cst.ClassDef, frame: Frame) -> None:
-        bases = [self.eval(arg.value, frame) for arg in stmt.bases]
-        cls = ClassV(stmt.name.value, self.library_base(bases), stmt)
+        bases = [self.class_base(arg.value, frame) for arg in stmt.bases]
+        cls = ClassV(stmt.name.value, None, stmt)
         body = Frame(frame, module=frame.module, function="class")
         self.exec_block(stmt.body.body, body)
         cls.members = dict(body.env)
-        cls.bases = bases
         if any(_is_dataclass_decorator(d.decorator) for d in stmt.decorators):
             cls.dataclass_fields = _dataclass_fields(cls, stmt, body)
         for member in cls.members.values():
             if isinstance(member, FuncV):
                 member.owner = cls
-        self.define_library_class(cls, bases)
+
+        def complete(cls: ClassV) -> None:
+            known = [resolved(base) for base in bases]
+            cls.bases = known
+            cls.library_base = self.library_base(known)
+            self.define_library_class(cls, known)
+
+        if any(isinstance(base, LazyImport) for base in bases):
+            cls.complete_later(complete)
+        else:
+            complete(cls)
         # Class attributes are reached through ``self``: count them as used.
         for value in body.env.values():
             self.mark_used(value)
         self.bind(frame, stmt.name.value, self.decorated(stmt.decorators, cls, stmt, frame))
+
+    def class_base(self, expr: cst.BaseExpression, frame: Frame) -> Value:
+        """A base of a class statement, evaluated; a name an imported module
+        imports is left lazy (see ``ClassV.complete_later``)."""
+        if isinstance(expr, cst.Name):
+            bound = frame.peek(expr.value)
+            if isinstance(bound, LazyImport):
+                return bound
+        return self.eval(expr, frame)
 
     def bind(self, frame: Frame, name: str, value: Value) -> None:
         if name in frame.global_names:

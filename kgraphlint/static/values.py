@@ -8,7 +8,7 @@ rule fire.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import libcst as cst
 
@@ -142,17 +142,20 @@ class ClassV(Value):
     semantics made of its bases ("layer", "model" for Keras), None for a
     plain class."""
 
-    __slots__ = ("name", "library_base", "node", "members", "standalone", "weighted", "bases", "dataclass_fields")
+    __slots__ = (
+        "name", "_library_base", "node", "members", "standalone", "_weighted", "_bases", "dataclass_fields",
+        "_completion",
+    )
     kind = "class"
     never_none = True
     truth = True
 
     def __init__(self, name: str, library_base: Optional[str], node: cst.ClassDef) -> None:
         self.name = name
-        self.library_base = library_base
+        self._library_base = library_base
         self.node = node
         # For Keras layer subclasses: True when it creates weights (KG301).
-        self.weighted: Optional[bool] = None
+        self._weighted: Optional[bool] = None
         # Class-body bindings: methods (FuncV) and class attributes.
         self.members: dict[str, Value] = {}
         # The instance that stands for ``self`` when a method is interpreted
@@ -160,10 +163,57 @@ class ClassV(Value):
         self.standalone: Optional["InstanceV"] = None
         # The bases as evaluated (plain classes of the program are searched
         # for members, anything else makes the class partly unknown).
-        self.bases: list[Value] = []
+        self._bases: list[Value] = []
         # ``@dataclass``: the fields in order, with their defaults (None: not
         # a dataclass).
         self.dataclass_fields: Optional[list[tuple[str, Value]]] = None
+        # What finishes the definition when its bases are first needed (see
+        # complete_later); None once done.
+        self._completion: Optional[Callable[["ClassV"], None]] = None
+
+    def complete_later(self, completion: Callable[["ClassV"], None]) -> None:
+        """Leave the bases (and what is derived from them: ``library_base``,
+        ``weighted``) to ``completion``, run the first time one is read.
+
+        A class of an imported module whose bases are lazy imports: forcing
+        them would interpret their modules, and theirs in turn, though the
+        checked file may never look at this class's bases.
+        """
+        self._completion = completion
+
+    def _complete(self) -> None:
+        completion = self._completion
+        if completion is not None:
+            # While it runs (a base that needs this class), the class reads as plain.
+            self._completion = None
+            completion(self)
+
+    @property
+    def bases(self) -> list[Value]:
+        self._complete()
+        return self._bases
+
+    @bases.setter
+    def bases(self, value: list[Value]) -> None:
+        self._bases = value
+
+    @property
+    def library_base(self) -> Optional[str]:
+        self._complete()
+        return self._library_base
+
+    @library_base.setter
+    def library_base(self, value: Optional[str]) -> None:
+        self._library_base = value
+
+    @property
+    def weighted(self) -> Optional[bool]:
+        self._complete()
+        return self._weighted
+
+    @weighted.setter
+    def weighted(self, value: Optional[bool]) -> None:
+        self._weighted = value
 
     def member(self, name: str) -> Optional[Value]:
         """``name`` looked up like Python does: this class, then its bases
