@@ -51,7 +51,9 @@ DRIVER = """
 import json, sys
 from kgraphlint.lint import lint_paths
 result = lint_paths(["."], use_cache=sys.argv[2] == "cache", jobs=1)  # as a user runs it: `kgraphlint .`
-print(json.dumps({"analysed": result.analysed, "findings": len(result.findings), "files": result.files_checked}))
+# (getattr: a --base revision from before the cache followed imports has no .analysed)
+print(json.dumps({"analysed": getattr(result, "analysed", []), "findings": len(result.findings),
+                  "files": result.files_checked}))
 """
 
 BLOCKS = """\
