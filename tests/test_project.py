@@ -589,3 +589,38 @@ def test_trace_reports_a_setup_script_that_exits_as_not_traced(tmp_path: Path, c
         reasons = {Path(s["path"]).name: s["reason"] for s in report["skipped"]}
         assert set(reasons) == {"setup.py"}, reasons
         assert reasons["setup.py"].startswith("it stops when imported (the traced code called sys.exit("), reasons
+
+
+@pytest.mark.slow
+def test_trace_from_a_sibling_directory_names_helper_files_as_the_static_engine(tmp_path: Path, cli) -> None:
+    # Checked as ``../proj`` from a sibling directory, a defect in a helper
+    # module that the traced script reaches is one finding seen by both
+    # engines: the trace names the helper's file relative to the working
+    # directory (``../proj/...``) as the static engine does, not absolutely.
+    proj = tmp_path / "proj"
+    write(proj, "nets/__init__.py", "")
+    write(proj, "nets/heads.py", """\
+        import keras
+
+
+        def classifier(features, extra, classes):
+            x = keras.layers.Dense(32, activation="relu")(features)
+            return keras.Model([features, extra], keras.layers.Dense(classes)(x))
+    """)
+    write(proj, "bin/fit.py", """\
+        import sys
+        from pathlib import Path
+
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+        import keras
+
+        from nets.heads import classifier
+
+        model = classifier(keras.Input((16,)), keras.Input((4,)), 3)
+    """)
+    (tmp_path / "elsewhere").mkdir()
+    result = cli("--trace", "--format", "json", "--no-cache", "--exit-zero", "../proj", cwd=tmp_path / "elsewhere", timeout=900)
+    assert result.returncode == 0, result.output
+    found = [(f["path"], f["code"], f["line"], f["engine"]) for f in result.json()["findings"]]
+    assert found == [("../proj/nets/heads.py", "KG102", 6, "both")], result.stdout

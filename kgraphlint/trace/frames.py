@@ -112,13 +112,16 @@ class SiteMaker:
     """Turns frames into Sites for one traced file.
 
     ``display_path`` is the path as the user gave it; frames in the traced file
-    (compared by real path) get it.  Frames in other user files get a path
-    relative to the working directory when possible.
+    (compared by real path) get it.  Frames in other user files are named as
+    the static engine names an imported module: absolute when the traced file
+    was given absolutely, else relative to the user's working directory
+    ``user_cwd`` (``../proj/models/net.py`` from a sibling directory).
     """
 
-    def __init__(self, display_path: str, abspath: str) -> None:
+    def __init__(self, display_path: str, abspath: str, user_cwd: Optional[str] = None) -> None:
         self.display_path = display_path
         self.abspath = abspath
+        self.user_cwd = user_cwd
         self.real = _real(abspath)
         self._file_is_traced: dict[str, bool] = {}
         self._file_in_project: dict[str, bool] = {}
@@ -138,6 +141,11 @@ class SiteMaker:
     def path_for(self, filename: str) -> str:
         if self.in_traced_file(filename):
             return self.display_path
+        if self.user_cwd is not None and not os.path.isabs(self.display_path):
+            try:
+                return os.path.relpath(filename, self.user_cwd)
+            except ValueError:  # another drive
+                return filename
         base = self._user_directory()
         try:
             rel = os.path.relpath(filename, base) if base is not None else os.path.relpath(filename)

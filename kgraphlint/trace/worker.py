@@ -253,6 +253,8 @@ class Worker:
         still find the project's files; writes land in the private directory,
         and writes through a link into the project are refused by the sandbox.
         """
+        # Findings in other files are named relative to it, as the static engine does.
+        self.project_dir = project_dir
         os.makedirs(self.workdir, exist_ok=True)
         os.makedirs(self.tmpdir, exist_ok=True)
         try:
@@ -312,7 +314,7 @@ class Worker:
         path: str = request["path"]
         abspath: str = os.path.abspath(request["abspath"])
         timeout = float(request.get("timeout") or 120)
-        sites = SiteMaker(path, abspath)
+        sites = SiteMaker(path, abspath, getattr(self, "project_dir", None))
         # Read once: the labels and the run share it.
         source: "Optional[str | Notebook]" = None
         if isinstance(request.get("source"), str) and not is_notebook(abspath):
