@@ -624,3 +624,36 @@ def test_trace_from_a_sibling_directory_names_helper_files_as_the_static_engine(
     assert result.returncode == 0, result.output
     found = [(f["path"], f["code"], f["line"], f["engine"]) for f in result.json()["findings"]]
     assert found == [("../proj/nets/heads.py", "KG102", 6, "both")], result.stdout
+
+
+def test_exclude_also_leaves_out_defects_reached_in_excluded_modules(tmp_path: Path, cli) -> None:
+    # ``vendor/`` is excluded: its files are not checked, and a defect that
+    # ``train.py`` reaches in one of them is not reported either (as a
+    # per-file-ignore would not report it), from the root or its parent.
+    # Named on the command line, the file is checked and keeps its finding.
+    write(tmp_path, "pyproject.toml", '[tool.kgraphlint]\nexclude = ["vendor/**"]\n')
+    write(tmp_path, "vendor/__init__.py", "")
+    write(tmp_path, "vendor/blocks.py", """\
+        from tensorflow import keras
+
+
+        def head(x):
+            keras.layers.Dropout(0.5)
+            return keras.layers.Dense(1)(x)
+    """)
+    write(tmp_path, "train.py", """\
+        from tensorflow import keras
+
+        from vendor.blocks import head
+
+        inp = keras.Input((8,))
+        model = keras.Model(inp, head(inp))
+    """)
+
+    def found(cwd: Path, *targets: str) -> tuple[int, list[tuple[str, str]]]:
+        report = cli("--format", "json", "--no-cache", "--exit-zero", *targets, cwd=cwd).json()
+        return report["files_checked"], [(Path(f["path"]).name, f["code"]) for f in report["findings"]]
+
+    assert found(tmp_path, ".") == (1, [])
+    assert found(tmp_path.parent, tmp_path.name) == (1, [])
+    assert found(tmp_path, ".", "vendor/blocks.py") == (2, [("blocks.py", "KG203")])
