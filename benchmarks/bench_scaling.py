@@ -5,7 +5,10 @@ Usage:  python benchmarks/bench_scaling.py [--quick] [--shape block|top-level|un
 Big files: generated Keras modules (``generated_keras.py``) of 1k, 2k, 5k, 10k
 and 20k lines and one of about 2 MB (the largest file kgraphlint checks), each
 analysed in fresh processes (``lint_source``: parse, engine, rules,
-suppressions; no cache), the fastest of ``--repeat`` counting.  Reported: the
+suppressions; no cache), the fastest of ``--repeat`` counting; the runs are
+interleaved round-robin (every size once per round), so that the load of a
+shared machine, which changes during a run, weighs on all sizes alike
+instead of on whichever size ran when it peaked.  Reported: the
 analysis' CPU time (wall time depends on what else the machine runs) and the
 peak memory it added (``ru_maxrss`` after minus before), and their ratios to
 the 2k-line file of the same shape.  Linear cost means the 20k-line ratio is
@@ -78,16 +81,23 @@ def make(shape: str, lines: int) -> str:
     return keras_module(lines, top_level=(shape == "top-level"))
 
 
-def measure_file(path: Path, repeat: int) -> dict:
-    """The run with the least CPU time of ``repeat`` fresh processes (the
-    machine's other load only ever adds time)."""
-    runs = []
+def measure_files(paths: list[Path], repeat: int) -> list[dict]:
+    """For each file, the run with the least CPU time of ``repeat`` fresh
+    processes (the machine's other load only ever adds time).  The runs are
+    interleaved round-robin (each round measures every file once), so that a
+    change in the machine's load during the benchmark hits every size alike."""
+    runs: list[list[dict]] = [[] for _ in paths]
+    failed: dict[int, dict] = {}
     for _ in range(repeat):
-        proc = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True)
-        if proc.returncode != 0:
-            return {"error": proc.stderr.strip().splitlines()[-1:]}
-        runs.append(json.loads(proc.stdout))
-    return min(runs, key=lambda r: r["seconds"])
+        for i, path in enumerate(paths):
+            if i in failed:
+                continue
+            proc = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True)
+            if proc.returncode != 0:
+                failed[i] = {"error": proc.stderr.strip().splitlines()[-1:]}
+                continue
+            runs[i].append(json.loads(proc.stdout))
+    return [failed.get(i) or min(r, key=lambda run: run["seconds"]) for i, r in enumerate(runs)]
 
 
 def measure_many(directory: Path) -> float:
@@ -122,13 +132,13 @@ def main() -> int:
             cases.append(("~2 MB", keras_module_of_bytes(2_000_000)))
         print(f"Big files ({args.shape} shape), fastest of {args.repeat} fresh processes; ratios to the 2k-line file")
         print(f"{'file':>11} {'lines':>7} {'KiB':>6} {'CPU s':>7} {'x time':>7} {'MiB added':>9} {'x mem':>6}")
-        rows = []
-        for label, text in cases:
-            path = root / f"generated_{len(rows)}.py"
-            path.write_text(text)
-            row = measure_file(path, args.repeat)
+        paths = []
+        for _label, text in cases:
+            paths.append(root / f"generated_{len(paths)}.py")
+            paths[-1].write_text(text)
+        rows = measure_files(paths, args.repeat)
+        for row, (label, text) in zip(rows, cases):
             row.update(label=label, lines=text.count("\n"), kib=len(text.encode()) // 1024)
-            rows.append(row)
         report["files"] = rows
         base = next((r for r in rows if r.get("lines", 0) >= 1900 and "error" not in r), rows[0])
         for row in rows:

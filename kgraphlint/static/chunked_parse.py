@@ -63,12 +63,16 @@ def parse_in_pieces(text: str, chunk_lines: Optional[int] = None) -> Optional[cs
     the file is small or cannot be split exactly (then the caller parses it
     whole).  Never raises for bad input."""
     chunk_lines = chunk_lines or CHUNK_LINES
+    if text.count("\n") + text.count("\r") < 2 * chunk_lines - 1:
+        return None  # small (a cheap upper bound of the line count)
     lines = _LINE.findall(text)
     if len(lines) < 2 * chunk_lines:
         return None
     try:
         return _Pieces(lines, chunk_lines).module()
     except (_Mismatch, cst.ParserSyntaxError, RecursionError):
+        return None
+    except Exception:  # a bug here must never cost the file: the whole parse is the reference
         return None
 
 
