@@ -8,7 +8,7 @@ rule fire.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Generic, Optional, TypeVar
 
 import libcst as cst
 
@@ -137,6 +137,26 @@ class FuncV(Value):
         self.owner: Optional["ClassV"] = None
 
 
+T = TypeVar("T")
+
+
+class _AfterCompletion(Generic[T]):
+    """An attribute of :class:`ClassV` derived from its bases: reading it
+    first runs the completion ``ClassV.complete_later`` deferred.  The value
+    lives in the slot named ``_<attribute>``."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, instance: Any, owner: Optional[type] = None) -> T:
+        instance._complete()
+        value: T = getattr(instance, self.slot)
+        return value
+
+    def __set__(self, instance: Any, value: T) -> None:
+        setattr(instance, self.slot, value)
+
+
 class ClassV(Value):
     """A class defined in the program.  ``library_base`` is what the library
     semantics made of its bases ("layer", "model" for Keras), None for a
@@ -188,32 +208,10 @@ class ClassV(Value):
             self._completion = None
             completion(self)
 
-    @property
-    def bases(self) -> list[Value]:
-        self._complete()
-        return self._bases
-
-    @bases.setter
-    def bases(self, value: list[Value]) -> None:
-        self._bases = value
-
-    @property
-    def library_base(self) -> Optional[str]:
-        self._complete()
-        return self._library_base
-
-    @library_base.setter
-    def library_base(self, value: Optional[str]) -> None:
-        self._library_base = value
-
-    @property
-    def weighted(self) -> Optional[bool]:
-        self._complete()
-        return self._weighted
-
-    @weighted.setter
-    def weighted(self, value: Optional[bool]) -> None:
-        self._weighted = value
+    # Derived from the bases: reading one finishes a deferred definition.
+    bases: _AfterCompletion[list[Value]] = _AfterCompletion()
+    library_base: _AfterCompletion[Optional[str]] = _AfterCompletion()
+    weighted: _AfterCompletion[Optional[bool]] = _AfterCompletion()
 
     def member(self, name: str) -> Optional[Value]:
         """``name`` looked up like Python does: this class, then its bases
