@@ -323,12 +323,7 @@ class ExpressionsMixin(InterpreterState):
         if not exact:
             passes = passes[:2]
         all_exact = exact
-        outer_passes = self.exact_passes
-        if exact:
-            self.exact_passes = outer_passes * max(len(passes), 1)
-        if not certain:
-            self.uncertain += 1
-        try:
+        with self.iterating(len(passes), exact, certain):
             for i, value in enumerate(passes):
                 if i == 1 and not exact:
                     self.speculative += 1
@@ -349,10 +344,6 @@ class ExpressionsMixin(InterpreterState):
                 finally:
                     if i == 1 and not exact:
                         self.speculative -= 1
-        finally:
-            self.exact_passes = outer_passes
-            if not certain:
-                self.uncertain -= 1
         return all_exact
 
     def eval_lambda(self, node: cst.Lambda, frame: Frame) -> Value:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, AbstractSet, Any, Iterable, Optional, Union
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, AbstractSet, Any, Iterable, Iterator, Optional, Union
 
 import libcst as cst
 
@@ -102,6 +103,23 @@ class InterpreterState:
         self.training = TrainingEvents(self, ctx.text)
         # The checked file's module frame (set when the run starts).
         self.module_frame: Optional[Frame] = None
+
+    @contextmanager
+    def iterating(self, passes: int, exact: bool, certain: bool) -> Iterator[None]:
+        """While a loop or a comprehension runs ``passes`` passes: an exact one
+        counts in ``exact_passes``, one that may not run (or not as often) is
+        an uncertain region."""
+        outer_passes = self.exact_passes
+        if exact:
+            self.exact_passes = outer_passes * max(passes, 1)
+        if not certain:
+            self.uncertain += 1
+        try:
+            yield
+        finally:
+            self.exact_passes = outer_passes
+            if not certain:
+                self.uncertain -= 1
 
     def site(self, node: cst.CSTNode) -> graph.Site:
         site = self.ctx.site(node)

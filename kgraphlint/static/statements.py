@@ -217,33 +217,26 @@ class StatementsMixin(InterpreterState):
         frame.break_envs = []
         entry_paths = self.fork_paths()
         self.loop_depth += 1
-        outer_passes = self.exact_passes
-        if exact:
-            self.exact_passes = outer_passes * max(len(passes), 1)
-        if not certain:
-            self.uncertain += 1
         if not exact:
             self.inexact_loops += 1
         try:
-            for i, value in enumerate(passes):
-                if i == 1 and not exact:
-                    self.speculative += 1
-                try:
-                    if bind is not None:
-                        bind(value)
-                    self.exec_block(body, frame)
-                finally:
+            with self.iterating(len(passes), exact, certain):
+                for i, value in enumerate(passes):
                     if i == 1 and not exact:
-                        self.speculative -= 1
-                if frame.terminated in ("break", "continue"):
-                    frame.terminated = None
-                if frame.terminated:
-                    break
+                        self.speculative += 1
+                    try:
+                        if bind is not None:
+                            bind(value)
+                        self.exec_block(body, frame)
+                    finally:
+                        if i == 1 and not exact:
+                            self.speculative -= 1
+                    if frame.terminated in ("break", "continue"):
+                        frame.terminated = None
+                    if frame.terminated:
+                        break
         finally:
             self.loop_depth -= 1
-            self.exact_passes = outer_passes
-            if not certain:
-                self.uncertain -= 1
             if not exact:
                 self.inexact_loops -= 1
         if not exact and frame.terminated:
